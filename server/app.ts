@@ -1,0 +1,161 @@
+import express, { type ErrorRequestHandler } from 'express'
+import helmet from 'helmet'
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import os from 'node:os'
+import { newToken } from '../shared/ids.ts'
+import { PATHS } from '../shared/protocol.ts'
+import type { Config } from './config.ts'
+import type { Kiosk } from './context.ts'
+import { ConnectionCounter, RateLimiter } from './guard.ts'
+import { pageRoutes } from './http/pages.ts'
+import { sessionRoutes } from './http/sessions.ts'
+import { attachSocketIo } from './realtime/socket.ts'
+import { SessionHub } from './sessions/hub.ts'
+import { NoteIntake } from './sessions/intake.ts'
+import { Store } from './store/store.ts'
+import { attachYjs } from './yjs/upgrade.ts'
+
+export interface RunningKiosk {
+  /** where this process listens, e.g. http://127.0.0.1:41234 */
+  url: string
+  port: number
+  /** the facilitator token in force */
+  token: string
+  /** what joinUrl and the QR code are built on */
+  publicBase: string
+  dataFile: string
+  kiosk: Kiosk
+  /** Stop serving and close the database; safe to call more than once. */
+  close(): Promise<void>
+}
+
+/** The first non-internal IPv4 address: what phones on the same Wi-Fi can reach. */
+export function lanAddresses(): string[] {
+  const out: string[] = []
+  for (const list of Object.values(os.networkInterfaces())) {
+    for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) out.push(a.address)
+  }
+  return out
+}
+
+/** Optional hook for `npm run dev`: Vite's middleware in front of the page routes. */
+export type DevMiddleware = (app: express.Express, server: http.Server) => Promise<void>
+
+export async function createServer(config: Config, dev?: DevMiddleware): Promise<RunningKiosk> {
+  const log = config.log
+  const store = new Store(config.dataDir, config.durability)
+  let token = config.facilitatorToken
+  if (!token) {
+    token = store.getSetting('facilitator_token')
+    if (!token) {
+      token = newToken()
+      store.setSetting('facilitator_token', token)
+    }
+  }
+  const hub = new SessionHub(store, config, log.child('sessions'))
+  let port = config.port
+  const publicOrigin = config.publicUrl ? new URL(config.publicUrl).origin : undefined
+  const lan = lanAddresses()[0] ?? 'localhost'
+  const kiosk: Kiosk = {
+    config,
+    store,
+    hub,
+    intake: new NoteIntake(store, hub, log.child('notes')),
+    token,
+    connections: new ConnectionCounter(config.limits.maxConnectionsPerAddress, config.limits.maxConnectionsTotal),
+    notesPerPhone: new RateLimiter(config.limits.notesBurstPerPhone, config.limits.notesPerMinutePerPhone),
+    notesPerAddress: new RateLimiter(config.limits.notesBurstPerAddress, config.limits.notesPerMinutePerAddress),
+    publicBase: () => (config.publicUrl ? config.publicUrl.replace(/\/+$/, '') : `http://${lan}:${port}`),
+    publicOrigin,
+    log,
+  }
+
+  const app = express()
+  app.disable('x-powered-by')
+  app.set('trust proxy', false)
+  const server = http.createServer(app)
+
+  if (!dev) {
+    app.use(
+      helmet({
+        contentSecurityPolicy: {
+          useDefaults: true,
+          directives: {
+            'default-src': ["'self'"],
+            'script-src': ["'self'"],
+            'style-src': ["'self'", "'unsafe-inline'"],
+            'img-src': ["'self'", 'data:'],
+            'connect-src': ["'self'", 'ws:', 'wss:'],
+            'font-src': ["'self'"],
+            'object-src': ["'none'"],
+            'frame-ancestors': ["'none'"],
+            'upgrade-insecure-requests': null,
+          },
+        },
+        // The kiosk is plain http on a LAN: HSTS would lock phones out of it.
+        strictTransportSecurity: false,
+        crossOriginEmbedderPolicy: false,
+      }),
+    )
+  }
+  app.get(PATHS.health, (_req, res) => {
+    res.json({ ok: true })
+  })
+  app.use('/api', express.json({ limit: config.limits.maxHttpBodyBytes, strict: true }))
+  app.use(sessionRoutes(kiosk))
+  if (dev) await dev(app, server)
+  app.use(pageRoutes(kiosk, config.clientDir))
+  app.use('/api', (_req, res) => {
+    res.status(404).json({ error: 'not_found' })
+  })
+  const onError: ErrorRequestHandler = (err, _req, res, _next) => {
+    const status = typeof err?.status === 'number' ? err.status : 500
+    if (status === 413) res.status(413).json({ error: 'payload_too_large' })
+    else if (status >= 400 && status < 500) res.status(400).json({ error: 'invalid' })
+    else {
+      log.error('request failed:', err)
+      res.status(500).json({ error: 'unavailable' })
+    }
+  }
+  app.use(onError)
+
+  const io = attachSocketIo(server, kiosk)
+  const yjs = attachYjs(server, kiosk)
+  const sweep = setInterval(() => {
+    kiosk.notesPerPhone.sweep()
+    kiosk.notesPerAddress.sweep()
+  }, 60_000)
+  sweep.unref()
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(config.port, config.host, () => {
+      server.off('error', reject)
+      resolve()
+    })
+  }).catch((err) => {
+    clearInterval(sweep)
+    hub.close()
+    store.close()
+    throw err
+  })
+  port = (server.address() as AddressInfo).port
+  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host
+
+  let closing: Promise<void> | undefined
+  const close = () => {
+    closing ??= (async () => {
+      clearInterval(sweep)
+      yjs.close()
+      await new Promise<void>((resolve) => io.close(() => resolve()))
+      hub.close()
+      server.closeAllConnections()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+      store.close()
+    })()
+    return closing
+  }
+
+  return { url: `http://${shownHost}:${port}`, port, token, publicBase: kiosk.publicBase(), dataFile: store.file, kiosk, close }
+}

@@ -1,0 +1,45 @@
+import { LIMITS, type Limits } from '../shared/limits.ts'
+import type { Logger } from './log.ts'
+
+/** Everything the kiosk needs to run; only server/main.ts builds one from the environment. */
+export interface Config {
+  port: number
+  host: string
+  /** where the SQLite database lives */
+  dataDir: string
+  /** set: this token; unset: one is generated on first start and kept in the database */
+  facilitatorToken?: string
+  /** base of joinUrl/boardUrl/facilitatorUrl and the QR code; derived from the LAN address when unset */
+  publicUrl?: string
+  /** the built client (dist/client); when absent, page routes answer 503 with a hint */
+  clientDir?: string
+  limits: Limits
+  /** merge a session's stored Yjs updates into one row after this many */
+  compactAfterUpdates: number
+  /** SQLite `synchronous` pragma: FULL survives power loss, NORMAL only process crashes */
+  durability: 'full' | 'normal'
+  /** how often the phone count is published to boards */
+  presenceIntervalMs: number
+  log: Logger
+}
+
+export const DEFAULTS = {
+  port: 3000,
+  host: '0.0.0.0',
+  dataDir: './data',
+  compactAfterUpdates: 500,
+  durability: 'full',
+  presenceIntervalMs: 1_000,
+} as const
+
+export function makeConfig(partial: Partial<Config> & Pick<Config, 'dataDir' | 'log'>): Config {
+  return {
+    port: DEFAULTS.port,
+    host: DEFAULTS.host,
+    compactAfterUpdates: DEFAULTS.compactAfterUpdates,
+    durability: DEFAULTS.durability,
+    presenceIntervalMs: DEFAULTS.presenceIntervalMs,
+    ...partial,
+    limits: { ...LIMITS, ...partial.limits },
+  }
+}

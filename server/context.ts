@@ -1,0 +1,24 @@
+import type { Config } from './config.ts'
+import type { ConnectionCounter, RateLimiter } from './guard.ts'
+import type { Logger } from './log.ts'
+import type { SessionHub } from './sessions/hub.ts'
+import type { NoteIntake } from './sessions/intake.ts'
+import type { Store } from './store/store.ts'
+
+/** What every transport adapter is handed: the kiosk's parts, never a global. */
+export interface Kiosk {
+  config: Config
+  store: Store
+  hub: SessionHub
+  intake: NoteIntake
+  /** the facilitator token in force */
+  token: string
+  connections: ConnectionCounter
+  notesPerPhone: RateLimiter
+  notesPerAddress: RateLimiter
+  /** joinUrl, boardUrl and facilitatorUrl are built on this (no trailing slash) */
+  publicBase(): string
+  /** PUBLIC_URL's origin when one was configured: accepted as a page origin besides the Host */
+  publicOrigin: string | undefined
+  log: Logger
+}

@@ -1,0 +1,98 @@
+import crypto from 'node:crypto'
+import type { IncomingMessage } from 'node:http'
+
+/**
+ * Small checks used by every transport: who is calling from where, and whether they may.
+ */
+
+export function isLoopback(address: string | undefined): boolean {
+  if (!address) return false
+  const a = address.startsWith('::ffff:') ? address.slice(7) : address
+  return a === '::1' || a.startsWith('127.')
+}
+
+export function remoteAddress(req: IncomingMessage): string {
+  return req.socket.remoteAddress ?? 'unknown'
+}
+
+/** Compare a presented secret with the real one in constant time (hashing evens out lengths). */
+export function secretMatches(given: unknown, expected: string): boolean {
+  if (typeof given !== 'string' || given.length === 0 || given.length > 256) return false
+  const a = crypto.createHash('sha256').update(given).digest()
+  const b = crypto.createHash('sha256').update(expected).digest()
+  return crypto.timingSafeEqual(a, b)
+}
+
+/**
+ * Whether a browser request comes from the kiosk's own pages. No Origin header means a program,
+ * not a browser: allowed, and still subject to the same tokens and keys.
+ */
+export function originAllowed(req: IncomingMessage, publicOrigin: string | undefined): boolean {
+  const origin = req.headers.origin
+  if (origin === undefined) return true
+  let parsed: URL
+  try {
+    parsed = new URL(origin)
+  } catch {
+    return false
+  }
+  if (publicOrigin && parsed.origin === publicOrigin) return true
+  return req.headers.host !== undefined && parsed.host === req.headers.host
+}
+
+/** Token buckets keyed by phone or address; idle full buckets are forgotten. */
+export class RateLimiter {
+  private readonly buckets = new Map<string, { tokens: number; at: number }>()
+
+  constructor(
+    private readonly burst: number,
+    private readonly perMinute: number,
+  ) {}
+
+  take(key: string, now = Date.now()): boolean {
+    const b = this.buckets.get(key) ?? { tokens: this.burst, at: now }
+    b.tokens = Math.min(this.burst, b.tokens + ((now - b.at) * this.perMinute) / 60_000)
+    b.at = now
+    if (b.tokens < 1) {
+      this.buckets.set(key, b)
+      return false
+    }
+    b.tokens -= 1
+    this.buckets.set(key, b)
+    return true
+  }
+
+  sweep(now = Date.now()): void {
+    for (const [key, b] of this.buckets) {
+      if (b.tokens + ((now - b.at) * this.perMinute) / 60_000 >= this.burst) this.buckets.delete(key)
+    }
+  }
+}
+
+/** Open connections per address and in total, across Socket.io and Yjs. */
+export class ConnectionCounter {
+  private readonly perAddress = new Map<string, number>()
+  total = 0
+
+  constructor(
+    private readonly maxPerAddress: number,
+    private readonly maxTotal: number,
+  ) {}
+
+  /** Count a new connection; false (and nothing counted) when over a cap. */
+  open(address: string): boolean {
+    if (this.total >= this.maxTotal) return false
+    const n = this.perAddress.get(address) ?? 0
+    if (!isLoopback(address) && n >= this.maxPerAddress) return false
+    this.perAddress.set(address, n + 1)
+    this.total++
+    return true
+  }
+
+  close(address: string): void {
+    const n = this.perAddress.get(address) ?? 0
+    if (n <= 1) this.perAddress.delete(address)
+    else this.perAddress.set(address, n - 1)
+    this.total = Math.max(0, this.total - 1)
+  }
+}

@@ -1,0 +1,111 @@
+import type http from 'node:http'
+import { Server, type Socket } from 'socket.io'
+import { fail, type Ack, type ErrorCode } from '../../shared/errors.ts'
+import { isSessionId } from '../../shared/ids.ts'
+import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/protocol.ts'
+import { PATHS } from '../../shared/protocol.ts'
+import type { Kiosk } from '../context.ts'
+import { isLoopback, originAllowed, secretMatches } from '../guard.ts'
+import type { LiveSession } from '../sessions/hub.ts'
+import { registerFacilitatorHandlers } from './facilitator.ts'
+import { registerPhoneHandlers } from './phone.ts'
+import { handshakeSchema } from './schemas.ts'
+
+export interface SocketData {
+  sessionId: string
+  role: 'phone' | 'facilitator'
+  /** the phone's own id, or the connection's when it sent none: the key of per-phone limits */
+  phoneKey: string
+  deviceId: string | null
+  address: string
+}
+
+export type KioskServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>
+export type KioskSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>
+
+export const phonesRoom = (id: string) => `phones:${id}`
+export const facilitatorsRoom = (id: string) => `facilitators:${id}`
+
+function refuse(code: ErrorCode): Error & { data: { code: ErrorCode } } {
+  return Object.assign(new Error(code), { data: { code } })
+}
+
+/**
+ * Wraps an event handler in the shape every untrusted input gets: no callback, no action;
+ * a thrown error acks `invalid` instead of reaching Socket.io.
+ */
+export function handler<P>(
+  kiosk: Kiosk,
+  fn: (payload: unknown) => Promise<Ack<P & object>> | Ack<P & object>,
+): (payload: unknown, ack: unknown) => void {
+  return (payload, ack) => {
+    if (typeof ack !== 'function') return
+    Promise.resolve()
+      .then(() => fn(payload))
+      .then(
+        (res) => ack(res),
+        (err) => {
+          kiosk.log.error('event handler failed:', err)
+          ack(fail('invalid'))
+        },
+      )
+  }
+}
+
+export function attachSocketIo(httpServer: http.Server, kiosk: Kiosk): KioskServer {
+  const { limits } = kiosk.config
+  const io: KioskServer = new Server(httpServer, {
+    path: PATHS.socketIo,
+    serveClient: false,
+    // Yjs upgrades on the same server may take longer than a second to validate.
+    destroyUpgrade: false,
+    maxHttpBufferSize: limits.maxSocketMessageBytes,
+    connectionStateRecovery: undefined,
+    allowRequest: (req, callback) => {
+      if (!originAllowed(req, kiosk.publicOrigin)) callback('forbidden_origin', false)
+      else callback(null, true)
+    },
+  })
+
+  io.use((socket, next) => {
+    const parsed = handshakeSchema.safeParse(socket.handshake.auth ?? {})
+    if (!parsed.success || !isSessionId(parsed.data.session)) return next(refuse('not_found'))
+    const { session: sessionId, deviceId, token } = parsed.data
+    if (!kiosk.hub.get(sessionId)) return next(refuse('not_found'))
+    let role: SocketData['role'] = 'phone'
+    if (token !== undefined) {
+      if (!secretMatches(token, kiosk.token)) return next(refuse('unauthorized'))
+      role = 'facilitator'
+    }
+    const address = socket.handshake.address
+    if (!kiosk.connections.open(address)) return next(refuse('rate_limited'))
+    socket.data = { sessionId, role, deviceId: deviceId ?? null, phoneKey: deviceId ? `d:${deviceId}` : `c:${socket.id}`, address }
+    next()
+  })
+
+  io.on('connection', (socket: KioskSocket) => {
+    const session = kiosk.hub.get(socket.data.sessionId) as LiveSession
+    const { role, address } = socket.data
+    socket.on('disconnect', () => {
+      kiosk.connections.close(address)
+      if (role === 'phone') kiosk.hub.phoneLeft(session)
+    })
+    if (role === 'phone') {
+      kiosk.hub.phoneJoined(session)
+      void socket.join(phonesRoom(session.row.id))
+    } else {
+      void socket.join(facilitatorsRoom(session.row.id))
+    }
+    registerPhoneHandlers(socket, session, kiosk)
+    registerFacilitatorHandlers(socket, session, kiosk)
+    socket.emit('session:state', kiosk.hub.state(session))
+  })
+
+  const unsubscribe = kiosk.hub.onStateChange((id, state) => {
+    io.to([phonesRoom(id), facilitatorsRoom(id)]).emit('session:state', state)
+  })
+  io.engine.on('close', unsubscribe)
+
+  kiosk.log.debug(`socket.io ready at ${PATHS.socketIo}; loopback exempt from per-address limits: ${isLoopback('127.0.0.1')}`)
+  return io
+}

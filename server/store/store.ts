@@ -1,0 +1,163 @@
+import Database from 'better-sqlite3'
+import fs from 'node:fs'
+import path from 'node:path'
+
+/**
+ * The embedded store: sessions, each session's Yjs update log, and the idempotency record of
+ * every note a phone sent. Everything is synchronous (better-sqlite3), so a write has reached
+ * the database file before the caller acknowledges anything.
+ */
+export interface SessionRow {
+  id: string
+  title: string
+  prompt: string
+  boardKey: string
+  createdAt: number
+}
+
+export interface NoteIdRow {
+  clientId: string
+  noteId: string
+}
+
+const SCHEMA_VERSION = 1
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS settings (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sessions (
+  id         TEXT PRIMARY KEY,
+  title      TEXT NOT NULL,
+  prompt     TEXT NOT NULL DEFAULT '',
+  board_key  TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS updates (
+  seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+  session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+  data       BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS updates_by_session ON updates(session_id, seq);
+CREATE TABLE IF NOT EXISTS note_ids (
+  session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+  client_id  TEXT NOT NULL,
+  note_id    TEXT NOT NULL,
+  device_id  TEXT,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (session_id, client_id)
+) WITHOUT ROWID;
+`
+
+export class StoreError extends Error {
+  constructor(
+    message: string,
+    readonly code: 'unwritable' | 'corrupt',
+  ) {
+    super(message)
+  }
+}
+
+export class Store {
+  readonly file: string
+  private readonly db: Database.Database
+  private readonly stmt
+
+  constructor(dataDir: string, durability: 'full' | 'normal' = 'full') {
+    try {
+      fs.mkdirSync(dataDir, { recursive: true })
+      fs.accessSync(dataDir, fs.constants.W_OK)
+    } catch (err) {
+      throw new StoreError(`DATA_DIR ${path.resolve(dataDir)} is not writable (${(err as Error).message})`, 'unwritable')
+    }
+    this.file = path.join(dataDir, 'kurumaza.sqlite')
+    this.db = new Database(this.file)
+    this.db.pragma('journal_mode = WAL')
+    this.db.pragma(`synchronous = ${durability === 'full' ? 'FULL' : 'NORMAL'}`)
+    this.db.pragma('foreign_keys = ON')
+    this.db.pragma('busy_timeout = 5000')
+    this.db.exec(SCHEMA)
+    this.db.prepare('INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)').run('schema_version', String(SCHEMA_VERSION))
+
+    const db = this.db
+    this.stmt = {
+      getSetting: db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?'),
+      setSetting: db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
+      insertSession: db.prepare('INSERT INTO sessions (id, title, prompt, board_key, created_at) VALUES (@id, @title, @prompt, @boardKey, @createdAt)'),
+      getSession: db.prepare<[string], SessionRow>('SELECT id, title, prompt, board_key AS boardKey, created_at AS createdAt FROM sessions WHERE id = ?'),
+      listSessions: db.prepare<[], SessionRow>('SELECT id, title, prompt, board_key AS boardKey, created_at AS createdAt FROM sessions ORDER BY created_at DESC, rowid DESC'),
+      setTexts: db.prepare('UPDATE sessions SET title = ?, prompt = ? WHERE id = ?'),
+      appendUpdate: db.prepare('INSERT INTO updates (session_id, data) VALUES (?, ?)'),
+      loadUpdates: db.prepare<[string], { data: Buffer }>('SELECT data FROM updates WHERE session_id = ? ORDER BY seq'),
+      countUpdates: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM updates WHERE session_id = ?'),
+      deleteUpdates: db.prepare('DELETE FROM updates WHERE session_id = ?'),
+      getNoteId: db.prepare<[string, string], { noteId: string }>('SELECT note_id AS noteId FROM note_ids WHERE session_id = ? AND client_id = ?'),
+      insertNoteId: db.prepare('INSERT INTO note_ids (session_id, client_id, note_id, device_id, created_at) VALUES (?, ?, ?, ?, ?)'),
+    }
+  }
+
+  getSetting(key: string): string | undefined {
+    return this.stmt.getSetting.get(key)?.value
+  }
+
+  setSetting(key: string, value: string): void {
+    this.stmt.setSetting.run(key, value)
+  }
+
+  insertSession(row: SessionRow, initialUpdate: Uint8Array): void {
+    this.db.transaction(() => {
+      this.stmt.insertSession.run(row)
+      this.stmt.appendUpdate.run(row.id, Buffer.from(initialUpdate))
+    })()
+  }
+
+  getSession(id: string): SessionRow | undefined {
+    return this.stmt.getSession.get(id)
+  }
+
+  listSessions(): SessionRow[] {
+    return this.stmt.listSessions.all()
+  }
+
+  setSessionTexts(id: string, title: string, prompt: string): void {
+    this.stmt.setTexts.run(title, prompt, id)
+  }
+
+  appendUpdate(sessionId: string, update: Uint8Array): void {
+    this.stmt.appendUpdate.run(sessionId, Buffer.from(update.buffer, update.byteOffset, update.byteLength))
+  }
+
+  loadUpdates(sessionId: string): Uint8Array[] {
+    return this.stmt.loadUpdates.all(sessionId).map((r) => new Uint8Array(r.data))
+  }
+
+  countUpdates(sessionId: string): number {
+    return this.stmt.countUpdates.get(sessionId)?.n ?? 0
+  }
+
+  /** Replace a session's update log with one update holding the whole state. */
+  compact(sessionId: string, state: Uint8Array): void {
+    this.db.transaction(() => {
+      this.stmt.deleteUpdates.run(sessionId)
+      this.appendUpdate(sessionId, state)
+    })()
+  }
+
+  getNoteId(sessionId: string, clientId: string): string | undefined {
+    return this.stmt.getNoteId.get(sessionId, clientId)?.noteId
+  }
+
+  insertNoteId(sessionId: string, clientId: string, noteId: string, deviceId: string | null, createdAt: number): void {
+    this.stmt.insertNoteId.run(sessionId, clientId, noteId, deviceId, createdAt)
+  }
+
+  /** Run `fn` in one SQLite transaction: all of its writes land together or none do. */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)()
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close()
+  }
+}

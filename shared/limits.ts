@@ -1,0 +1,39 @@
+/**
+ * Every number that bounds what a client may send or how often, in one place.
+ * The server takes these as defaults in its config; the phone imports the same values so
+ * its character count and the server's verdict never disagree.
+ */
+export const LIMITS = {
+  /** Longest note, counted in grapheme clusters (what people see as characters). */
+  maxNoteChars: 200,
+  /** Hard cap on UTF-16 code units before any counting, so a huge string is refused cheaply. */
+  maxNoteCodeUnitsPerChar: 12,
+  /** Most line breaks kept in one note; the rest become spaces. */
+  maxNoteLines: 12,
+  /** Length of the id a phone makes for a note (idempotency key). */
+  maxClientIdChars: 64,
+  /** Length of the id a phone makes for itself. */
+  maxDeviceIdChars: 64,
+  maxTitleChars: 120,
+  maxPromptChars: 300,
+
+  /** Per phone: a token bucket of `notesBurstPerPhone`, refilled at `notesPerMinutePerPhone`. */
+  notesPerMinutePerPhone: 12,
+  notesBurstPerPhone: 6,
+  /** Per network address (several phones behind one NAT share it); loopback is exempt. */
+  notesPerMinutePerAddress: 120,
+  notesBurstPerAddress: 40,
+
+  /** Open Socket.io and Yjs connections per address (loopback exempt) and in total. */
+  maxConnectionsPerAddress: 24,
+  maxConnectionsTotal: 3_000,
+
+  /** Largest Socket.io message; a 10,000-character note (~30 KB) must still get `too_long`. */
+  maxSocketMessageBytes: 64 * 1024,
+  /** Largest Yjs WebSocket frame (the facilitator may paste or import big changes). */
+  maxYjsMessageBytes: 2 * 1024 * 1024,
+  /** Largest HTTP JSON body. */
+  maxHttpBodyBytes: 64 * 1024,
+} as const
+
+export type Limits = { -readonly [K in keyof typeof LIMITS]: number }
