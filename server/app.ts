@@ -100,7 +100,9 @@ export async function createServer(config: Config, dev?: DevMiddleware): Promise
     )
   }
   app.get(PATHS.health, (_req, res) => {
-    res.json({ ok: true })
+    // Unhealthy while the last write to the database failed: notes would be refused.
+    if (hub.storeError) res.status(503).json({ ok: false, error: 'unavailable' })
+    else res.json({ ok: true })
   })
   app.use('/api', express.json({ limit: config.limits.maxHttpBodyBytes, strict: true }))
   app.use(sessionRoutes(kiosk))

@@ -15,6 +15,12 @@ export interface LiveSession {
   doc: WSSharedDoc
   phones: number
   updatesSinceCompaction: number
+  /**
+   * Set when a change reached the Y.Doc but not the store. Appending later updates alone would
+   * leave a hole in the log (Yjs cannot apply an update whose predecessors are missing), so the
+   * next write stores the whole state instead.
+   */
+  needsFullState: boolean
 }
 
 type StateListener = (id: string, state: SessionState) => void
@@ -63,7 +69,7 @@ export class SessionHub {
     const doc = new WSSharedDoc(id)
     const updates = this.store.loadUpdates(id)
     if (updates.length > 0) Y.applyUpdate(doc, Y.mergeUpdates(updates))
-    const session: LiveSession = { row, doc, phones: 0, updatesSinceCompaction: updates.length }
+    const session: LiveSession = { row, doc, phones: 0, updatesSinceCompaction: updates.length, needsFullState: false }
     // y-websocket's setupWSConnection finds the room here; it must never make one of its own.
     yjsRooms.set(id, doc)
     this.live.set(id, session)
@@ -87,14 +93,33 @@ export class SessionHub {
 
   /** Store updates collected by `collectUpdates`; call inside the caller's store transaction. */
   storeCollected(collected: Array<{ id: string; update: Uint8Array }>): void {
-    for (const { id, update } of collected) this.store.appendUpdate(id, update)
+    const whole = new Set<string>()
+    for (const { id, update } of collected) {
+      const s = this.live.get(id)
+      if (s?.needsFullState) {
+        if (!whole.has(id)) this.store.compact(id, Y.encodeStateAsUpdate(s.doc))
+        whole.add(id)
+      } else this.store.appendUpdate(id, update)
+    }
   }
 
   /** After collected updates were stored: count them and compact where due. */
   afterStored(collected: Array<{ id: string; update: Uint8Array }>): void {
     for (const { id } of collected) {
       const s = this.live.get(id)
-      if (s) this.countAndMaybeCompact(s)
+      if (!s) continue
+      if (s.needsFullState) {
+        s.needsFullState = false
+        s.updatesSinceCompaction = 1
+      } else this.countAndMaybeCompact(s)
+    }
+  }
+
+  /** Collected updates could not be stored: the sessions' next writes store their whole state. */
+  notStored(collected: Array<{ id: string; update: Uint8Array }>): void {
+    for (const { id } of collected) {
+      const s = this.live.get(id)
+      if (s) s.needsFullState = true
     }
   }
 
@@ -142,11 +167,18 @@ export class SessionHub {
       return
     }
     try {
-      this.store.appendUpdate(session.row.id, update)
+      if (session.needsFullState) {
+        this.store.compact(session.row.id, Y.encodeStateAsUpdate(session.doc))
+        session.needsFullState = false
+        session.updatesSinceCompaction = 1
+      } else {
+        this.store.appendUpdate(session.row.id, update)
+        this.countAndMaybeCompact(session)
+      }
       this.storeError = null
-      this.countAndMaybeCompact(session)
     } catch (err) {
-      // The change stays in memory and on screens; the next compaction stores the whole state.
+      // The change stays in memory and on screens; the next write stores the whole state.
+      session.needsFullState = true
       this.storeError = (err as Error).message
       this.log.error(`could not store a board change of session ${session.row.id}:`, err)
     }
@@ -161,7 +193,7 @@ export class SessionHub {
       this.storeError = null
       this.log.debug(`compacted session ${session.row.id}`)
     } catch (err) {
-      this.storeError = (err as Error).message
+      // The update itself was stored; compaction simply waits for the next chance.
       this.log.error(`could not compact session ${session.row.id}:`, err)
     }
   }

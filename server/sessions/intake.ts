@@ -62,9 +62,10 @@ export class NoteIntake {
     const now = Date.now()
     const results = new Map<Pending, NoteAck>()
     const added: Array<{ session: LiveSession; noteId: string }> = []
+    let collected: Array<{ id: string; update: Uint8Array }> = []
 
     try {
-      const collected = this.hub.collectUpdates(() => {
+      collected = this.hub.collectUpdates(() => {
         for (const item of items) {
           // The facilitator may have locked the board since the note was admitted.
           const verdict = admitNote(item.session.doc)
@@ -88,9 +89,10 @@ export class NoteIntake {
       this.hub.storeError = null
       this.hub.afterStored(collected)
     } catch (err) {
-      this.hub.storeError = (err as Error).message
       this.log.error(`could not store ${items.length} note(s); they were refused:`, err)
+      this.hub.notStored(collected)
       this.undo(added)
+      this.hub.storeError = (err as Error).message
       for (const item of items) results.set(item, { ok: false, error: 'unavailable' })
     }
     for (const item of items) {

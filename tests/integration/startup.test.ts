@@ -1,0 +1,74 @@
+import fs from 'node:fs'
+import net from 'node:net'
+import path from 'node:path'
+import { spawn } from 'node:child_process'
+import { describe, expect, it } from 'vitest'
+import { ROOT, tempDir } from '../helpers/kiosk.ts'
+import { exited, spawnKiosk } from '../helpers/process.ts'
+
+function runMain(env: Record<string, string>): Promise<{ code: number | null; out: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server', 'main.ts')], {
+    cwd: ROOT,
+    env: { ...process.env, HOST: '127.0.0.1', ...env },
+  })
+  let out = ''
+  child.stdout.on('data', (d) => (out += d))
+  child.stderr.on('data', (d) => (out += d))
+  return exited(child).then((code) => ({ code, out }))
+}
+
+describe('starting the kiosk from the terminal', () => {
+  it('prints the console URL with its token, a QR code and where data is kept', async () => {
+    const dataDir = tempDir()
+    const k = await spawnKiosk({ DATA_DIR: dataDir, FACILITATOR_TOKEN: 'printed-token-abcdefghijklmnopqrstuvwxyz012' })
+    await new Promise((r) => setTimeout(r, 200))
+    const out = k.output()
+    expect(out).toMatch(/http:\/\/localhost:\d+\/f\?token=printed-token-abcdefghijklmnopqrstuvwxyz012/)
+    expect(out).toContain('▄') // the QR code
+    expect(out).toContain(path.join(dataDir, 'kurumaza.sqlite'))
+    expect((await fetch(`${k.url}/healthz`)).status).toBe(200)
+    k.child.kill('SIGINT')
+    expect(await exited(k.child)).toBe(0)
+  })
+
+  it('generates a token on first start, keeps it in the database and reuses it', async () => {
+    const dataDir = tempDir()
+    const token = (out: string) => /\/f\?token=([A-Za-z0-9_-]+)/.exec(out)?.[1]
+    const a = await spawnKiosk({ DATA_DIR: dataDir, FACILITATOR_TOKEN: '' })
+    const first = token(a.output())
+    a.child.kill('SIGTERM')
+    await exited(a.child)
+    const b = await spawnKiosk({ DATA_DIR: dataDir, FACILITATOR_TOKEN: '' })
+    expect(first).toMatch(/^[A-Za-z0-9_-]{43}$/)
+    expect(token(b.output())).toBe(first)
+    b.child.kill('SIGTERM')
+    await exited(b.child)
+    expect(fs.readdirSync(dataDir).filter((f) => !f.startsWith('kurumaza.sqlite'))).toEqual([])
+  })
+
+  it('says in one line when the port is in use', async () => {
+    const blocker = net.createServer().listen(0, '127.0.0.1')
+    await new Promise((r) => blocker.once('listening', r))
+    const port = (blocker.address() as net.AddressInfo).port
+    const { code, out } = await runMain({ PORT: String(port), DATA_DIR: tempDir() })
+    blocker.close()
+    expect(code).toBe(1)
+    expect(out.trim()).toBe(`Port ${port} is already in use (is Kurumaza already running?). Try another: PORT=${port + 1} npm start`)
+  })
+
+  it('says in one line when DATA_DIR cannot be used', async () => {
+    const file = path.join(tempDir(), 'not-a-folder')
+    fs.writeFileSync(file, 'x')
+    const { code, out } = await runMain({ PORT: '0', DATA_DIR: file })
+    expect(code).toBe(1)
+    expect(out.trim().split('\n')).toHaveLength(1)
+    expect(out).toContain('Cannot use the data folder')
+    expect(out).toContain('Set DATA_DIR')
+  })
+
+  it('refuses a PORT that is not a port', async () => {
+    const { code, out } = await runMain({ PORT: 'eighty', DATA_DIR: tempDir() })
+    expect(code).toBe(1)
+    expect(out.trim()).toBe('PORT must be a number from 0 to 65535 (got "eighty").')
+  })
+})

@@ -1,0 +1,59 @@
+import { describe, expect, it, vi } from 'vitest'
+import { readNotes } from '../../shared/board-doc.ts'
+import { newClientId } from '../../shared/ids.ts'
+import { emitAck, kioskForTest } from '../helpers/kiosk.ts'
+
+// A full disk cannot be made portably in a test, so the store's write is made to fail the way
+// SQLite reports one (SQLITE_FULL); everything else is the real kiosk.
+describe('when the database cannot be written', () => {
+  it('refuses notes with unavailable instead of acknowledging them, and takes them off the board', async () => {
+    const kiosk = await kioskForTest()
+    const links = await kiosk.createSession()
+    const { doc } = await kiosk.board(links)
+    const phone = await kiosk.phone(links.id)
+    const store = kiosk.kiosk.store
+    const real = store.insertNoteId.bind(store)
+    store.insertNoteId = () => {
+      throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' })
+    }
+    const id = newClientId()
+    expect(await emitAck(phone, 'note:create', { id, text: '消えてはいけない' })).toEqual({ ok: false, error: 'unavailable' })
+    expect((await fetch(`${kiosk.url}/healthz`)).status).toBe(503)
+    await vi.waitFor(() => expect(readNotes(doc)).toHaveLength(0))
+    expect(kiosk.logs.some((l) => l.includes('database or disk is full'))).toBe(true)
+
+    // The disk has room again: the phone resends the same note and it is kept, once.
+    store.insertNoteId = real
+    const ack = await emitAck<{ ok: boolean; noteId?: string }>(phone, 'note:create', { id, text: '消えてはいけない' })
+    expect(ack.ok).toBe(true)
+    await vi.waitFor(() => expect(readNotes(doc).map((n) => n.text)).toEqual(['消えてはいけない']))
+    expect((await fetch(`${kiosk.url}/healthz`)).status).toBe(200)
+    await kiosk.close()
+    const again = await kioskForTest({ dataDir: kiosk.dataDir })
+    const reopened = await again.board(links)
+    expect(readNotes(reopened.doc).map((n) => n.id)).toEqual([ack.noteId])
+  })
+
+  it('stores a board change that failed with the next write, leaving no hole in the log', async () => {
+    const kiosk = await kioskForTest()
+    const links = await kiosk.createSession('before')
+    const writer = await kiosk.board(links, 'token')
+    const store = kiosk.kiosk.store
+    const real = store.appendUpdate.bind(store)
+    store.appendUpdate = () => {
+      throw new Error('disk I/O error')
+    }
+    writer.doc.getMap('meta').set('title', 'during')
+    await vi.waitFor(() => expect(kiosk.logs.some((l) => l.includes('disk I/O error'))).toBe(true))
+    store.appendUpdate = real
+    writer.doc.getMap('meta').set('prompt', 'after')
+    const phone = await kiosk.phone(links.id)
+    expect((await emitAck<{ ok: boolean }>(phone, 'note:create', { id: newClientId(), text: 'x' })).ok).toBe(true)
+    await kiosk.close()
+    const again = await kioskForTest({ dataDir: kiosk.dataDir })
+    const { doc } = await again.board(links)
+    expect(doc.getMap('meta').get('title')).toBe('during')
+    expect(doc.getMap('meta').get('prompt')).toBe('after')
+    expect(readNotes(doc).map((n) => n.text)).toEqual(['x'])
+  })
+})
