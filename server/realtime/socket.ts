@@ -88,10 +88,10 @@ export function attachSocketIo(httpServer: http.Server, kiosk: Kiosk): KioskServ
     const { role, address } = socket.data
     socket.on('disconnect', () => {
       kiosk.connections.close(address)
-      if (role === 'phone') kiosk.hub.phoneLeft(session)
+      if (role === 'phone') kiosk.hub.phoneLeft(session, socket.data.phoneKey)
     })
     if (role === 'phone') {
-      kiosk.hub.phoneJoined(session)
+      kiosk.hub.phoneJoined(session, socket.data.phoneKey)
       void socket.join(phonesRoom(session.row.id))
     } else {
       void socket.join(facilitatorsRoom(session.row.id))

@@ -13,7 +13,8 @@ import type { SessionRow, Store } from '../store/store.ts'
 export interface LiveSession {
   row: SessionRow
   doc: WSSharedDoc
-  phones: number
+  /** open connections per phone (a phone with two tabs is still one phone) */
+  phones: Map<string, number>
   updatesSinceCompaction: number
   /**
    * Set when a change reached the Y.Doc but not the store. Appending later updates alone would
@@ -69,7 +70,7 @@ export class SessionHub {
     const doc = new WSSharedDoc(id)
     const updates = this.store.loadUpdates(id)
     if (updates.length > 0) Y.applyUpdate(doc, Y.mergeUpdates(updates))
-    const session: LiveSession = { row, doc, phones: 0, updatesSinceCompaction: updates.length, needsFullState: false }
+    const session: LiveSession = { row, doc, phones: new Map(), updatesSinceCompaction: updates.length, needsFullState: false }
     // y-websocket's setupWSConnection finds the room here; it must never make one of its own.
     yjsRooms.set(id, doc)
     this.live.set(id, session)
@@ -140,13 +141,15 @@ export class SessionHub {
     return () => this.stateListeners.delete(fn)
   }
 
-  phoneJoined(session: LiveSession): void {
-    session.phones++
+  phoneJoined(session: LiveSession, phoneKey: string): void {
+    session.phones.set(phoneKey, (session.phones.get(phoneKey) ?? 0) + 1)
     this.schedulePresence(session)
   }
 
-  phoneLeft(session: LiveSession): void {
-    session.phones = Math.max(0, session.phones - 1)
+  phoneLeft(session: LiveSession, phoneKey: string): void {
+    const n = session.phones.get(phoneKey) ?? 0
+    if (n <= 1) session.phones.delete(phoneKey)
+    else session.phones.set(phoneKey, n - 1)
     this.schedulePresence(session)
   }
 
@@ -224,7 +227,7 @@ export class SessionHub {
   }
 
   private publishPresence(session: LiveSession): void {
-    const presence: ServerPresence = { kurumaza: { phones: session.phones } }
+    const presence: ServerPresence = { kurumaza: { phones: session.phones.size } }
     session.doc.awareness.setLocalState(presence)
   }
 }

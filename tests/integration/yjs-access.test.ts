@@ -75,15 +75,18 @@ describe('who may open the board over y-websocket', () => {
     await vi.waitFor(() => expect(readMeta(reader.doc).title).toBe('後'))
   })
 
-  it('publishes the number of connected phones in the board awareness', async () => {
+  it('publishes the number of connected phones (not tabs, not facilitators) in the board awareness', async () => {
     const links = await kiosk().createSession()
     const { provider } = await kiosk().board(links)
     const phones = () =>
       [...provider.awareness.getStates().values()].map((s) => (s as { kurumaza?: { phones: number } }).kurumaza?.phones).find((n) => n !== undefined)
-    const a = await kiosk().phone(links.id)
-    await kiosk().phone(links.id)
+    const a = await kiosk().phone(links.id, { deviceId: 'phone-a' })
+    await kiosk().phone(links.id, { deviceId: 'phone-b' })
+    const secondTab = await kiosk().phone(links.id, { deviceId: 'phone-b' })
+    await kiosk().facilitator(links.id)
     await vi.waitFor(() => expect(phones()).toBe(2))
     a.close()
+    secondTab.close()
     await vi.waitFor(() => expect(phones()).toBe(1))
   })
 })
