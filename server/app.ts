@@ -14,6 +14,8 @@ import { attachSocketIo } from './realtime/socket.ts'
 import { SessionHub } from './sessions/hub.ts'
 import { NoteIntake } from './sessions/intake.ts'
 import { Store } from './store/store.ts'
+import { DEFAULT_WORDS, WordFilter } from './board/words.ts'
+import { SessionTimers } from './sessions/timers.ts'
 import { attachYjs } from './yjs/upgrade.ts'
 
 export interface RunningKiosk {
@@ -54,6 +56,9 @@ export async function createServer(config: Config, dev?: DevMiddleware): Promise
     }
   }
   const hub = new SessionHub(store, config, log.child('sessions'))
+  const savedWords = store.getSetting('moderation_words')
+  const words = new WordFilter(savedWords ? (JSON.parse(savedWords) as string[]) : [...DEFAULT_WORDS])
+  const timers = new SessionTimers(hub, log.child('timers'))
   let port = config.port
   const publicOrigin = config.publicUrl ? new URL(config.publicUrl).origin : undefined
   const lan = lanAddresses()[0] ?? 'localhost'
@@ -61,8 +66,10 @@ export async function createServer(config: Config, dev?: DevMiddleware): Promise
     config,
     store,
     hub,
-    intake: new NoteIntake(store, hub, log.child('notes')),
+    intake: new NoteIntake(store, hub, log.child('notes'), (text) => words.flags(text)),
     token,
+    words,
+    timers,
     connections: new ConnectionCounter(config.limits.maxConnectionsPerAddress, config.limits.maxConnectionsTotal),
     notesPerPhone: new RateLimiter(config.limits.notesBurstPerPhone, config.limits.notesPerMinutePerPhone),
     notesPerAddress: new RateLimiter(config.limits.notesBurstPerAddress, config.limits.notesPerMinutePerAddress),
@@ -149,6 +156,7 @@ export async function createServer(config: Config, dev?: DevMiddleware): Promise
   const close = () => {
     closing ??= (async () => {
       clearInterval(sweep)
+      timers.close()
       yjs.close()
       await new Promise<void>((resolve) => io.close(() => resolve()))
       hub.close()

@@ -4,6 +4,8 @@ import type { Logger } from './log.ts'
 import type { SessionHub } from './sessions/hub.ts'
 import type { NoteIntake } from './sessions/intake.ts'
 import type { Store } from './store/store.ts'
+import type { WordFilter } from './board/words.ts'
+import type { SessionTimers } from './sessions/timers.ts'
 
 /** What every transport adapter is handed: the kiosk's parts, never a global. */
 export interface Kiosk {
@@ -13,6 +15,9 @@ export interface Kiosk {
   intake: NoteIntake
   /** the facilitator token in force */
   token: string
+  /** notes containing these words wait for the facilitator, whatever the moderation mode */
+  words: WordFilter
+  timers: SessionTimers
   connections: ConnectionCounter
   notesPerPhone: RateLimiter
   notesPerAddress: RateLimiter

@@ -1,12 +1,25 @@
 /**
  * Where the board lives in the session's Y.Doc, and the shapes stored there.
  * Types and key names only: the phone imports this without pulling in Yjs.
+ *
+ * Two documents exist per session. The facilitator's (read-write, `?token=`) holds everything.
+ * The board's (read-only, `?key=`) is a projection the server keeps in step with it: only
+ * visible notes, no text for notes still face down, vote counts only once they may be shown.
+ * Both use these keys and shapes.
  */
 export const DOC_KEYS = {
-  /** note id → Y.Map<NoteField> */
+  /** note id → Y.Map<NoteFields> */
   notes: 'notes',
   /** session-wide settings and texts, see `MetaFields` */
   meta: 'meta',
+  /** group id → Y.Map<GroupFields> (KJ-method groups, nestable) */
+  groups: 'groups',
+  /** prompt id → Y.Map<PromptFields> (the questions of the session) */
+  prompts: 'prompts',
+  /** note id → number: dots of the current (or last) vote; written by the server only */
+  votes: 'votes',
+  /** Y.Array<PhaseEntry>: every phase change, for the record */
+  history: 'history',
 } as const
 
 export const NOTE_STATUSES = ['visible', 'pending', 'hidden'] as const
@@ -15,17 +28,68 @@ export type NoteStatus = (typeof NOTE_STATUSES)[number]
 export const MODERATION_MODES = ['post', 'pre'] as const
 export type ModerationMode = (typeof MODERATION_MODES)[number]
 
+export const PHASES = ['collect', 'reveal', 'group', 'vote', 'discuss'] as const
+export type Phase = (typeof PHASES)[number]
+
 /** The fields of one note's Y.Map. */
 export interface NoteFields {
   text: string
   /** epoch ms, set by the server when the note was stored */
   createdAt: number
   status: NoteStatus
+  /** the prompt it answered ('' for notes from before prompts existed) */
+  promptId?: string
+  /** the group it sits in, or none */
+  groupId?: string | null
+  /** the order inside its group or column (fractional, so moves touch one note) */
+  order?: number
+  /** board projection only: still face down, text withheld */
+  faceDown?: boolean
+  /** set when the facilitator edited the text */
+  editedAt?: number
+}
+
+export interface GroupFields {
+  name: string
+  /** the group it is nested in, or null at the top */
+  parentId: string | null
+  createdAt: number
+  order?: number
+}
+
+export interface PromptFields {
+  text: string
+  createdAt: number
+  order: number
+}
+
+export interface Spotlight {
+  kind: 'note' | 'group'
+  id: string
+}
+
+export interface TimerState {
+  /** epoch ms on the server's clock */
+  endsAt: number
+  seconds: number
+  lockOnEnd: boolean
+}
+
+export interface VoteSettings {
+  id: string
+  open: boolean
+  /** dots each phone may place */
+  perPhone: number
+  /** most dots one phone may put on one note */
+  maxPerNote: number
+  /** show counts on the board while the vote is open (else only once it is closed) */
+  showLive: boolean
 }
 
 /** The fields of the `meta` map. */
 export interface MetaFields {
   title: string
+  /** the current prompt's text (kept in step with `prompts` for simple readers) */
   prompt: string
   /** epoch ms */
   createdAt: number
@@ -33,9 +97,36 @@ export interface MetaFields {
   locked: boolean
   /** `pre`: new notes arrive `pending` and wait for approval */
   moderation: ModerationMode
+  phase: Phase
+  /** reveal mode: the board shows notes face down until this is false */
+  faceDown: boolean
+  currentPromptId: string
+  /** the board shows the notes of every prompt, not only the current one */
+  showAllPrompts: boolean
+  spotlight: Spotlight | null
+  timer: TimerState | null
+  vote: VoteSettings | null
+  /** the session is closed: read-only, kept as a record */
+  closed: boolean
+}
+
+export interface PhaseEntry {
+  phase: Phase
+  /** epoch ms */
+  at: number
 }
 
 /** A note as read out of the document, with its id. */
 export interface Note extends NoteFields {
+  id: string
+  promptId: string
+  groupId: string | null
+}
+
+export interface Group extends GroupFields {
+  id: string
+}
+
+export interface Prompt extends PromptFields {
   id: string
 }

@@ -16,6 +16,10 @@ export const ERRORS = {
   unauthorized: 'unauthorized',
   /** The kiosk could not store the note (disk full, read-only data folder); nothing was kept. */
   unavailable: 'unavailable',
+  /** No vote is open. */
+  noVote: 'no_vote',
+  /** The phone has no dots left, or has put the most allowed on this note. */
+  overBudget: 'over_budget',
   /** The request came from another web site. */
   forbiddenOrigin: 'forbidden_origin',
 } as const

@@ -16,6 +16,15 @@ export const LIMITS = {
   maxDeviceIdChars: 64,
   maxTitleChars: 120,
   maxPromptChars: 300,
+  maxPrompts: 30,
+  maxGroupNameChars: 60,
+  /** dot voting: most dots a facilitator may give each phone */
+  maxVotesPerPhone: 20,
+  /** longest countdown, in seconds (3 hours) */
+  maxTimerSeconds: 3 * 60 * 60,
+  /** the word list that sends notes to the moderation queue */
+  maxWords: 1_000,
+  maxWordChars: 40,
 
   /** Per phone: a token bucket of `notesBurstPerPhone`, refilled at `notesPerMinutePerPhone`. */
   notesPerMinutePerPhone: 12,

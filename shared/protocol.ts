@@ -4,7 +4,7 @@
  * docs/PROTOCOL.md explains it for people scripting against the kiosk.
  */
 import type { Ack, ErrorCode } from './errors.ts'
-import type { ModerationMode, NoteStatus } from './board.ts'
+import type { ModerationMode, NoteStatus, Phase, Spotlight } from './board.ts'
 
 export const PROTOCOL_VERSION = 1
 
@@ -40,11 +40,41 @@ export interface NoteCreatePayload {
 export interface SessionState {
   id: string
   title: string
+  /** the current prompt */
   prompt: string
+  promptId: string
   locked: boolean
+  /** the session was closed by the facilitator: read-only */
+  closed: boolean
+  phase: Phase
   /** longest note, in characters as people count them */
   maxNoteChars: number
+  /** a countdown, when one runs: its end on the server's clock */
+  timer: { endsAt: number; seconds: number } | null
+  /** the server's clock when this was sent, so a phone can correct its own */
+  serverNow: number
+  /** whether a dot vote is open (its notes come in `vote:ballot`) */
+  voting: boolean
   protocol: number
+}
+
+/** A phone's own dots in the open vote. */
+export interface MyDots {
+  /** note id → this phone's dots */
+  mine: Record<string, number>
+  remaining: number
+}
+
+/** A phone's view of an open vote: the notes it may vote on and its own dots. */
+export interface Ballot {
+  voteId: string
+  open: boolean
+  perPhone: number
+  maxPerNote: number
+  notes: Array<{ noteId: string; text: string }>
+  /** note id → this phone's dots */
+  mine: Record<string, number>
+  remaining: number
 }
 
 export type MyNoteStatus = NoteStatus | 'deleted' | 'unknown'
@@ -60,7 +90,15 @@ export interface SessionUpdatePayload {
   locked?: boolean
   moderation?: ModerationMode
   title?: string
+  /** changes the text of the current prompt */
   prompt?: string
+  phase?: Phase
+  /** reveal mode: true keeps notes face down on the board; false reveals them */
+  faceDown?: boolean
+  /** make another prompt the current one */
+  currentPromptId?: string
+  showAllPrompts?: boolean
+  spotlight?: Spotlight | null
 }
 
 export const MODERATION_ACTIONS = ['approve', 'hide', 'show', 'delete'] as const
@@ -71,19 +109,50 @@ export interface NoteModeratePayload {
   action: ModerationAction
 }
 
+export interface VoteOpenPayload {
+  perPhone: number
+  maxPerNote: number
+  showLive?: boolean
+}
+
+export interface TimerStartPayload {
+  seconds: number
+  lockOnEnd?: boolean
+}
+
 /** Events a client emits; every one takes an acknowledgement callback. */
 export interface ClientToServerEvents {
+  /** a phone posts a note (a facilitator may too, for someone without a phone) */
   'note:create': (payload: NoteCreatePayload, ack: (res: Ack<{ noteId: string }>) => void) => void
   /** a phone asks what became of the notes it sent (by its own ids) */
   'note:mine': (payload: { ids: string[] }, ack: (res: Ack<{ notes: MyNote[] }>) => void) => void
-  /** facilitator only */
+  /** a phone places one dot on a note of the open vote */
+  'vote:cast': (payload: { noteId: string }, ack: (res: Ack<MyDots>) => void) => void
+  /** a phone takes one of its dots back */
+  'vote:retract': (payload: { noteId: string }, ack: (res: Ack<MyDots>) => void) => void
+
+  // facilitator only: answered `unauthorized` for anyone else
   'session:update': (payload: SessionUpdatePayload, ack: (res: Ack) => void) => void
-  /** facilitator only */
   'note:moderate': (payload: NoteModeratePayload, ack: (res: Ack) => void) => void
+  /** correct a typo or remove a name; the text is cleaned like a new note */
+  'note:edit': (payload: { noteId: string; text: string }, ack: (res: Ack) => void) => void
+  /** add a prompt; `makeCurrent` also switches phones to it */
+  'prompt:add': (payload: { text: string; makeCurrent?: boolean }, ack: (res: Ack<{ promptId: string }>) => void) => void
+  'vote:open': (payload: VoteOpenPayload, ack: (res: Ack<{ voteId: string }>) => void) => void
+  'vote:close': (payload: Record<string, never>, ack: (res: Ack) => void) => void
+  'timer:start': (payload: TimerStartPayload, ack: (res: Ack) => void) => void
+  'timer:stop': (payload: Record<string, never>, ack: (res: Ack) => void) => void
+  /** the words that send a note to the queue even in post-moderation (all sessions) */
+  'words:get': (payload: Record<string, never>, ack: (res: Ack<{ words: string[] }>) => void) => void
+  'words:set': (payload: { words: string[] }, ack: (res: Ack<{ words: string[] }>) => void) => void
 }
 
 export interface ServerToClientEvents {
   'session:state': (state: SessionState) => void
+  /** to a phone while a vote is open: what it may vote on and its dots */
+  'vote:ballot': (ballot: Ballot | null) => void
+  /** to the phone that sent a note, when its status changes */
+  'note:status': (note: MyNote) => void
 }
 
 /** `err.data` of a refused Socket.io connection (`connect_error`). */

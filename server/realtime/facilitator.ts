@@ -1,49 +1,148 @@
-import { fail } from '../../shared/errors.ts'
-import { checkLine } from '../../shared/text.ts'
-import type { MetaFields } from '../../shared/board.ts'
-import { moderateNote, updateMeta } from '../board/rules.ts'
+import { fail, type Ack } from '../../shared/errors.ts'
+import { newNoteId } from '../../shared/ids.ts'
+import { checkLine, checkNoteText } from '../../shared/text.ts'
+import { promptsMap, readMeta } from '../../shared/board-doc.ts'
+import {
+  addPrompt,
+  closeVote,
+  editNote,
+  moderateNote,
+  openVote,
+  setCurrentPrompt,
+  setCurrentPromptText,
+  setPhase,
+  setSpotlight,
+  updateMeta,
+} from '../board/rules.ts'
 import type { Kiosk } from '../context.ts'
 import type { LiveSession } from '../sessions/hub.ts'
-import { noteModerateSchema, sessionUpdateSchema } from './schemas.ts'
+import {
+  noteEditSchema,
+  noteModerateSchema,
+  promptAddSchema,
+  sessionUpdateSchema,
+  timerStartSchema,
+  voteOpenSchema,
+  wordsSetSchema,
+  emptySchema,
+} from './schemas.ts'
 import { handler, type KioskSocket } from './socket.ts'
 
-/** Facilitator events: parse, authorise (the connection's token), apply, ack. */
+/**
+ * Facilitator events: parse, authorise (the connection's token), apply, ack. Every one answers
+ * `unauthorized` to anyone else and changes nothing.
+ */
 export function registerFacilitatorHandlers(socket: KioskSocket, session: LiveSession, kiosk: Kiosk): void {
   const { limits } = kiosk.config
-  const isFacilitator = () => socket.data.role === 'facilitator'
+  const doc = session.doc
 
-  socket.on(
-    'session:update',
-    handler(kiosk, (payload) => {
-      if (!isFacilitator()) return fail('unauthorized')
-      const parsed = sessionUpdateSchema.safeParse(payload)
-      if (!parsed.success || Object.keys(parsed.data).length === 0) return fail('invalid')
-      const changes: Partial<Pick<MetaFields, 'title' | 'prompt' | 'locked' | 'moderation'>> = {}
-      if (parsed.data.title !== undefined) {
-        const title = checkLine(parsed.data.title, limits.maxTitleChars, false)
-        if (!title.ok) return fail(title.error)
-        changes.title = title.text
-      }
-      if (parsed.data.prompt !== undefined) {
-        const prompt = checkLine(parsed.data.prompt, limits.maxPromptChars, true)
-        if (!prompt.ok) return fail(prompt.error)
-        changes.prompt = prompt.text
-      }
-      if (parsed.data.locked !== undefined) changes.locked = parsed.data.locked
-      if (parsed.data.moderation !== undefined) changes.moderation = parsed.data.moderation
-      updateMeta(session.doc, changes)
-      return { ok: true as const }
-    }),
-  )
+  /** The handler shape for facilitator events: authorise first, then the event's own steps. */
+  const on = (event: string, fn: (payload: unknown) => Ack<object> | Promise<Ack<object>>) =>
+    socket.on(
+      event as 'session:update',
+      handler(kiosk, (payload) => {
+        if (socket.data.role !== 'facilitator') return fail('unauthorized')
+        const res = fn(payload)
+        // A change that reached the board but not the disk is reported, not silently acked.
+        return Promise.resolve(res).then((r) => (r.ok && kiosk.hub.storeError ? fail('unavailable') : r))
+      }) as never,
+    )
 
-  socket.on(
-    'note:moderate',
-    handler(kiosk, (payload) => {
-      if (!isFacilitator()) return fail('unauthorized')
-      const parsed = noteModerateSchema.safeParse(payload)
-      if (!parsed.success) return fail('invalid')
-      if (!moderateNote(session.doc, parsed.data.noteId, parsed.data.action)) return fail('not_found')
-      return { ok: true as const }
-    }),
-  )
+  on('session:update', (payload) => {
+    const parsed = sessionUpdateSchema.safeParse(payload)
+    if (!parsed.success || Object.keys(parsed.data).length === 0) return fail('invalid')
+    const p = parsed.data
+    let title: string | undefined
+    let prompt: string | undefined
+    if (p.title !== undefined) {
+      const t = checkLine(p.title, limits.maxTitleChars, false)
+      if (!t.ok) return fail(t.error)
+      title = t.text
+    }
+    if (p.prompt !== undefined) {
+      const t = checkLine(p.prompt, limits.maxPromptChars, true)
+      if (!t.ok) return fail(t.error)
+      prompt = t.text
+    }
+    if (p.currentPromptId !== undefined && !promptsMap(doc).has(p.currentPromptId)) return fail('not_found')
+    if (p.spotlight && !spotlightExists(p.spotlight)) return fail('not_found')
+    // Everything is checked: apply all of it in one transaction.
+    doc.transact(() => {
+      updateMeta(doc, { title, locked: p.locked, moderation: p.moderation, faceDown: p.faceDown, showAllPrompts: p.showAllPrompts })
+      if (p.currentPromptId !== undefined) setCurrentPrompt(doc, p.currentPromptId)
+      if (prompt !== undefined) setCurrentPromptText(doc, prompt)
+      if (p.phase !== undefined) setPhase(doc, p.phase, Date.now())
+      if (p.spotlight !== undefined) setSpotlight(doc, p.spotlight)
+    })
+    return { ok: true }
+  })
+
+  const spotlightExists = (s: { kind: 'note' | 'group'; id: string }) =>
+    s.kind === 'note' ? doc.getMap('notes').has(s.id) : doc.getMap('groups').has(s.id)
+
+  on('note:moderate', (payload) => {
+    const parsed = noteModerateSchema.safeParse(payload)
+    if (!parsed.success) return fail('invalid')
+    return moderateNote(doc, parsed.data.noteId, parsed.data.action) ? { ok: true } : fail('not_found')
+  })
+
+  on('note:edit', (payload) => {
+    const parsed = noteEditSchema.safeParse(payload)
+    if (!parsed.success) return fail('invalid')
+    const text = checkNoteText(parsed.data.text, limits.maxNoteChars)
+    if (!text.ok) return fail(text.error)
+    return editNote(doc, parsed.data.noteId, text.text, Date.now()) ? { ok: true } : fail('not_found')
+  })
+
+  on('prompt:add', (payload) => {
+    const parsed = promptAddSchema.safeParse(payload)
+    if (!parsed.success) return fail('invalid')
+    const text = checkLine(parsed.data.text, limits.maxPromptChars, false)
+    if (!text.ok) return fail(text.error)
+    if (promptsMap(doc).size >= limits.maxPrompts) return fail('too_long')
+    const promptId = newNoteId()
+    addPrompt(doc, promptId, text.text, Date.now(), parsed.data.makeCurrent === true)
+    return { ok: true, promptId }
+  })
+
+  on('vote:open', (payload) => {
+    const parsed = voteOpenSchema.safeParse(payload)
+    if (!parsed.success) return fail('invalid')
+    const { perPhone, maxPerNote, showLive = false } = parsed.data
+    if (perPhone > limits.maxVotesPerPhone || maxPerNote > perPhone) return fail('invalid')
+    const voteId = newNoteId()
+    openVote(doc, { id: voteId, open: true, perPhone, maxPerNote, showLive })
+    return { ok: true, voteId }
+  })
+
+  on('vote:close', (payload) => {
+    if (!emptySchema.safeParse(payload ?? {}).success) return fail('invalid')
+    return closeVote(doc) ? { ok: true } : fail('no_vote')
+  })
+
+  on('timer:start', (payload) => {
+    const parsed = timerStartSchema.safeParse(payload)
+    if (!parsed.success || parsed.data.seconds > limits.maxTimerSeconds) return fail('invalid')
+    kiosk.timers.start(session, parsed.data.seconds, parsed.data.lockOnEnd === true)
+    return { ok: true }
+  })
+
+  on('timer:stop', (payload) => {
+    if (!emptySchema.safeParse(payload ?? {}).success) return fail('invalid')
+    if (!readMeta(doc).timer) return { ok: true }
+    kiosk.timers.stop(session)
+    return { ok: true }
+  })
+
+  on('words:get', () => ({ ok: true, words: kiosk.words.list() }))
+
+  on('words:set', (payload) => {
+    const parsed = wordsSetSchema.safeParse(payload)
+    if (!parsed.success) return fail('invalid')
+    const words = [...new Set(parsed.data.words.map((w) => checkLine(w, limits.maxWordChars, true)).flatMap((w) => (w.ok && w.text ? [w.text] : [])))]
+    if (words.length > limits.maxWords) return fail('too_long')
+    kiosk.store.setSetting('moderation_words', JSON.stringify(words))
+    kiosk.words.set(words)
+    return { ok: true, words }
+  })
 }

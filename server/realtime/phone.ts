@@ -22,8 +22,11 @@ export function registerPhoneHandlers(socket: KioskSocket, session: LiveSession,
       // A resend of an acknowledged note is answered from the record and costs no tokens.
       const known = kiosk.store.getNoteId(session.row.id, parsed.data.id)
       if (known) return { ok: true as const, noteId: known }
-      if (!kiosk.notesPerPhone.take(socket.data.phoneKey)) return fail('rate_limited')
-      if (!isLoopback(socket.data.address) && !kiosk.notesPerAddress.take(socket.data.address)) return fail('rate_limited')
+      // The facilitator typing in paper notes for people without a phone is not rate limited.
+      if (socket.data.role === 'phone') {
+        if (!kiosk.notesPerPhone.take(socket.data.phoneKey)) return fail('rate_limited')
+        if (!isLoopback(socket.data.address) && !kiosk.notesPerAddress.take(socket.data.address)) return fail('rate_limited')
+      }
       return kiosk.intake.submit(session, { clientId: parsed.data.id, text: text.text, deviceId: socket.data.deviceId })
     }),
   )

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { LIMITS } from '../../shared/limits.ts'
-import { MODERATION_MODES } from '../../shared/board.ts'
+import { MODERATION_MODES, PHASES } from '../../shared/board.ts'
 import { MODERATION_ACTIONS } from '../../shared/protocol.ts'
 
 /** Shapes of untrusted Socket.io payloads; text is measured separately by shared/text.ts. */
@@ -19,6 +19,15 @@ export const sessionUpdateSchema = z
     moderation: z.enum(MODERATION_MODES).optional(),
     title: z.string().max(LIMITS.maxTitleChars * 4).optional(),
     prompt: z.string().max(LIMITS.maxPromptChars * 4).optional(),
+    phase: z.enum(PHASES).optional(),
+    faceDown: z.boolean().optional(),
+    currentPromptId: z.string().min(1).max(64).optional(),
+    showAllPrompts: z.boolean().optional(),
+    spotlight: z
+      .object({ kind: z.enum(['note', 'group']), id: z.string().min(1).max(64) })
+      .strict()
+      .nullable()
+      .optional(),
   })
   .strict()
 
@@ -32,3 +41,35 @@ export const handshakeSchema = z.object({
   deviceId: z.string().min(1).max(LIMITS.maxDeviceIdChars).optional().catch(undefined),
   token: z.string().max(256).optional(),
 })
+
+export const noteEditSchema = z.object({
+  noteId: z.string().min(1).max(64),
+  text: z.string(),
+})
+
+export const promptAddSchema = z.object({
+  text: z.string(),
+  makeCurrent: z.boolean().optional(),
+})
+
+export const voteOpenSchema = z.object({
+  perPhone: z.number().int().min(1),
+  maxPerNote: z.number().int().min(1),
+  showLive: z.boolean().optional(),
+})
+
+export const voteCastSchema = z.object({
+  noteId: z.string().min(1).max(64),
+})
+
+export const timerStartSchema = z.object({
+  seconds: z.number().int().min(1),
+  lockOnEnd: z.boolean().optional(),
+})
+
+export const wordsSetSchema = z.object({
+  words: z.array(z.string().max(LIMITS.maxWordChars * 4)).max(LIMITS.maxWords * 2),
+})
+
+/** Events that take no arguments accept `{}` only. */
+export const emptySchema = z.object({}).strict()

@@ -9,6 +9,7 @@ import { isLoopback, originAllowed, secretMatches } from '../guard.ts'
 import type { LiveSession } from '../sessions/hub.ts'
 import { registerFacilitatorHandlers } from './facilitator.ts'
 import { registerPhoneHandlers } from './phone.ts'
+import { attachBallots, ballotFor, registerVoteHandlers } from './votes.ts'
 import { handshakeSchema } from './schemas.ts'
 
 export interface SocketData {
@@ -25,6 +26,8 @@ export type KioskSocket = Socket<ClientToServerEvents, ServerToClientEvents, Rec
 
 export const phonesRoom = (id: string) => `phones:${id}`
 export const facilitatorsRoom = (id: string) => `facilitators:${id}`
+/** every connection of one phone (by its device id) in one session */
+export const deviceRoom = (id: string, deviceId: string) => `device:${id}:${deviceId}`
 
 function refuse(code: ErrorCode): Error & { data: { code: ErrorCode } } {
   return Object.assign(new Error(code), { data: { code } })
@@ -93,18 +96,35 @@ export function attachSocketIo(httpServer: http.Server, kiosk: Kiosk): KioskServ
     if (role === 'phone') {
       kiosk.hub.phoneJoined(session, socket.data.phoneKey)
       void socket.join(phonesRoom(session.row.id))
+      if (socket.data.deviceId) void socket.join(deviceRoom(session.row.id, socket.data.deviceId))
     } else {
       void socket.join(facilitatorsRoom(session.row.id))
     }
     registerPhoneHandlers(socket, session, kiosk)
+    registerVoteHandlers(socket, session, kiosk)
     registerFacilitatorHandlers(socket, session, kiosk)
     socket.emit('session:state', kiosk.hub.state(session))
+    if (role === 'phone') {
+      const ballot = ballotFor(kiosk, session, socket.data.phoneKey)
+      if (ballot) socket.emit('vote:ballot', ballot)
+    }
   })
 
-  const unsubscribe = kiosk.hub.onStateChange((id, state) => {
+  const offState = kiosk.hub.onStateChange((id, state) => {
     io.to([phonesRoom(id), facilitatorsRoom(id)]).emit('session:state', state)
   })
-  io.engine.on('close', unsubscribe)
+  // Only the phone that sent a note hears what became of it.
+  const offStatus = kiosk.hub.onNoteStatus((session, noteId, status) => {
+    const owner = kiosk.store.ownerOf(session.row.id, noteId)
+    if (!owner?.deviceId) return
+    io.to(deviceRoom(session.row.id, owner.deviceId)).emit('note:status', { id: owner.clientId, noteId, status: status ?? 'deleted' })
+  })
+  const offBallots = attachBallots(io, kiosk)
+  io.engine.on('close', () => {
+    offState()
+    offStatus()
+    offBallots()
+  })
 
   kiosk.log.debug(`socket.io ready at ${PATHS.socketIo}; loopback exempt from per-address limits: ${isLoopback('127.0.0.1')}`)
   return io

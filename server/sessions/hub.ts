@@ -1,18 +1,28 @@
 import * as Y from 'yjs'
 import { WSSharedDoc, docs as yjsRooms } from '@y/websocket-server/utils'
-import { metaMap, readMeta } from '../../shared/board-doc.ts'
-import { newBoardKey, newSessionId } from '../../shared/ids.ts'
+import { metaMap, notesMap, readMeta } from '../../shared/board-doc.ts'
+import type { NoteStatus } from '../../shared/board.ts'
+import { newBoardKey, newNoteId, newSessionId } from '../../shared/ids.ts'
 import type { ServerPresence, SessionState } from '../../shared/protocol.ts'
 import { PROTOCOL_VERSION } from '../../shared/protocol.ts'
+import { projectAll, projectChanges } from '../board/projection.ts'
 import { initBoard } from '../board/rules.ts'
 import type { Config } from '../config.ts'
 import type { Logger } from '../log.ts'
 import type { SessionRow, Store } from '../store/store.ts'
 
-/** A session whose board is in memory: its row, its Y.Doc (also the y-websocket room) and who is here. */
+/** The y-websocket room name of a session's board projection (session ids never contain ':'). */
+export const boardRoom = (id: string) => `${id}:board`
+
+/**
+ * A session whose board is in memory: its row, the facilitator's Y.Doc (the y-websocket room
+ * `<id>`), the board's projection of it (room `<id>:board`, served to read-only connections)
+ * and who is here.
+ */
 export interface LiveSession {
   row: SessionRow
   doc: WSSharedDoc
+  board: WSSharedDoc
   /** open connections per phone (a phone with two tabs is still one phone) */
   phones: Map<string, number>
   updatesSinceCompaction: number
@@ -25,6 +35,10 @@ export interface LiveSession {
 }
 
 type StateListener = (id: string, state: SessionState) => void
+/** A note's status changed (undefined: deleted). */
+type NoteStatusListener = (session: LiveSession, noteId: string, status: NoteStatus | undefined) => void
+/** Something about the notes changed (a vote's ballot may need refreshing). */
+type NotesListener = (session: LiveSession) => void
 
 /**
  * Owns every session's Y.Doc: loads it synchronously from the store before anyone is served,
@@ -34,6 +48,9 @@ type StateListener = (id: string, state: SessionState) => void
 export class SessionHub {
   private readonly live = new Map<string, LiveSession>()
   private readonly stateListeners = new Set<StateListener>()
+  private readonly noteStatusListeners = new Set<NoteStatusListener>()
+  private readonly notesListeners = new Set<NotesListener>()
+  private readonly loadListeners = new Set<(session: LiveSession) => void>()
   private readonly presenceTimers = new Map<string, NodeJS.Timeout>()
   /** While set, updates are collected here for the caller to store in its own transaction. */
   private capture: Array<{ id: string; update: Uint8Array }> | null = null
@@ -51,7 +68,7 @@ export class SessionHub {
     while (this.store.getSession(id)) id = newSessionId()
     const row: SessionRow = { id, title, prompt, boardKey: newBoardKey(), createdAt: Date.now() }
     const seed = new Y.Doc()
-    initBoard(seed, row)
+    initBoard(seed, row, newNoteId())
     this.store.insertSession(row, Y.encodeStateAsUpdate(seed))
     seed.destroy()
     return row
@@ -70,13 +87,19 @@ export class SessionHub {
     const doc = new WSSharedDoc(id)
     const updates = this.store.loadUpdates(id)
     if (updates.length > 0) Y.applyUpdate(doc, Y.mergeUpdates(updates))
-    const session: LiveSession = { row, doc, phones: new Map(), updatesSinceCompaction: updates.length, needsFullState: false }
-    // y-websocket's setupWSConnection finds the room here; it must never make one of its own.
+    const board = new WSSharedDoc(boardRoom(id))
+    projectAll(doc, board)
+    const session: LiveSession = { row, doc, board, phones: new Map(), updatesSinceCompaction: updates.length, needsFullState: false }
+    // y-websocket's setupWSConnection finds the rooms here; it must never make one of its own.
     yjsRooms.set(id, doc)
+    yjsRooms.set(boardRoom(id), board)
     this.live.set(id, session)
+    doc.on('afterTransaction', (tr: Y.Transaction) => projectChanges(doc, board, tr))
     doc.on('update', (update: Uint8Array) => this.persist(session, update))
     metaMap(doc).observe(() => this.metaChanged(session))
+    notesMap(doc).observeDeep((events) => this.notesChanged(session, events))
     this.publishPresence(session)
+    for (const fn of this.loadListeners) fn(session)
     return session
   }
 
@@ -130,15 +153,68 @@ export class SessionHub {
       id: session.row.id,
       title: meta.title,
       prompt: meta.prompt,
+      promptId: meta.currentPromptId,
       locked: meta.locked,
+      closed: meta.closed,
+      phase: meta.phase,
       maxNoteChars: this.config.limits.maxNoteChars,
+      timer: meta.timer ? { endsAt: meta.timer.endsAt, seconds: meta.timer.seconds } : null,
+      serverNow: Date.now(),
+      voting: meta.vote?.open === true,
       protocol: PROTOCOL_VERSION,
     }
+  }
+
+  /** Sessions in memory now. */
+  loaded(): LiveSession[] {
+    return [...this.live.values()]
   }
 
   onStateChange(fn: StateListener): () => void {
     this.stateListeners.add(fn)
     return () => this.stateListeners.delete(fn)
+  }
+
+  /** Called once for each session as it is loaded into memory. */
+  onLoaded(fn: (session: LiveSession) => void): () => void {
+    this.loadListeners.add(fn)
+    return () => this.loadListeners.delete(fn)
+  }
+
+  /**
+   * Change a board and write rows of the caller's in one SQLite transaction. When the store
+   * fails, `undo` takes the change back off the board and the error is thrown to the caller.
+   */
+  commit<T>(change: () => T, rows: () => void, undo: () => void): T {
+    let result: T | undefined
+    const collected = this.collectUpdates(() => {
+      result = change()
+    })
+    try {
+      this.store.transaction(() => {
+        this.storeCollected(collected)
+        rows()
+      })
+    } catch (err) {
+      this.notStored(collected)
+      this.log.error('could not store a change; it was taken back:', err)
+      undo()
+      this.storeError = (err as Error).message
+      throw err
+    }
+    this.storeError = null
+    this.afterStored(collected)
+    return result as T
+  }
+
+  onNoteStatus(fn: NoteStatusListener): () => void {
+    this.noteStatusListeners.add(fn)
+    return () => this.noteStatusListeners.delete(fn)
+  }
+
+  onNotesChanged(fn: NotesListener): () => void {
+    this.notesListeners.add(fn)
+    return () => this.notesListeners.delete(fn)
   }
 
   phoneJoined(session: LiveSession, phoneKey: string): void {
@@ -158,8 +234,11 @@ export class SessionHub {
     this.presenceTimers.clear()
     for (const [id, s] of this.live) {
       if (yjsRooms.get(id) === s.doc) yjsRooms.delete(id)
-      for (const conn of s.doc.conns.keys()) (conn as { terminate?: () => void }).terminate?.()
-      s.doc.destroy()
+      if (yjsRooms.get(boardRoom(id)) === s.board) yjsRooms.delete(boardRoom(id))
+      for (const d of [s.doc, s.board]) {
+        for (const conn of d.conns.keys()) (conn as { terminate?: () => void }).terminate?.()
+        d.destroy()
+      }
     }
     this.live.clear()
   }
@@ -214,6 +293,22 @@ export class SessionHub {
     for (const fn of this.stateListeners) fn(session.row.id, state)
   }
 
+  private notesChanged(session: LiveSession, events: Array<Y.YEvent<Y.AbstractType<unknown>>>): void {
+    const notes = notesMap(session.doc)
+    const changes = new Map<string, NoteStatus | undefined>()
+    for (const event of events) {
+      if (event.target === notes) {
+        for (const [key, change] of event.changes.keys) if (change.action === 'delete') changes.set(key, undefined)
+      } else if (event.target.parent === notes && event.changes.keys.has('status')) {
+        const key = event.target._item?.parentSub
+        const status = (event.target as Y.Map<unknown>).get('status')
+        if (key && (status === 'visible' || status === 'pending' || status === 'hidden')) changes.set(key, status)
+      }
+    }
+    for (const [noteId, status] of changes) for (const fn of this.noteStatusListeners) fn(session, noteId, status)
+    for (const fn of this.notesListeners) fn(session)
+  }
+
   private schedulePresence(session: LiveSession): void {
     const id = session.row.id
     if (this.presenceTimers.has(id)) return
@@ -229,5 +324,6 @@ export class SessionHub {
   private publishPresence(session: LiveSession): void {
     const presence: ServerPresence = { kurumaza: { phones: session.phones.size } }
     session.doc.awareness.setLocalState(presence)
+    session.board.awareness.setLocalState(presence)
   }
 }

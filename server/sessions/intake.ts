@@ -33,6 +33,8 @@ export class NoteIntake {
     private readonly store: Store,
     private readonly hub: SessionHub,
     private readonly log: Logger,
+    /** whether a note's text should wait for the facilitator even in post-moderation */
+    private readonly flags: (text: string) => boolean = () => false,
   ) {}
 
   submit(session: LiveSession, req: NoteRequest): Promise<NoteAck> {
@@ -68,7 +70,7 @@ export class NoteIntake {
       collected = this.hub.collectUpdates(() => {
         for (const item of items) {
           // The facilitator may have locked the board since the note was admitted.
-          const verdict = admitNote(item.session.doc)
+          const verdict = admitNote(item.session.doc, this.flags(item.req.text))
           if (!verdict.ok) {
             results.set(item, { ok: false, error: verdict.error })
             continue

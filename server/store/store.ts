@@ -48,6 +48,15 @@ CREATE TABLE IF NOT EXISTS note_ids (
   created_at INTEGER NOT NULL,
   PRIMARY KEY (session_id, client_id)
 ) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS note_ids_by_note ON note_ids(session_id, note_id);
+CREATE TABLE IF NOT EXISTS ballots (
+  session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+  vote_id    TEXT NOT NULL,
+  phone_key  TEXT NOT NULL,
+  note_id    TEXT NOT NULL,
+  dots       INTEGER NOT NULL,
+  PRIMARY KEY (session_id, vote_id, phone_key, note_id)
+) WITHOUT ROWID;
 `
 
 export class StoreError extends Error {
@@ -93,6 +102,15 @@ export class Store {
       countUpdates: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM updates WHERE session_id = ?'),
       deleteUpdates: db.prepare('DELETE FROM updates WHERE session_id = ?'),
       getNoteId: db.prepare<[string, string], { noteId: string }>('SELECT note_id AS noteId FROM note_ids WHERE session_id = ? AND client_id = ?'),
+      ownerOf: db.prepare<[string, string], { clientId: string; deviceId: string | null }>(
+        'SELECT client_id AS clientId, device_id AS deviceId FROM note_ids WHERE session_id = ? AND note_id = ?',
+      ),
+      myDots: db.prepare<[string, string, string], { noteId: string; dots: number }>(
+        'SELECT note_id AS noteId, dots FROM ballots WHERE session_id = ? AND vote_id = ? AND phone_key = ? AND dots > 0',
+      ),
+      setDots: db.prepare(
+        'INSERT INTO ballots (session_id, vote_id, phone_key, note_id, dots) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET dots = excluded.dots',
+      ),
       insertNoteId: db.prepare('INSERT INTO note_ids (session_id, client_id, note_id, device_id, created_at) VALUES (?, ?, ?, ?, ?)'),
     }
   }
@@ -150,6 +168,22 @@ export class Store {
 
   insertNoteId(sessionId: string, clientId: string, noteId: string, deviceId: string | null, createdAt: number): void {
     this.stmt.insertNoteId.run(sessionId, clientId, noteId, deviceId, createdAt)
+  }
+
+  /** Who sent a note: the phone's own id for it and its device id (for telling it what became of it). */
+  ownerOf(sessionId: string, noteId: string): { clientId: string; deviceId: string | null } | undefined {
+    return this.stmt.ownerOf.get(sessionId, noteId)
+  }
+
+  /** A phone's dots in one vote, by note. */
+  myDots(sessionId: string, voteId: string, phoneKey: string): Record<string, number> {
+    const out: Record<string, number> = {}
+    for (const r of this.stmt.myDots.all(sessionId, voteId, phoneKey)) out[r.noteId] = r.dots
+    return out
+  }
+
+  setDots(sessionId: string, voteId: string, phoneKey: string, noteId: string, dots: number): void {
+    this.stmt.setDots.run(sessionId, voteId, phoneKey, noteId, dots)
   }
 
   /** Run `fn` in one SQLite transaction: all of its writes land together or none do. */

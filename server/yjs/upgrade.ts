@@ -6,6 +6,7 @@ import { setupWSConnection } from '@y/websocket-server/utils'
 import { isSessionId } from '../../shared/ids.ts'
 import { PATHS } from '../../shared/protocol.ts'
 import type { Kiosk } from '../context.ts'
+import { boardRoom } from '../sessions/hub.ts'
 import { originAllowed, remoteAddress, secretMatches } from '../guard.ts'
 
 type Access = 'read' | 'write'
@@ -73,8 +74,9 @@ export function attachYjs(httpServer: http.Server, kiosk: Kiosk): { close(): voi
     wss.handleUpgrade(req, socket, head, (ws) => {
       ws.on('close', () => kiosk.connections.close(address))
       ws.on('error', (err) => kiosk.log.debug('yjs socket error:', err.message))
+      // Readers get the board's projection; their writes are dropped besides (defence in depth).
       if (access === 'read') dropWrites(ws)
-      setupWSConnection(ws, req, { docName: id })
+      setupWSConnection(ws, req, { docName: access === 'read' ? boardRoom(id) : id })
     })
   }
 

@@ -56,14 +56,17 @@ describe('a crash while phones post', () => {
         const id = newClientId()
         sent.set(id, p)
         try {
-          const ack = await socket.timeout(2_000).emitWithAck('note:create', { id, text: `note ${id}` })
+          const ack = await socket.timeout(10_000).emitWithAck('note:create', { id, text: `note ${id}` })
           if ((ack as Ack<{ noteId: string }>).ok) acked.set(id, (ack as { noteId: string }).noteId)
         } catch {
           return // the kiosk died under us: this note is unacknowledged
         }
       }
     })
-    while (acked.size < 40) await new Promise((r) => setTimeout(r, 5))
+    const allDone = Promise.all(loops).then(() => true)
+    let done = false
+    void allDone.then(() => (done = true))
+    while (acked.size < 40 && !done) await new Promise((r) => setTimeout(r, 5))
     first.child.kill('SIGKILL')
     killed = true
     await exited(first.child)

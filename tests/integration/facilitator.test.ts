@@ -26,7 +26,7 @@ describe('facilitator events over Socket.io', () => {
     const links = await kiosk().createSession()
     const fac = await kiosk().facilitator(links.id)
     const phone = await kiosk().phone(links.id)
-    const { doc } = await kiosk().board(links)
+    const { doc } = await kiosk().board(links, 'token')
     expect(await emitAck(fac, 'session:update', { moderation: 'pre' })).toEqual({ ok: true })
     const a = (await emitAck(phone, 'note:create', { id: newClientId(), text: 'まず保留' })) as { noteId: string }
     await vi.waitFor(() => expect(readNotes(doc)[0]?.status).toBe('pending'))

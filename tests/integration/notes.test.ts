@@ -27,7 +27,20 @@ describe('posting a note from a phone', () => {
     const links = await kiosk().createSession('窓口DX', '困っていること')
     const phone = await kiosk().phone(links.id)
     await vi.waitFor(() =>
-      expect(lastState(phone)).toEqual({ id: links.id, title: '窓口DX', prompt: '困っていること', locked: false, maxNoteChars: 200, protocol: 1 }),
+      expect(lastState(phone)).toEqual({
+        id: links.id,
+        title: '窓口DX',
+        prompt: '困っていること',
+        promptId: expect.any(String),
+        locked: false,
+        closed: false,
+        phase: 'collect',
+        maxNoteChars: 200,
+        timer: null,
+        serverNow: expect.any(Number),
+        voting: false,
+        protocol: 1,
+      }),
     )
   })
 

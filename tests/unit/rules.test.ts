@@ -5,13 +5,27 @@ import { addNote, admitNote, initBoard, moderateNote, noteStatus, removeNotes, u
 
 function board() {
   const doc = new Y.Doc()
-  initBoard(doc, { title: 'ワークショップ', prompt: '問い', createdAt: 1 })
+  initBoard(doc, { title: 'ワークショップ', prompt: '問い', createdAt: 1 }, 'p1')
   return doc
 }
 
 describe('board rules', () => {
   it('starts a board unlocked, post-moderated, with its title and prompt', () => {
-    expect(readMeta(board())).toEqual({ title: 'ワークショップ', prompt: '問い', createdAt: 1, locked: false, moderation: 'post' })
+    expect(readMeta(board())).toEqual({
+      title: 'ワークショップ',
+      prompt: '問い',
+      createdAt: 1,
+      locked: false,
+      moderation: 'post',
+      phase: 'collect',
+      faceDown: false,
+      currentPromptId: 'p1',
+      showAllPrompts: false,
+      spotlight: null,
+      timer: null,
+      vote: null,
+      closed: false,
+    })
   })
 
   it('admits notes as visible in post-moderation and pending in pre-moderation', () => {

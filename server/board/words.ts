@@ -1,0 +1,44 @@
+/**
+ * The local word list: a note containing one of these goes to the facilitator's queue even in
+ * post-moderation. Matching happens on this machine only, on text folded so that width,
+ * case, katakana/hiragana and spacing tricks do not slip past.
+ */
+export const DEFAULT_WORDS: readonly string[] = [
+  // 日本語
+  '死ね', 'しね', '殺す', 'ころす', '消えろ', 'きえろ', 'バカ', '馬鹿', 'アホ', 'クズ', 'カス', 'キモい', 'ウザい', 'ブス', 'ゴミ',
+  // English
+  'fuck', 'shit', 'bitch', 'asshole', 'bastard', 'idiot', 'stupid', 'retard', 'kill yourself', 'cunt',
+]
+
+/** Fold text for matching: NFKC, lower case, katakana → hiragana, no spaces or punctuation. */
+export function fold(text: string): string {
+  return text
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[\u30A1-\u30F6]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0x60))
+    .replace(/[\s\p{P}\p{S}]/gu, '')
+}
+
+export class WordFilter {
+  private folded: string[] = []
+
+  constructor(private words: string[]) {
+    this.set(words)
+  }
+
+  set(words: string[]): void {
+    this.words = words
+    this.folded = [...new Set(words.map(fold).filter((w) => w.length > 0))]
+  }
+
+  list(): string[] {
+    return [...this.words]
+  }
+
+  /** Whether the text contains a listed word. */
+  flags(text: string): boolean {
+    if (this.folded.length === 0) return false
+    const t = fold(text)
+    return this.folded.some((w) => t.includes(w))
+  }
+}

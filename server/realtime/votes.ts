@@ -1,0 +1,108 @@
+import { fail } from '../../shared/errors.ts'
+import { readMeta, readNotes } from '../../shared/board-doc.ts'
+import type { Ballot, MyDots } from '../../shared/protocol.ts'
+import { addDots, noteStatus } from '../board/rules.ts'
+import type { Kiosk } from '../context.ts'
+import type { LiveSession } from '../sessions/hub.ts'
+import { voteCastSchema } from './schemas.ts'
+import { handler, phonesRoom, type KioskServer, type KioskSocket } from './socket.ts'
+
+/**
+ * Dot voting. Each phone's dots are kept in the database (so its budget holds across
+ * reconnects and restarts); the board shows only the totals, so the vote is anonymous.
+ * A dot and the board's total change together in one transaction.
+ */
+function myDots(kiosk: Kiosk, session: LiveSession, voteId: string, perPhone: number, phoneKey: string): MyDots {
+  const mine = kiosk.store.myDots(session.row.id, voteId, phoneKey)
+  const used = Object.values(mine).reduce((a, b) => a + b, 0)
+  return { mine, remaining: Math.max(0, perPhone - used) }
+}
+
+/** What one phone sees of the open vote, or null when none is open. */
+export function ballotFor(kiosk: Kiosk, session: LiveSession, phoneKey: string): Ballot | null {
+  const vote = readMeta(session.doc).vote
+  if (!vote?.open) return null
+  const notes = readNotes(session.doc)
+    .filter((n) => n.status === 'visible')
+    .map((n) => ({ noteId: n.id, text: n.text }))
+  return { voteId: vote.id, open: true, perPhone: vote.perPhone, maxPerNote: vote.maxPerNote, notes, ...myDots(kiosk, session, vote.id, vote.perPhone, phoneKey) }
+}
+
+export function registerVoteHandlers(socket: KioskSocket, session: LiveSession, kiosk: Kiosk): void {
+  const change = (delta: 1 | -1) =>
+    handler(kiosk, (payload) => {
+      const parsed = voteCastSchema.safeParse(payload)
+      if (!parsed.success) return fail('invalid')
+      const vote = readMeta(session.doc).vote
+      if (!vote?.open) return fail('no_vote')
+      const { noteId } = parsed.data
+      const { phoneKey } = socket.data
+      const before = myDots(kiosk, session, vote.id, vote.perPhone, phoneKey)
+      const onNote = before.mine[noteId] ?? 0
+      if (delta === 1) {
+        if (noteStatus(session.doc, noteId) !== 'visible') return fail('not_found')
+        if (before.remaining < 1 || onNote >= vote.maxPerNote) return fail('over_budget')
+      } else if (onNote < 1) return fail('not_found')
+      try {
+        kiosk.hub.commit(
+          () => addDots(session.doc, noteId, delta),
+          () => kiosk.store.setDots(session.row.id, vote.id, phoneKey, noteId, onNote + delta),
+          () => addDots(session.doc, noteId, -delta),
+        )
+      } catch {
+        return fail('unavailable')
+      }
+      return { ok: true as const, ...myDots(kiosk, session, vote.id, vote.perPhone, phoneKey) }
+    })
+  socket.on('vote:cast', change(1))
+  socket.on('vote:retract', change(-1))
+}
+
+/**
+ * Keeps phones' ballots current: everyone gets one when a vote opens or closes, and again
+ * (at most once a second) when the notes on it change while it is open.
+ */
+export function attachBallots(io: KioskServer, kiosk: Kiosk): () => void {
+  const lastVote = new Map<string, string>()
+  const lastNotes = new Map<string, string>()
+  const pending = new Map<string, NodeJS.Timeout>()
+
+  const sendAll = async (session: LiveSession) => {
+    const sockets = await io.in(phonesRoom(session.row.id)).fetchSockets()
+    for (const s of sockets) s.emit('vote:ballot', ballotFor(kiosk, session, s.data.phoneKey))
+  }
+  const notesSignature = (session: LiveSession) =>
+    readNotes(session.doc)
+      .filter((n) => n.status === 'visible')
+      .map((n) => `${n.id}\u0000${n.text}`)
+      .join('\u0001')
+
+  const offState = kiosk.hub.onStateChange((id) => {
+    const session = kiosk.hub.get(id)
+    if (!session) return
+    const vote = readMeta(session.doc).vote
+    const key = vote ? `${vote.id}:${vote.open}` : ''
+    if ((lastVote.get(id) ?? '') === key) return
+    lastVote.set(id, key)
+    lastNotes.set(id, notesSignature(session))
+    void sendAll(session)
+  })
+  const offNotes = kiosk.hub.onNotesChanged((session) => {
+    const id = session.row.id
+    if (!readMeta(session.doc).vote?.open || pending.has(id)) return
+    const t = setTimeout(() => {
+      pending.delete(id)
+      const sig = notesSignature(session)
+      if (sig === lastNotes.get(id)) return
+      lastNotes.set(id, sig)
+      void sendAll(session)
+    }, 1_000)
+    t.unref()
+    pending.set(id, t)
+  })
+  return () => {
+    offState()
+    offNotes()
+    for (const t of pending.values()) clearTimeout(t)
+  }
+}
