@@ -111,7 +111,6 @@ export async function createServer(config: Config, dev?: DevMiddleware): Promise
     if (hub.storeError) res.status(503).json({ ok: false, error: 'unavailable' })
     else res.json({ ok: true })
   })
-  app.use('/api', express.json({ limit: config.limits.maxHttpBodyBytes, strict: true }))
   app.use(sessionRoutes(kiosk))
   if (dev) await dev(app, server)
   app.use(pageRoutes(kiosk, config.clientDir))

@@ -181,7 +181,11 @@ export interface SessionSummary extends SessionLinks {
   title: string
   prompt: string
   createdAt: number
+  /** notes on the board (visible ones) */
   notes: number
+  /** phones that posted at least one note */
+  phones: number
+  closed: boolean
 }
 
 export interface HttpError {

@@ -198,3 +198,15 @@ export function noteStatus(doc: Y.Doc, noteId: string): NoteStatus | undefined {
   const s = note.get('status')
   return s === 'visible' || s === 'pending' || s === 'hidden' ? s : undefined
 }
+
+/** Close a session: read-only for phones, kept as a record; `reopen` undoes it. */
+export function setClosed(doc: Y.Doc, closed: boolean): void {
+  tx(doc, () => {
+    const m = metaMap(doc)
+    m.set('closed', closed)
+    m.set('locked', closed)
+    const vote = readMeta(doc).vote
+    if (closed && vote?.open) m.set('vote', { ...vote, open: false })
+    if (closed) m.set('timer', null)
+  })
+}

@@ -1,23 +1,42 @@
-import express, { type Router } from 'express'
+import express, { type Request, type Response, type Router } from 'express'
 import QRCode from 'qrcode'
 import { isSessionId } from '../../shared/ids.ts'
-import { readNotes } from '../../shared/board-doc.ts'
+import { readMeta, readNotes } from '../../shared/board-doc.ts'
 import { checkLine } from '../../shared/text.ts'
 import type { SessionSummary } from '../../shared/protocol.ts'
+import { setClosed } from '../board/rules.ts'
 import type { Kiosk } from '../context.ts'
-import { buildJsonRecord } from '../record/json.ts'
+import { toCsv } from '../record/csv.ts'
+import { writeRecordFiles } from '../record/files.ts'
+import { readRecord } from '../record/import.ts'
+import { RECORD_LANGS, type RecordLang } from '../record/labels.ts'
+import { toMarkdown } from '../record/markdown.ts'
+import { buildRecord } from '../record/record.ts'
+import type { LiveSession } from '../sessions/hub.ts'
 import { requireFacilitator } from './auth.ts'
 import { sessionLinks } from './links.ts'
 
-/** The session API: create and list (facilitator), the public join info and QR, exports. */
+/** Largest record that can be imported (a 20,000-note session is about 5 MB). */
+const MAX_IMPORT_BYTES = 8 * 1024 * 1024
+
+/** The session API: create, list, archive, import (facilitator), the public join info and QR, exports. */
 export function sessionRoutes(kiosk: Kiosk): Router {
   const router = express.Router()
   const auth = requireFacilitator(kiosk)
   const { limits } = kiosk.config
+  const json = express.json({ limit: limits.maxHttpBodyBytes, strict: true })
 
   const findSession = (id: unknown) => (isSessionId(id) ? kiosk.hub.get(id) : undefined)
+  /** The session named in the path, or a 404 answered already. */
+  const sessionOf = (req: Request, res: Response): LiveSession | undefined => {
+    const s = findSession(req.params.id)
+    if (!s) res.status(404).json({ error: 'not_found' })
+    return s
+  }
+  const recordOf = (s: LiveSession, includeHidden: boolean) =>
+    buildRecord(s.row.id, s.doc, { includeHidden, phones: kiosk.store.phonesPosted(s.row.id), fallbackCreatedAt: s.row.createdAt })
 
-  router.post('/api/sessions', auth, (req, res) => {
+  router.post('/api/sessions', auth, json, (req, res) => {
     const body: unknown = req.body
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
       res.status(400).json({ error: 'invalid' })
@@ -46,7 +65,9 @@ export function sessionRoutes(kiosk: Kiosk): Router {
         title: row.title,
         prompt: row.prompt,
         createdAt: row.createdAt,
-        notes: live ? readNotes(live.doc).length : 0,
+        notes: live ? readNotes(live.doc).filter((n) => n.status === 'visible').length : 0,
+        phones: kiosk.store.phonesPosted(row.id),
+        closed: live ? readMeta(live.doc).closed : false,
       }
     })
     res.json(list)
@@ -54,11 +75,8 @@ export function sessionRoutes(kiosk: Kiosk): Router {
 
   // Public: everyone holding the session id (every phone) may know where to join it.
   router.get('/api/sessions/:id/join', (req, res) => {
-    const session = findSession(req.params.id)
-    if (!session) {
-      res.status(404).json({ error: 'not_found' })
-      return
-    }
+    const session = sessionOf(req, res)
+    if (!session) return
     const { joinUrl } = sessionLinks(kiosk, session.row)
     res.json({ id: session.row.id, title: session.row.title, joinUrl })
   })
@@ -75,23 +93,75 @@ export function sessionRoutes(kiosk: Kiosk): Router {
   })
 
   router.get('/api/sessions/:id/export', auth, (req, res) => {
-    const session = findSession(req.params.id)
-    if (!session) {
-      res.status(404).json({ error: 'not_found' })
-      return
-    }
+    const session = sessionOf(req, res)
+    if (!session) return
     const format = req.query.format ?? 'json'
-    const includeHidden = req.query.includeHidden === 'true'
-    if (format !== 'json') {
-      // md and csv come with the session record (see docs/PROTOCOL.md).
+    const lang = (req.query.lang ?? 'ja') as RecordLang
+    if (!RECORD_LANGS.includes(lang) || (format !== 'json' && format !== 'md' && format !== 'csv')) {
       res.status(400).json({ error: 'invalid' })
       return
     }
-    const record = buildJsonRecord(session.row, session.doc, { includeHidden })
-    res
-      .type('application/json')
-      .set('Content-Disposition', `attachment; filename="kurumaza-${session.row.id}.json"`)
-      .send(JSON.stringify(record, null, 2))
+    const record = recordOf(session, req.query.includeHidden === 'true')
+    const name = `kurumaza-${session.row.id}.${format}`
+    res.set('Content-Disposition', `attachment; filename="${name}"`)
+    if (format === 'json') res.type('application/json').send(JSON.stringify(record, null, 2))
+    else if (format === 'md') res.type('text/markdown; charset=utf-8').send(toMarkdown(record, lang))
+    else res.type('text/csv; charset=utf-8').send(toCsv(record, lang))
+  })
+
+  router.post('/api/sessions/import', auth, express.json({ limit: MAX_IMPORT_BYTES, strict: true }), (req, res) => {
+    const result = readRecord(req.body, limits)
+    if (!result.ok) {
+      res.status(400).json({ error: result.error })
+      return
+    }
+    const row = kiosk.hub.create(result.title, result.prompt, result.apply)
+    res.status(201).json(sessionLinks(kiosk, row))
+  })
+
+  router.post('/api/sessions/:id/close', auth, (req, res) => {
+    const session = sessionOf(req, res)
+    if (!session) return
+    setClosed(session.doc, true)
+    let files: string[] = []
+    try {
+      files = writeRecordFiles(kiosk.config.dataDir, recordOf(session, false))
+    } catch (err) {
+      kiosk.log.error('could not write the record files:', err)
+      res.status(500).json({ error: 'unavailable' })
+      return
+    }
+    res.json({ ok: true, files })
+  })
+
+  router.post('/api/sessions/:id/reopen', auth, (req, res) => {
+    const session = sessionOf(req, res)
+    if (!session) return
+    setClosed(session.doc, false)
+    res.json({ ok: true })
+  })
+
+  // A template: same title, prompts and settings, no notes, groups or votes.
+  router.post('/api/sessions/:id/duplicate', auth, (req, res) => {
+    const session = sessionOf(req, res)
+    if (!session) return
+    const record = recordOf(session, false)
+    const template = readRecord({ ...record, notes: [], groups: [], phases: [], session: { ...record.session, createdAt: new Date().toISOString(), settings: { ...record.session.settings, locked: false } } }, limits)
+    if (!template.ok) {
+      res.status(400).json({ error: template.error })
+      return
+    }
+    const row = kiosk.hub.create(template.title, template.prompt, template.apply)
+    res.status(201).json(sessionLinks(kiosk, row))
+  })
+
+  router.delete('/api/sessions/:id', auth, (req, res) => {
+    const id = req.params.id
+    if (!isSessionId(id) || !kiosk.hub.delete(id)) {
+      res.status(404).json({ error: 'not_found' })
+      return
+    }
+    res.status(204).end()
   })
 
   return router

@@ -120,7 +120,11 @@ export function attachSocketIo(httpServer: http.Server, kiosk: Kiosk): KioskServ
     io.to(deviceRoom(session.row.id, owner.deviceId)).emit('note:status', { id: owner.clientId, noteId, status: status ?? 'deleted' })
   })
   const offBallots = attachBallots(io, kiosk)
+  const offDeleted = kiosk.hub.onDeleted((id) => {
+    io.in([phonesRoom(id), facilitatorsRoom(id)]).disconnectSockets(true)
+  })
   io.engine.on('close', () => {
+    offDeleted()
     offState()
     offStatus()
     offBallots()

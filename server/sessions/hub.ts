@@ -51,6 +51,7 @@ export class SessionHub {
   private readonly noteStatusListeners = new Set<NoteStatusListener>()
   private readonly notesListeners = new Set<NotesListener>()
   private readonly loadListeners = new Set<(session: LiveSession) => void>()
+  private readonly deleteListeners = new Set<(id: string) => void>()
   private readonly presenceTimers = new Map<string, NodeJS.Timeout>()
   /** While set, updates are collected here for the caller to store in its own transaction. */
   private capture: Array<{ id: string; update: Uint8Array }> | null = null
@@ -63,15 +64,42 @@ export class SessionHub {
     private readonly log: Logger,
   ) {}
 
-  create(title: string, prompt: string): SessionRow {
+  /** Make a session; `fill` may write a starting board (an imported record, a template). */
+  create(title: string, prompt: string, fill?: (doc: Y.Doc) => void): SessionRow {
     let id = newSessionId()
     while (this.store.getSession(id)) id = newSessionId()
     const row: SessionRow = { id, title, prompt, boardKey: newBoardKey(), createdAt: Date.now() }
     const seed = new Y.Doc()
     initBoard(seed, row, newNoteId())
+    fill?.(seed)
     this.store.insertSession(row, Y.encodeStateAsUpdate(seed))
     seed.destroy()
     return row
+  }
+
+  /** Remove a session for good: its board, log and records in the database; its clients are cut off. */
+  delete(id: string): boolean {
+    if (!this.store.getSession(id)) return false
+    const live = this.live.get(id)
+    this.store.deleteSession(id)
+    clearTimeout(this.presenceTimers.get(id))
+    this.presenceTimers.delete(id)
+    if (live) {
+      this.live.delete(id)
+      if (yjsRooms.get(id) === live.doc) yjsRooms.delete(id)
+      if (yjsRooms.get(boardRoom(id)) === live.board) yjsRooms.delete(boardRoom(id))
+      for (const d of [live.doc, live.board]) {
+        for (const conn of d.conns.keys()) (conn as { close?: () => void }).close?.()
+        d.destroy()
+      }
+    }
+    for (const fn of this.deleteListeners) fn(id)
+    return true
+  }
+
+  onDeleted(fn: (id: string) => void): () => void {
+    this.deleteListeners.add(fn)
+    return () => this.deleteListeners.delete(fn)
   }
 
   list(): SessionRow[] {

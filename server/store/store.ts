@@ -111,6 +111,10 @@ export class Store {
       setDots: db.prepare(
         'INSERT INTO ballots (session_id, vote_id, phone_key, note_id, dots) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET dots = excluded.dots',
       ),
+      deleteSession: db.prepare('DELETE FROM sessions WHERE id = ?'),
+      phonesPosted: db.prepare<[string], { n: number }>(
+        'SELECT count(DISTINCT device_id) AS n FROM note_ids WHERE session_id = ? AND device_id IS NOT NULL',
+      ),
       insertNoteId: db.prepare('INSERT INTO note_ids (session_id, client_id, note_id, device_id, created_at) VALUES (?, ?, ?, ?, ?)'),
     }
   }
@@ -168,6 +172,16 @@ export class Store {
 
   insertNoteId(sessionId: string, clientId: string, noteId: string, deviceId: string | null, createdAt: number): void {
     this.stmt.insertNoteId.run(sessionId, clientId, noteId, deviceId, createdAt)
+  }
+
+  /** Remove a session with its log, idempotency records and ballots. */
+  deleteSession(id: string): void {
+    this.stmt.deleteSession.run(id)
+  }
+
+  /** How many phones posted in a session (a count only: device ids never leave the store). */
+  phonesPosted(sessionId: string): number {
+    return this.stmt.phonesPosted.get(sessionId)?.n ?? 0
   }
 
   /** Who sent a note: the phone's own id for it and its device id (for telling it what became of it). */

@@ -97,10 +97,20 @@ describe('the HTTP API', () => {
     expect(record).toMatchObject({
       version: 1,
       session: { id: links.id, title: '記録', prompt: '問い' },
-      counts: { notes: 2, visible: 1, hidden: 1, pending: 0 },
+      counts: { notes: 2, visible: 1, hidden: 1, pending: 0, phones: 1 },
       includesHidden: false,
     })
-    expect(record.notes).toEqual([{ id: shown.noteId, text: '見える "付箋", です', status: 'visible', createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) }])
+    expect(record.notes).toEqual([
+      {
+        id: shown.noteId,
+        text: '見える "付箋", です',
+        status: 'visible',
+        createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+        promptId: record.session.currentPromptId,
+        groupId: null,
+        votes: 0,
+      },
+    ])
     const all = await (await api(`/api/sessions/${links.id}/export?format=json&includeHidden=true`)).json()
     expect(all.notes.map((n: { status: string }) => n.status)).toEqual(['visible', 'hidden'])
     expect(text).not.toContain(deviceId)

@@ -1,0 +1,33 @@
+import type { SessionRecord } from './record.ts'
+import { LABELS, type RecordLang } from './labels.ts'
+
+/**
+ * The record as CSV for Excel in Japan: UTF-8 with a BOM (or Excel reads it as Shift_JIS and
+ * shows mojibake), CRLF line ends, every cell quoted, and cells that a spreadsheet would run as
+ * a formula neutralised with a leading apostrophe.
+ */
+const FORMULA_START = /^[=+\-@\t\r]/
+
+export function csvCell(value: string | number): string {
+  let s = String(value)
+  if (typeof value === 'string' && FORMULA_START.test(s)) s = `'${s}`
+  return `"${s.replace(/"/g, '""')}"`
+}
+
+export function toCsv(record: SessionRecord, lang: RecordLang = 'ja'): string {
+  const L = LABELS[lang]
+  const promptText = new Map(record.prompts.map((p) => [p.id, p.text]))
+  const groupPath = new Map(record.groups.map((g) => [g.id, g.path.join(' > ')]))
+  const rows: Array<Array<string | number>> = [[L.prompt, L.group, L.text, L.votes, L.status, L.postedAt]]
+  for (const n of record.notes) {
+    rows.push([
+      promptText.get(n.promptId) ?? record.session.prompt,
+      n.groupId ? (groupPath.get(n.groupId) ?? '') : '',
+      n.text,
+      n.votes,
+      L.statuses[n.status],
+      n.createdAt,
+    ])
+  }
+  return '\uFEFF' + rows.map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n'
+}

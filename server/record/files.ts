@@ -1,0 +1,26 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import type { SessionRecord } from './record.ts'
+import { toMarkdown } from './markdown.ts'
+
+/** A file name from a title: what every OS accepts, still readable in Japanese. */
+export function safeFileName(title: string): string {
+  // eslint-disable-next-line no-control-regex
+  const cleaned = title.replace(/[\\/:*?"<>|\u0000-\u001f\u007f]/g, '').replace(/\s+/g, '_').replace(/^\.+/, '')
+  return Array.from(cleaned).slice(0, 40).join('') || 'session'
+}
+
+/**
+ * Write a closed session's record as plain files the secretariat can find without the kiosk:
+ * `DATA_DIR/records/<date>_<title>_<id>.json` and `.md`. Returns the paths written.
+ */
+export function writeRecordFiles(dataDir: string, record: SessionRecord): string[] {
+  const dir = path.join(dataDir, 'records')
+  fs.mkdirSync(dir, { recursive: true })
+  const date = record.session.createdAt.slice(0, 10)
+  const base = path.join(dir, `${date}_${safeFileName(record.session.title)}_${record.session.id}`)
+  const files = [`${base}.json`, `${base}.md`]
+  fs.writeFileSync(files[0]!, JSON.stringify(record, null, 2) + '\n')
+  fs.writeFileSync(files[1]!, toMarkdown(record))
+  return files
+}

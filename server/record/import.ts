@@ -1,0 +1,144 @@
+import * as Y from 'yjs'
+import { z } from 'zod'
+import { groupsMap, historyArray, metaMap, notesMap, promptsMap, votesMap } from '../../shared/board-doc.ts'
+import { MODERATION_MODES, NOTE_STATUSES, PHASES } from '../../shared/board.ts'
+import type { Limits } from '../../shared/limits.ts'
+import { checkLine, checkNoteText } from '../../shared/text.ts'
+import { SERVER_ORIGIN } from '../board/rules.ts'
+import { RECORD_VERSION } from './record.ts'
+
+/**
+ * Reading a JSON record back into a new board. Everything in it is untrusted: ids, texts and
+ * times are checked and cleaned like anything else that comes in; a record that does not hold
+ * together (a note in a group that does not exist, say) is refused whole.
+ */
+const id = z.string().min(1).max(64)
+const time = z.string().refine((s) => !Number.isNaN(Date.parse(s)))
+
+const recordSchema = z.object({
+  version: z.literal(RECORD_VERSION),
+  session: z.object({
+    title: z.string(),
+    createdAt: time,
+    settings: z.object({
+      locked: z.boolean(),
+      moderation: z.enum(MODERATION_MODES),
+      faceDown: z.boolean().optional(),
+      showAllPrompts: z.boolean().optional(),
+    }),
+    currentPromptId: z.string().max(64).optional(),
+    prompt: z.string().optional(),
+  }),
+  prompts: z.array(z.object({ id, text: z.string(), order: z.number(), createdAt: time })).max(100).optional(),
+  groups: z.array(z.object({ id, name: z.string(), parentId: id.nullable(), createdAt: time, order: z.number().optional() })).max(2_000).optional(),
+  notes: z
+    .array(
+      z.object({
+        id,
+        text: z.string(),
+        status: z.enum(NOTE_STATUSES),
+        createdAt: time,
+        promptId: z.string().max(64).optional(),
+        groupId: id.nullable().optional(),
+        votes: z.number().int().min(0).max(1_000_000).optional(),
+        order: z.number().optional(),
+      }),
+    )
+    .max(20_000),
+  phases: z.array(z.object({ phase: z.enum(PHASES), at: time })).max(1_000).optional(),
+})
+
+export type ImportResult = { ok: true; title: string; prompt: string; apply: (doc: Y.Doc) => void } | { ok: false; error: 'invalid' | 'empty' | 'too_long' }
+
+export function readRecord(input: unknown, limits: Limits): ImportResult {
+  const parsed = recordSchema.safeParse(input)
+  if (!parsed.success) return { ok: false, error: 'invalid' }
+  const r = parsed.data
+  const title = checkLine(r.session.title, limits.maxTitleChars, false)
+  if (!title.ok) return title
+  const prompts: Array<{ id: string; text: string; order: number; createdAt: number }> = []
+  for (const p of r.prompts ?? []) {
+    const t = checkLine(p.text, limits.maxPromptChars, true)
+    if (!t.ok) return t
+    prompts.push({ id: p.id, text: t.text, order: p.order, createdAt: Date.parse(p.createdAt) })
+  }
+  if (prompts.length === 0) {
+    const t = checkLine(r.session.prompt ?? '', limits.maxPromptChars, true)
+    if (!t.ok) return t
+    prompts.push({ id: 'p0', text: t.text, order: 0, createdAt: Date.parse(r.session.createdAt) })
+  }
+  const promptIds = new Set(prompts.map((p) => p.id))
+  const groupIds = new Set((r.groups ?? []).map((g) => g.id))
+  type RecordGroup = NonNullable<typeof r.groups>[number]
+  type RecordNote = (typeof r.notes)[number]
+  const groups: RecordGroup[] = []
+  for (const g of r.groups ?? []) {
+    if (g.parentId !== null && !groupIds.has(g.parentId)) return { ok: false, error: 'invalid' }
+    const name = checkLine(g.name, limits.maxGroupNameChars, true)
+    if (!name.ok) return name
+    groups.push({ ...g, name: name.text })
+  }
+  const noteIds = new Set<string>()
+  const notes: RecordNote[] = []
+  for (const n of r.notes) {
+    if (noteIds.has(n.id)) return { ok: false, error: 'invalid' }
+    noteIds.add(n.id)
+    if (n.groupId && !groupIds.has(n.groupId)) return { ok: false, error: 'invalid' }
+    const text = checkNoteText(n.text, limits.maxNoteChars)
+    if (!text.ok) return text
+    notes.push({ ...n, text: text.text })
+  }
+  const currentPromptId = r.session.currentPromptId && promptIds.has(r.session.currentPromptId) ? r.session.currentPromptId : prompts[0]!.id
+  const current = prompts.find((p) => p.id === currentPromptId)!
+
+  const apply = (doc: Y.Doc) =>
+    doc.transact(() => {
+      const m = metaMap(doc)
+      m.set('locked', r.session.settings.locked)
+      m.set('moderation', r.session.settings.moderation)
+      m.set('faceDown', r.session.settings.faceDown === true)
+      m.set('showAllPrompts', r.session.settings.showAllPrompts === true)
+      m.set('currentPromptId', currentPromptId)
+      m.set('prompt', current.text)
+      m.set('createdAt', Date.parse(r.session.createdAt))
+      const pm = promptsMap(doc)
+      for (const key of [...pm.keys()]) pm.delete(key)
+      for (const p of prompts) {
+        const e = new Y.Map<unknown>()
+        e.set('text', p.text)
+        e.set('createdAt', p.createdAt)
+        e.set('order', p.order)
+        pm.set(p.id, e)
+      }
+      for (const g of groups) {
+        const e = new Y.Map<unknown>()
+        e.set('name', g.name)
+        e.set('parentId', g.parentId)
+        e.set('createdAt', Date.parse(g.createdAt))
+        if (g.order !== undefined) e.set('order', g.order)
+        groupsMap(doc).set(g.id, e)
+      }
+      for (const n of notes) {
+        const e = new Y.Map<unknown>()
+        e.set('text', n.text)
+        e.set('createdAt', Date.parse(n.createdAt))
+        e.set('status', n.status)
+        e.set('promptId', n.promptId && promptIds.has(n.promptId) ? n.promptId : currentPromptId)
+        e.set('groupId', n.groupId ?? null)
+        if (n.order !== undefined) e.set('order', n.order)
+        notesMap(doc).set(n.id, e)
+        if (n.votes) votesMap(doc).set(n.id, n.votes)
+      }
+      if (r.phases && r.phases.length > 0) {
+        const h = historyArray(doc)
+        h.delete(0, h.length)
+        h.push(r.phases.map((p) => ({ phase: p.phase, at: Date.parse(p.at) })))
+        m.set('phase', r.phases[r.phases.length - 1]!.phase)
+      }
+      // A vote cannot be resumed without its ballots: an imported one is shown as closed.
+      const voted = notes.some((n) => (n.votes ?? 0) > 0)
+      m.set('vote', voted ? { id: 'imported', open: false, perPhone: 1, maxPerNote: 1, showLive: false } : null)
+    }, SERVER_ORIGIN)
+
+  return { ok: true, title: title.text, prompt: current.text, apply }
+}

@@ -1,0 +1,52 @@
+/** Words of the Markdown and CSV records, in the session's language. */
+export const RECORD_LANGS = ['ja', 'en'] as const
+export type RecordLang = (typeof RECORD_LANGS)[number]
+
+export const LABELS = {
+  ja: {
+    date: '日時',
+    notes: '付箋',
+    phones: '投稿した端末',
+    votes: '票',
+    prompt: '問い',
+    ungrouped: 'グループなし',
+    group: 'グループ',
+    text: '付箋',
+    status: '状態',
+    postedAt: '投稿日時',
+    count: (n: number) => `${n}件`,
+    devices: (n: number) => `${n}台`,
+    voteCount: (n: number) => `${n}票`,
+    statuses: { visible: '表示', pending: '承認待ち', hidden: '非表示' },
+    phases: '進行',
+    phaseNames: { collect: '集める', reveal: '公開', group: 'まとめる', vote: '投票', discuss: '話し合う' },
+    hiddenNote: '（非表示・承認待ちの付箋は含みません）',
+  },
+  en: {
+    date: 'Date',
+    notes: 'Notes',
+    phones: 'Phones that posted',
+    votes: 'Votes',
+    prompt: 'Prompt',
+    ungrouped: 'Not grouped',
+    group: 'Group',
+    text: 'Note',
+    status: 'Status',
+    postedAt: 'Posted at',
+    count: (n: number) => String(n),
+    devices: (n: number) => String(n),
+    voteCount: (n: number) => `${n} ${n === 1 ? 'vote' : 'votes'}`,
+    statuses: { visible: 'visible', pending: 'pending', hidden: 'hidden' },
+    phases: 'Phases',
+    phaseNames: { collect: 'collect', reveal: 'reveal', group: 'group', vote: 'vote', discuss: 'discuss' },
+    hiddenNote: '(hidden and pending notes are not included)',
+  },
+} as const
+
+export function formatDate(isoDate: string, lang: RecordLang): string {
+  return new Intl.DateTimeFormat(lang === 'ja' ? 'ja-JP' : 'en-GB', {
+    dateStyle: 'long',
+    timeStyle: 'short',
+    timeZone: process.env.TZ || Intl.DateTimeFormat().resolvedOptions().timeZone,
+  }).format(new Date(isoDate))
+}
