@@ -7,7 +7,7 @@ import { newToken } from '../shared/ids.ts'
 import { PATHS } from '../shared/protocol.ts'
 import type { Config } from './config.ts'
 import type { Kiosk } from './context.ts'
-import { ConnectionCounter, RateLimiter } from './guard.ts'
+import { AuthThrottle, ConnectionCounter, RateLimiter } from './guard.ts'
 import { pageRoutes } from './http/pages.ts'
 import { sessionRoutes } from './http/sessions.ts'
 import { attachSocketIo } from './realtime/socket.ts'
@@ -70,6 +70,7 @@ export async function createServer(config: Config, dev?: DevMiddleware): Promise
     token,
     words,
     timers,
+    authFailures: new AuthThrottle(),
     connections: new ConnectionCounter(config.limits.maxConnectionsPerAddress, config.limits.maxConnectionsTotal),
     notesPerPhone: new RateLimiter(config.limits.notesBurstPerPhone, config.limits.notesPerMinutePerPhone),
     notesPerAddress: new RateLimiter(config.limits.notesBurstPerAddress, config.limits.notesPerMinutePerAddress),
@@ -133,6 +134,7 @@ export async function createServer(config: Config, dev?: DevMiddleware): Promise
   const sweep = setInterval(() => {
     kiosk.notesPerPhone.sweep()
     kiosk.notesPerAddress.sweep()
+    kiosk.authFailures.sweep()
   }, 60_000)
   sweep.unref()
 

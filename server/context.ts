@@ -1,5 +1,5 @@
 import type { Config } from './config.ts'
-import type { ConnectionCounter, RateLimiter } from './guard.ts'
+import type { AuthThrottle, ConnectionCounter, RateLimiter } from './guard.ts'
 import type { Logger } from './log.ts'
 import type { SessionHub } from './sessions/hub.ts'
 import type { NoteIntake } from './sessions/intake.ts'
@@ -19,6 +19,8 @@ export interface Kiosk {
   words: WordFilter
   timers: SessionTimers
   connections: ConnectionCounter
+  /** wrong tokens and keys, per address */
+  authFailures: AuthThrottle
   notesPerPhone: RateLimiter
   notesPerAddress: RateLimiter
   /** joinUrl, boardUrl and facilitatorUrl are built on this (no trailing slash) */

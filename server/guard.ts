@@ -96,3 +96,38 @@ export class ConnectionCounter {
     this.total = Math.max(0, this.total - 1)
   }
 }
+
+/**
+ * Slows down guessing of the facilitator token or a board key: after `freeTries` wrong secrets
+ * from one address within `windowMs`, that address is refused (even with the right secret)
+ * for a lockout that doubles with each further wrong try, up to `maxLockMs`. Loopback is not
+ * exempt: a guess is a guess.
+ */
+export class AuthThrottle {
+  private readonly failures = new Map<string, { count: number; first: number; lockedUntil: number }>()
+
+  constructor(
+    private readonly freeTries = 10,
+    private readonly windowMs = 10 * 60_000,
+    private readonly baseLockMs = 2_000,
+    private readonly maxLockMs = 5 * 60_000,
+  ) {}
+
+  /** Whether this address may try a secret now. */
+  allowed(address: string, now = Date.now()): boolean {
+    const f = this.failures.get(address)
+    return !f || f.lockedUntil <= now
+  }
+
+  failed(address: string, now = Date.now()): void {
+    let f = this.failures.get(address)
+    if (!f || now - f.first > this.windowMs) f = { count: 0, first: now, lockedUntil: 0 }
+    f.count++
+    if (f.count > this.freeTries) f.lockedUntil = now + Math.min(this.maxLockMs, this.baseLockMs * 2 ** (f.count - this.freeTries - 1))
+    this.failures.set(address, f)
+  }
+
+  sweep(now = Date.now()): void {
+    for (const [a, f] of this.failures) if (now - f.first > this.windowMs && f.lockedUntil <= now) this.failures.delete(a)
+  }
+}

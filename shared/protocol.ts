@@ -153,6 +153,15 @@ export interface ServerToClientEvents {
   'vote:ballot': (ballot: Ballot | null) => void
   /** to the phone that sent a note, when its status changes */
   'note:status': (note: MyNote) => void
+  /** to facilitators: on connect and whenever storing starts or stops failing */
+  'kiosk:status': (status: KioskStatus) => void
+}
+
+export interface KioskStatus {
+  /** `failing`: notes are being refused (`unavailable`) because the database cannot be written */
+  storage: 'ok' | 'failing'
+  /** the database's own words, for the facilitator to act on (e.g. "database or disk is full") */
+  message?: string
 }
 
 /** `err.data` of a refused Socket.io connection (`connect_error`). */

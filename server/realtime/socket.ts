@@ -2,7 +2,7 @@ import type http from 'node:http'
 import { Server, type Socket } from 'socket.io'
 import { fail, type Ack, type ErrorCode } from '../../shared/errors.ts'
 import { isSessionId } from '../../shared/ids.ts'
-import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/protocol.ts'
+import type { ClientToServerEvents, KioskStatus, ServerToClientEvents } from '../../shared/protocol.ts'
 import { PATHS } from '../../shared/protocol.ts'
 import type { Kiosk } from '../context.ts'
 import { isLoopback, originAllowed, secretMatches } from '../guard.ts'
@@ -28,6 +28,8 @@ export const phonesRoom = (id: string) => `phones:${id}`
 export const facilitatorsRoom = (id: string) => `facilitators:${id}`
 /** every connection of one phone (by its device id) in one session */
 export const deviceRoom = (id: string, deviceId: string) => `device:${id}:${deviceId}`
+
+const storageStatus = (error: string | null): KioskStatus => (error ? { storage: 'failing', message: error } : { storage: 'ok' })
 
 function refuse(code: ErrorCode): Error & { data: { code: ErrorCode } } {
   return Object.assign(new Error(code), { data: { code } })
@@ -75,12 +77,16 @@ export function attachSocketIo(httpServer: http.Server, kiosk: Kiosk): KioskServ
     if (!parsed.success || !isSessionId(parsed.data.session)) return next(refuse('not_found'))
     const { session: sessionId, deviceId, token } = parsed.data
     if (!kiosk.hub.get(sessionId)) return next(refuse('not_found'))
+    const address = socket.handshake.address
     let role: SocketData['role'] = 'phone'
     if (token !== undefined) {
-      if (!secretMatches(token, kiosk.token)) return next(refuse('unauthorized'))
+      if (!kiosk.authFailures.allowed(address)) return next(refuse('rate_limited'))
+      if (!secretMatches(token, kiosk.token)) {
+        kiosk.authFailures.failed(address)
+        return next(refuse('unauthorized'))
+      }
       role = 'facilitator'
     }
-    const address = socket.handshake.address
     if (!kiosk.connections.open(address)) return next(refuse('rate_limited'))
     socket.data = { sessionId, role, deviceId: deviceId ?? null, phoneKey: deviceId ? `d:${deviceId}` : `c:${socket.id}`, address }
     next()
@@ -99,6 +105,7 @@ export function attachSocketIo(httpServer: http.Server, kiosk: Kiosk): KioskServ
       if (socket.data.deviceId) void socket.join(deviceRoom(session.row.id, socket.data.deviceId))
     } else {
       void socket.join(facilitatorsRoom(session.row.id))
+      socket.emit('kiosk:status', storageStatus(kiosk.hub.storeError))
     }
     registerPhoneHandlers(socket, session, kiosk)
     registerVoteHandlers(socket, session, kiosk)
@@ -120,10 +127,14 @@ export function attachSocketIo(httpServer: http.Server, kiosk: Kiosk): KioskServ
     io.to(deviceRoom(session.row.id, owner.deviceId)).emit('note:status', { id: owner.clientId, noteId, status: status ?? 'deleted' })
   })
   const offBallots = attachBallots(io, kiosk)
+  const offHealth = kiosk.hub.onStoreHealth((error) => {
+    for (const s of kiosk.hub.loaded()) io.to(facilitatorsRoom(s.row.id)).emit('kiosk:status', storageStatus(error))
+  })
   const offDeleted = kiosk.hub.onDeleted((id) => {
     io.in([phonesRoom(id), facilitatorsRoom(id)]).disconnectSockets(true)
   })
   io.engine.on('close', () => {
+    offHealth()
     offDeleted()
     offState()
     offStatus()

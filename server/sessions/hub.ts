@@ -55,8 +55,25 @@ export class SessionHub {
   private readonly presenceTimers = new Map<string, NodeJS.Timeout>()
   /** While set, updates are collected here for the caller to store in its own transaction. */
   private capture: Array<{ id: string; update: Uint8Array }> | null = null
+  private storeErrorValue: string | null = null
+  private readonly storeListeners = new Set<(error: string | null) => void>()
+
   /** Set when a write to the store failed; cleared by the next one that succeeds. */
-  storeError: string | null = null
+  get storeError(): string | null {
+    return this.storeErrorValue
+  }
+
+  set storeError(error: string | null) {
+    if (error === this.storeErrorValue) return
+    this.storeErrorValue = error
+    for (const fn of this.storeListeners) fn(error)
+  }
+
+  /** Called when writing to the store starts or stops failing. */
+  onStoreHealth(fn: (error: string | null) => void): () => void {
+    this.storeListeners.add(fn)
+    return () => this.storeListeners.delete(fn)
+  }
 
   constructor(
     private readonly store: Store,

@@ -60,11 +60,15 @@ export function attachYjs(httpServer: http.Server, kiosk: Kiosk): { close(): voi
     if (!isSessionId(id)) return reject(socket, 404, 'Not Found')
     const row = kiosk.store.getSession(id)
     if (!row) return reject(socket, 404, 'Not Found')
+    const address = remoteAddress(req)
+    if (!kiosk.authFailures.allowed(address)) return reject(socket, 429, 'Too Many Requests')
     let access: Access | undefined
     if (secretMatches(url.searchParams.get('token'), kiosk.token)) access = 'write'
     else if (secretMatches(url.searchParams.get('key'), row.boardKey)) access = 'read'
-    if (!access) return reject(socket, 401, 'Unauthorized')
-    const address = remoteAddress(req)
+    if (!access) {
+      if (url.searchParams.has('token') || url.searchParams.has('key')) kiosk.authFailures.failed(address)
+      return reject(socket, 401, 'Unauthorized')
+    }
     if (!kiosk.connections.open(address)) return reject(socket, 429, 'Too Many Requests')
     const session = kiosk.hub.get(id)
     if (!session) {

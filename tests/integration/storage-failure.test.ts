@@ -11,6 +11,9 @@ describe('when the database cannot be written', () => {
     const links = await kiosk.createSession()
     const { doc } = await kiosk.board(links)
     const phone = await kiosk.phone(links.id)
+    const fac = await kiosk.facilitator(links.id)
+    const statuses: unknown[] = []
+    fac.on('kiosk:status', (s) => statuses.push(s))
     const store = kiosk.kiosk.store
     const real = store.insertNoteId.bind(store)
     store.insertNoteId = () => {
@@ -19,6 +22,8 @@ describe('when the database cannot be written', () => {
     const id = newClientId()
     expect(await emitAck(phone, 'note:create', { id, text: '消えてはいけない' })).toEqual({ ok: false, error: 'unavailable' })
     expect((await fetch(`${kiosk.url}/healthz`)).status).toBe(503)
+    // the console is told, so the facilitator can act
+    await vi.waitFor(() => expect(statuses.at(-1)).toEqual({ storage: 'failing', message: 'database or disk is full' }))
     await vi.waitFor(() => expect(readNotes(doc)).toHaveLength(0))
     expect(kiosk.logs.some((l) => l.includes('database or disk is full'))).toBe(true)
 
@@ -28,6 +33,7 @@ describe('when the database cannot be written', () => {
     expect(ack.ok).toBe(true)
     await vi.waitFor(() => expect(readNotes(doc).map((n) => n.text)).toEqual(['消えてはいけない']))
     expect((await fetch(`${kiosk.url}/healthz`)).status).toBe(200)
+    await vi.waitFor(() => expect(statuses.at(-1)).toEqual({ storage: 'ok' }))
     await kiosk.close()
     const again = await kioskForTest({ dataDir: kiosk.dataDir })
     const reopened = await again.board(links)

@@ -55,3 +55,19 @@ describe('secrets and ids', () => {
     expect(isSessionId('ABCDEFGHJK')).toBe(false)
   })
 })
+
+describe('guessing secrets', () => {
+  it('refuses an address for a doubling while after too many wrong secrets', async () => {
+    const { AuthThrottle } = await import('../../server/guard.ts')
+    const t = new AuthThrottle(3, 60_000, 1_000, 8_000)
+    for (let i = 0; i < 3; i++) t.failed('10.0.0.9', 0)
+    expect(t.allowed('10.0.0.9', 0)).toBe(true)
+    t.failed('10.0.0.9', 0) // 4th: locked 1 s
+    expect(t.allowed('10.0.0.9', 500)).toBe(false)
+    expect(t.allowed('10.0.0.9', 1_001)).toBe(true)
+    t.failed('10.0.0.9', 1_001) // 5th: locked 2 s
+    expect(t.allowed('10.0.0.9', 2_500)).toBe(false)
+    expect(t.allowed('10.0.0.9', 3_002)).toBe(true)
+    expect(t.allowed('10.0.0.10', 500)).toBe(true)
+  })
+})
