@@ -155,6 +155,20 @@ export function sessionRoutes(kiosk: Kiosk): Router {
     res.status(201).json(sessionLinks(kiosk, row))
   })
 
+  // The kiosk's own health, for the console and for soak runs.
+  router.get('/api/status', auth, (_req, res) => {
+    const mem = process.memoryUsage()
+    res.json({
+      uptimeSeconds: Math.round(process.uptime()),
+      rssBytes: mem.rss,
+      heapUsedBytes: mem.heapUsed,
+      activeHandles: process.getActiveResourcesInfo().length,
+      connections: kiosk.connections.total,
+      sessionsLoaded: kiosk.hub.loaded().length,
+      storage: kiosk.hub.storeError ? 'failing' : 'ok',
+    })
+  })
+
   router.delete('/api/sessions/:id', auth, (req, res) => {
     const id = req.params.id
     if (!isSessionId(id) || !kiosk.hub.delete(id)) {
