@@ -41,6 +41,9 @@ export function lanAddresses(): string[] {
   return out
 }
 
+/** Where Vite's hot-reload WebSocket lives in `npm run dev`. */
+export const DEV_HMR_PATH = '/__vite_hmr'
+
 /** Optional hook for `npm run dev`: Vite's middleware in front of the page routes. */
 export type DevMiddleware = (app: express.Express, server: http.Server) => Promise<void>
 
@@ -130,7 +133,8 @@ export async function createServer(config: Config, dev?: DevMiddleware): Promise
   app.use(onError)
 
   const io = attachSocketIo(server, kiosk)
-  const yjs = attachYjs(server, kiosk)
+  // In development Vite's hot-reload socket shares the port.
+  const yjs = attachYjs(server, kiosk, dev ? [DEV_HMR_PATH] : [])
   const sweep = setInterval(() => {
     kiosk.notesPerPhone.sweep()
     kiosk.notesPerAddress.sweep()

@@ -5,7 +5,7 @@
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import QRCode from 'qrcode'
-import { createServer, lanAddresses, type DevMiddleware } from './app.ts'
+import { createServer, DEV_HMR_PATH, lanAddresses, type DevMiddleware } from './app.ts'
 import { DEFAULTS, makeConfig } from './config.ts'
 import { consoleLogger } from './log.ts'
 import { StoreError } from './store/store.ts'
@@ -54,7 +54,7 @@ async function main(): Promise<void> {
         const { createServer: createVite } = await import('vite')
         const vite = await createVite({
           configFile: path.join(root, 'vite.config.ts'),
-          server: { middlewareMode: true, hmr: { server, path: '/__vite_hmr' } },
+          server: { middlewareMode: true, hmr: { server, path: DEV_HMR_PATH } },
           appType: 'custom',
         })
         // In dev, pages are served by Vite from client/*.html with hot reload.

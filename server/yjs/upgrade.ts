@@ -47,12 +47,12 @@ function reject(socket: Duplex, status: number, reason: string): void {
  * (origin, session, key or token, connection caps) BEFORE the upgrade, so a refused caller never
  * gets a socket and no document is ever made for an unknown id. Anything else is refused.
  */
-export function attachYjs(httpServer: http.Server, kiosk: Kiosk): { close(): void } {
+export function attachYjs(httpServer: http.Server, kiosk: Kiosk, passThrough: readonly string[] = []): { close(): void } {
   const wss = new WebSocketServer({ noServer: true, maxPayload: kiosk.config.limits.maxYjsMessageBytes })
 
   const onUpgrade = (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://kiosk.invalid')
-    if (url.pathname.startsWith(`${PATHS.socketIo}/`)) return
+    if (url.pathname.startsWith(`${PATHS.socketIo}/`) || passThrough.some((p) => url.pathname.startsWith(p))) return
     const prefix = `${PATHS.yjs}/`
     if (!url.pathname.startsWith(prefix)) return reject(socket, 404, 'Not Found')
     if (!originAllowed(req, kiosk.publicOrigin)) return reject(socket, 403, 'Forbidden')

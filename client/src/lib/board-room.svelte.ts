@@ -1,0 +1,123 @@
+import * as Y from 'yjs'
+import { WebsocketProvider } from 'y-websocket'
+import type { MetaFields, Note } from '../../../shared/board.ts'
+import { readMeta, readNotes } from '../../../shared/board-doc.ts'
+import { PATHS, type ServerPresence } from '../../../shared/protocol.ts'
+import { getJson, wsOrigin } from './page.ts'
+
+/**
+ * A session's board document over y-websocket, for the projector (read-only, with the board
+ * key) and the console (read-write, with the facilitator token). y-websocket reconnects by
+ * itself; this class turns its events into states a page can show.
+ */
+export type RoomStatus = 'connecting' | 'connected' | 'reconnecting' | 'refused' | 'not_found'
+
+export type RoomAccess = { key: string } | { token: string }
+
+/** Failed attempts, never once open, before we ask over HTTP whether the server is there at all. */
+const FAILURES_BEFORE_PROBE = 3
+
+function isPresence(state: unknown): state is ServerPresence {
+  const k = (state as Partial<ServerPresence> | null)?.kurumaza
+  return typeof k === 'object' && k !== null && typeof k.phones === 'number'
+}
+
+export class BoardRoom {
+  readonly sessionId: string
+  readonly doc = new Y.Doc()
+  status = $state<RoomStatus>('connecting')
+  /** true once the first full copy of the document has arrived */
+  synced = $state(false)
+  notes = $state.raw<Note[]>([])
+  /** the defaults until the first sync */
+  meta = $state.raw<MetaFields>(readMeta(this.doc))
+  /** phones connected, as the server last said; null until it has said anything */
+  phones = $state<number | null>(null)
+
+  #provider: WebsocketProvider | undefined
+  #access: RoomAccess
+  #everSynced = false
+  #failures = 0
+  #probing = false
+
+  constructor(sessionId: string, access: RoomAccess) {
+    this.sessionId = sessionId
+    this.#access = access
+  }
+
+  start(): void {
+    const params: Record<string, string> = 'key' in this.#access ? { key: this.#access.key } : { token: this.#access.token }
+    // No BroadcastChannel: a board tab must only ever see what its own key lets it see.
+    const provider = new WebsocketProvider(wsOrigin() + PATHS.yjs, this.sessionId, this.doc, { params, disableBc: true })
+    this.#provider = provider
+    // The board has nothing to say about itself; only the server's presence matters.
+    provider.awareness.setLocalState(null)
+
+    this.doc.on('update', this.#read)
+    // "Connected" means synced: a server may open the socket and then close it to refuse us.
+    provider.on('sync', (synced: boolean) => {
+      if (!synced) return
+      this.#read()
+      this.synced = true
+      this.#everSynced = true
+      this.#failures = 0
+      this.status = 'connected'
+    })
+    provider.on('connection-close', () => {
+      if (this.status === 'refused' || this.status === 'not_found') return
+      const wasGood = provider.synced
+      this.status = this.#everSynced ? 'reconnecting' : 'connecting'
+      if (wasGood) return
+      this.#failures++
+      if (!this.#everSynced && this.#failures >= FAILURES_BEFORE_PROBE) void this.#probe()
+    })
+    // A server that closes with a 44xx code means "do not come back"; y-websocket stops retrying.
+    provider.on('closed', () => void this.#probe(true))
+    provider.awareness.on('change', this.#readPresence)
+  }
+
+  destroy(): void {
+    this.#provider?.destroy()
+    this.doc.destroy()
+  }
+
+  #read = (): void => {
+    this.notes = readNotes(this.doc)
+    this.meta = readMeta(this.doc)
+  }
+
+  #readPresence = (): void => {
+    for (const state of this.#provider?.awareness.getStates().values() ?? []) {
+      if (isPresence(state)) {
+        this.phones = state.kurumaza.phones
+        return
+      }
+    }
+    // While disconnected y-websocket drops every remote state: keep showing the last count.
+  }
+
+  /**
+   * The upgrade was refused before the socket ever opened, which a browser cannot tell apart from
+   * a server that is down. If the kiosk answers over HTTP, it is up and refused us: a wrong key,
+   * a wrong token, or an unknown session.
+   */
+  async #probe(final = false): Promise<void> {
+    if (this.#probing) return
+    this.#probing = true
+    try {
+      const res = await getJson(`${PATHS.sessions}/${encodeURIComponent(this.sessionId)}/join`)
+      if (res.status === 404) this.#stop('not_found')
+      else if (res.status < 500) this.#stop('refused')
+    } catch {
+      // Unreachable: keep trying (y-websocket backs off), unless the server already said no for good.
+      if (final) this.#stop('refused')
+    } finally {
+      this.#probing = false
+    }
+  }
+
+  #stop(status: 'refused' | 'not_found'): void {
+    this.status = status
+    this.#provider?.disconnect()
+  }
+}

@@ -1,0 +1,282 @@
+import { ERRORS, type ErrorCode } from '../../../shared/errors.ts'
+import { newClientId } from '../../../shared/ids.ts'
+import { LIMITS } from '../../../shared/limits.ts'
+import { PATHS, type MyNote, type SessionState } from '../../../shared/protocol.ts'
+import { checkNoteText } from '../../../shared/text.ts'
+import { loadPosts, savePosts, type MyPost } from './outbox.ts'
+import { getJson } from './page.ts'
+import { connect, refusalCode, request, type KioskSocket } from './socket.ts'
+import { readString, removeKey, writeString } from './storage.ts'
+
+/**
+ * A phone's view of its session: the Socket.io connection, the session's texts and lock, the
+ * draft, and the outbox. Notes go out one at a time in the order written, each with the id it
+ * got when written, so resending after a lost ack or a reload never makes a second note.
+ */
+export type PhoneConnection = 'connecting' | 'connected' | 'reconnecting' | 'not_found' | 'forbidden'
+
+type NoticeBody = { kind: 'sent' | 'queued' | 'rate_limited' | 'unavailable' } | { kind: 'refused'; error: ErrorCode }
+/** `seq` changes on every notice, so the same message twice is announced twice. */
+export type PhoneNotice = NoticeBody & { seq: number }
+
+const DEVICE_KEY = 'kurumaza.deviceId'
+const draftKey = (sessionId: string): string => `kurumaza.draft.${sessionId}`
+
+/** Errors that say "not now" rather than "not this note": keep it queued and try again. */
+const TRY_AGAIN: readonly ErrorCode[] = [ERRORS.rateLimited, ERRORS.unavailable]
+/** A token bucket refills one note per 5 s at the default rate, so waiting less is pointless. */
+const FIRST_RETRY_MS = 5_000
+const MAX_RETRY_MS = 60_000
+const STATUS_POLL_MS = 30_000
+
+export function deviceId(): string {
+  const stored = readString(DEVICE_KEY)
+  if (stored && stored.length <= LIMITS.maxDeviceIdChars) return stored
+  const id = newClientId()
+  writeString(DEVICE_KEY, id)
+  return id
+}
+
+const withJitter = (ms: number): number => Math.round(ms * (0.8 + Math.random() * 0.4))
+
+export class PhoneSession {
+  readonly sessionId: string
+  connection = $state<PhoneConnection>('connecting')
+  title = $state('')
+  prompt = $state('')
+  locked = $state(false)
+  /** the facilitator closed the session: it is a record now, nothing more can be posted */
+  closed = $state(false)
+  maxChars = $state<number>(LIMITS.maxNoteChars)
+  posts = $state<MyPost[]>([])
+  notice = $state<PhoneNotice | null>(null)
+  #draft = $state('')
+
+  #socket: KioskSocket | undefined
+  /** bumped on every disconnect, so answers to an old connection's requests are ignored */
+  #generation = 0
+  #flushingGeneration = -1
+  #retryTimer: ReturnType<typeof setTimeout> | undefined
+  #retryMs = 0
+  #reconnectTimer: ReturnType<typeof setTimeout> | undefined
+  #reconnectMs = 0
+  #pollTimer: ReturnType<typeof setInterval> | undefined
+  #everConnected = false
+  #noticeSeq = 0
+
+  constructor(sessionId: string) {
+    this.sessionId = sessionId
+    this.posts = loadPosts(sessionId)
+    this.#draft = readString(draftKey(sessionId)) ?? ''
+  }
+
+  /** The text being written; kept so a reload or a closed tab does not lose it. */
+  get draft(): string {
+    return this.#draft
+  }
+
+  set draft(value: string) {
+    this.#draft = value
+    if (value) writeString(draftKey(this.sessionId), value)
+    else removeKey(draftKey(this.sessionId))
+  }
+
+  get waiting(): number {
+    return this.posts.filter((p) => p.state === 'queued' || p.state === 'sending').length
+  }
+
+  start(): void {
+    void this.#checkExists()
+    const socket = connect({ session: this.sessionId, deviceId: deviceId() })
+    this.#socket = socket
+    socket.on('connect', () => this.#onConnect())
+    socket.on('disconnect', (reason) => this.#onDisconnect(reason))
+    socket.on('connect_error', (err) => this.#onConnectError(err))
+    socket.on('session:state', (state) => this.#onState(state))
+    // Sent to this phone alone when the facilitator approves, hides, shows or deletes its note.
+    socket.on('note:status', (note) => this.#applyStatus([note]))
+    document.addEventListener('visibilitychange', this.#onVisible)
+    this.#pollTimer = setInterval(() => {
+      if (document.visibilityState === 'visible') void this.#refreshMine()
+    }, STATUS_POLL_MS)
+  }
+
+  destroy(): void {
+    document.removeEventListener('visibilitychange', this.#onVisible)
+    clearInterval(this.#pollTimer)
+    clearTimeout(this.#retryTimer)
+    clearTimeout(this.#reconnectTimer)
+    this.#socket?.disconnect()
+  }
+
+  /** Put a note in the outbox; false when the text cannot be posted (the draft stays). */
+  post(raw: string): boolean {
+    if (this.locked || this.closed) return false
+    const verdict = checkNoteText(raw, this.maxChars)
+    if (!verdict.ok) {
+      this.#notify({ kind: 'refused', error: verdict.error })
+      return false
+    }
+    this.posts.push({ id: newClientId(), text: verdict.text, at: Date.now(), state: 'queued' })
+    this.#save()
+    if (this.connection !== 'connected') this.#notify({ kind: 'queued' })
+    // While a retry is pending the note simply waits its turn behind the others.
+    else if (this.#retryTimer === undefined) void this.#flush()
+    return true
+  }
+
+  /** Take a refused note back into the draft, so it can be fixed and posted again. */
+  editAgain(id: string): void {
+    const post = this.posts.find((p) => p.id === id && p.state === 'refused')
+    if (!post) return
+    this.draft = this.draft.trim() ? `${this.draft}\n${post.text}` : post.text
+    this.posts = this.posts.filter((p) => p !== post)
+    this.#save()
+  }
+
+  async #checkExists(): Promise<void> {
+    try {
+      const res = await getJson<{ title: string }>(`${PATHS.sessions}/${encodeURIComponent(this.sessionId)}/join`)
+      if (res.status === 404) this.#giveUp('not_found')
+      else if (res.body && !this.title) this.title = res.body.title
+    } catch {
+      // Offline: the socket will tell us when the kiosk is reachable again.
+    }
+  }
+
+  #onConnect(): void {
+    this.#everConnected = true
+    this.connection = 'connected'
+    this.#reconnectMs = 0
+    this.#clearRetry()
+    void this.#flush()
+    void this.#refreshMine()
+  }
+
+  #onDisconnect(reason: string): void {
+    this.#generation++
+    for (const p of this.posts) if (p.state === 'sending') p.state = 'queued'
+    this.#save()
+    if (this.connection === 'not_found' || this.connection === 'forbidden') return
+    this.connection = 'reconnecting'
+    // Socket.io retries by itself except when the server itself closed the connection.
+    if (reason === 'io server disconnect') this.#reconnectLater()
+  }
+
+  #onConnectError(err: unknown): void {
+    const code = refusalCode(err)
+    if (code === ERRORS.notFound) return this.#giveUp('not_found')
+    if (code === ERRORS.forbiddenOrigin) return this.#giveUp('forbidden')
+    this.connection = this.#everConnected ? 'reconnecting' : 'connecting'
+    // A refusal (e.g. too many connections from this address) stops Socket.io's own retries.
+    if (!this.#socket?.active) this.#reconnectLater()
+  }
+
+  #onState(state: SessionState): void {
+    this.title = state.title
+    this.prompt = state.prompt
+    this.locked = state.locked
+    this.closed = state.closed === true
+    if (state.maxNoteChars > 0) this.maxChars = state.maxNoteChars
+  }
+
+  #onVisible = (): void => {
+    if (document.visibilityState === 'visible') void this.#refreshMine()
+  }
+
+  #giveUp(connection: 'not_found' | 'forbidden'): void {
+    this.connection = connection
+    clearTimeout(this.#reconnectTimer)
+    this.#socket?.disconnect()
+  }
+
+  #reconnectLater(): void {
+    clearTimeout(this.#reconnectTimer)
+    this.#reconnectMs = Math.min(30_000, this.#reconnectMs ? this.#reconnectMs * 2 : 2_000)
+    this.#reconnectTimer = setTimeout(() => this.#socket?.connect(), withJitter(this.#reconnectMs))
+  }
+
+  /** Send the queued notes in order; stops at the first one that has to wait. */
+  async #flush(): Promise<void> {
+    const socket = this.#socket
+    const generation = this.#generation
+    if (!socket || this.#flushingGeneration === generation) return
+    this.#flushingGeneration = generation
+    let sentAny = false
+    try {
+      while (this.connection === 'connected' && generation === this.#generation && this.#retryTimer === undefined) {
+        const post = this.posts.find((p) => p.state === 'queued')
+        if (!post) break
+        post.state = 'sending'
+        this.#save()
+        const res = await request(socket, 'note:create', { id: post.id, text: post.text })
+        if (generation !== this.#generation) return // disconnected meanwhile; it is queued again
+        if (res === undefined) {
+          post.state = 'queued'
+          this.#retryLater()
+        } else if (res.ok) {
+          post.state = 'sent'
+          sentAny = true
+          this.#retryMs = 0
+          this.#notify({ kind: 'sent' })
+        } else if (TRY_AGAIN.includes(res.error)) {
+          post.state = 'queued'
+          this.#notify({ kind: res.error === ERRORS.rateLimited ? 'rate_limited' : 'unavailable' })
+          this.#retryLater()
+        } else {
+          post.state = 'refused'
+          post.error = res.error
+          this.#notify({ kind: 'refused', error: res.error })
+        }
+        this.#save()
+      }
+    } finally {
+      if (this.#flushingGeneration === generation) this.#flushingGeneration = -1
+    }
+    if (sentAny) void this.#refreshMine()
+  }
+
+  #retryLater(): void {
+    this.#clearRetry()
+    this.#retryMs = Math.min(MAX_RETRY_MS, this.#retryMs ? this.#retryMs * 2 : FIRST_RETRY_MS)
+    this.#retryTimer = setTimeout(() => {
+      this.#retryTimer = undefined
+      void this.#flush()
+    }, withJitter(this.#retryMs))
+  }
+
+  #clearRetry(): void {
+    clearTimeout(this.#retryTimer)
+    this.#retryTimer = undefined
+  }
+
+  /** Ask what became of the notes this phone sent (shown, waiting for approval, hidden…). */
+  async #refreshMine(): Promise<void> {
+    const socket = this.#socket
+    if (!socket || this.connection !== 'connected') return
+    const ids = this.posts.filter((p) => p.state !== 'refused').map((p) => p.id)
+    if (ids.length === 0) return
+    const res = await request(socket, 'note:mine', { ids: ids.slice(-100) })
+    if (res?.ok) this.#applyStatus(res.notes)
+  }
+
+  #applyStatus(notes: readonly MyNote[]): void {
+    const byId = new Map(notes.map((n) => [n.id, n]))
+    for (const post of this.posts) {
+      const mine = byId.get(post.id)
+      if (!mine || mine.status === 'unknown') continue
+      // It arrived although its ack was lost: no need to send it again.
+      if (post.state === 'queued') post.state = 'sent'
+      if (post.state === 'sent') post.status = mine.status
+    }
+    this.#save()
+  }
+
+  #notify(notice: NoticeBody): void {
+    this.notice = { ...notice, seq: ++this.#noticeSeq }
+  }
+
+  #save(): void {
+    savePosts(this.sessionId, $state.snapshot(this.posts))
+  }
+}
