@@ -85,3 +85,61 @@ describe('random payloads at every event', () => {
     expect(await emitAck(phone, 'note:create', { id: 'emoji', text: '😀'.repeat(10_000) })).toEqual({ ok: false, error: 'too_long' })
   })
 })
+
+describe('hostile traffic below the event layer', () => {
+  const kiosk = useKiosk()
+
+  it('closes a raw Socket.io socket that sends invalid UTF-8, and stays up', async () => {
+    const links = await kiosk().createSession()
+    const { default: WebSocket } = await import('ws')
+    const ws = new WebSocket(`${kiosk().url.replace('http', 'ws')}/socket.io/?EIO=4&transport=websocket`)
+    await new Promise((r) => ws.once('open', r))
+    const code = new Promise<number>((resolve) => ws.once('close', (c) => resolve(c)))
+    // a text frame whose bytes are not UTF-8
+    ws.send(Buffer.from([0x34, 0x30, 0xff, 0xfe]), { binary: false })
+    expect(await code).toBe(1007)
+    const phone = await kiosk().phone(links.id)
+    expect((await emitAck<{ ok: boolean }>(phone, 'note:create', { id: 'after-utf8', text: 'ok' })).ok).toBe(true)
+  })
+
+  it('refuses a Socket.io handshake from another site', async () => {
+    const links = await kiosk().createSession()
+    await expect(kiosk().phone(links.id, { extraHeaders: { Origin: 'http://evil.example' } })).rejects.toBeTruthy()
+    await expect(kiosk().phone(links.id, { extraHeaders: { Origin: kiosk().url } })).resolves.toBeTruthy()
+  })
+
+  it('drops a huge update from a read-only board and closes one over the frame limit', async () => {
+    const links = await kiosk().createSession('無傷')
+    const reader = await kiosk().board(links, 'key')
+    const writer = await kiosk().board(links, 'token')
+    // ~1 MB of nested maps written into the reader's own copy: sent, and dropped by the server
+    reader.doc.transact(() => {
+      let m = reader.doc.getMap('meta')
+      for (let i = 0; i < 200; i++) {
+        const child = new Y.Map<unknown>()
+        m.set(`deep${i}`, child)
+        m = child as typeof m
+      }
+      m.set('blob', 'x'.repeat(1_000_000))
+    })
+    const { default: WebSocket } = await import('ws')
+    const key = new URL(links.boardUrl).searchParams.get('key')
+    const raw = new WebSocket(`${kiosk().url.replace('http', 'ws')}/yjs/${links.id}?key=${key}`)
+    await new Promise((r) => raw.once('open', r))
+    const closed = new Promise<number>((resolve) => raw.once('close', (c) => resolve(c)))
+    raw.send(Buffer.alloc(3 * 1024 * 1024, 1))
+    expect(await closed).toBe(1009)
+    await new Promise((r) => setTimeout(r, 200))
+    expect(writer.doc.getMap('meta').get('title')).toBe('無傷')
+    expect(writer.doc.getMap('meta').has('deep0')).toBe(false)
+    expect((await fetch(`${kiosk().url}/healthz`)).status).toBe(200)
+  })
+
+  it.each(['/j/' + 'a'.repeat(5_000), '/b/..%2F..%2Fetc%2Fpasswd', '/api/sessions/%00/join', '/qr/' + 'z'.repeat(300) + '.svg'])(
+    'answers 404 to the overlong or path-like %s',
+    async (p) => {
+      const res = await fetch(`${kiosk().url}${p.slice(0, 300)}`)
+      expect(res.status).toBe(404)
+    },
+  )
+})
