@@ -48,10 +48,11 @@ describe('a crash while phones post', () => {
     for (let p = 0; p < PHONES; p++) {
       phones.push(io(first.url, { auth: { session: links.id, deviceId: `phone-${p}` }, transports: ['websocket'], reconnection: false, forceNew: true }))
     }
+    // The room is connected first (a socket still connecting when the kiosk dies would never settle).
+    await Promise.all(phones.map((s) => new Promise<void>((resolve, reject) => (s.once('connect', () => resolve()), s.once('connect_error', reject)))))
     let killed = false
     // Every phone posts as fast as its acks come back; the kiosk is killed mid-stream.
     const loops = phones.map(async (socket, p) => {
-      await new Promise<void>((resolve) => socket.once('connect', () => resolve()))
       for (let i = 0; !killed && i < 5; i++) {
         const id = newClientId()
         sent.set(id, p)
