@@ -170,5 +170,6 @@ export function readMeta(doc: Y.Doc): MetaFields {
     timer: readTimer(m.get('timer')),
     vote: readVote(m.get('vote')),
     closed: m.get('closed') === true,
+    lang: m.get('lang') === 'ja' || m.get('lang') === 'en' ? (m.get('lang') as 'ja' | 'en') : null,
   }
 }

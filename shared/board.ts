@@ -108,7 +108,12 @@ export interface MetaFields {
   vote: VoteSettings | null
   /** the session is closed: read-only, kept as a record */
   closed: boolean
+  /** the language the facilitator fixed for every screen, or null to follow each device */
+  lang: UiLang | null
 }
+
+export const UI_LANGS = ['ja', 'en'] as const
+export type UiLang = (typeof UI_LANGS)[number]
 
 export interface PhaseEntry {
   phase: Phase

@@ -4,7 +4,7 @@
  * docs/PROTOCOL.md explains it for people scripting against the kiosk.
  */
 import type { Ack, ErrorCode } from './errors.ts'
-import type { ModerationMode, NoteStatus, Phase, Spotlight } from './board.ts'
+import type { ModerationMode, NoteStatus, Phase, Spotlight, UiLang } from './board.ts'
 
 export const PROTOCOL_VERSION = 1
 
@@ -46,6 +46,8 @@ export interface SessionState {
   locked: boolean
   /** the session was closed by the facilitator: read-only */
   closed: boolean
+  /** the language the facilitator fixed for the session, or null to follow the phone */
+  lang: UiLang | null
   phase: Phase
   /** longest note, in characters as people count them */
   maxNoteChars: number
@@ -99,6 +101,8 @@ export interface SessionUpdatePayload {
   currentPromptId?: string
   showAllPrompts?: boolean
   spotlight?: Spotlight | null
+  /** fix every screen of the session to one language, or null to let each device choose */
+  lang?: UiLang | null
 }
 
 export const MODERATION_ACTIONS = ['approve', 'hide', 'show', 'delete'] as const

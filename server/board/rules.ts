@@ -27,6 +27,7 @@ export function initBoard(doc: Y.Doc, meta: Pick<MetaFields, 'title' | 'prompt' 
     m.set('timer', null)
     m.set('vote', null)
     m.set('closed', false)
+    m.set('lang', null)
     m.set('currentPromptId', promptId)
     setPromptEntry(doc, promptId, meta.prompt, meta.createdAt, 0)
     historyArray(doc).push([{ phase: 'collect', at: meta.createdAt }])
@@ -100,7 +101,7 @@ export function editNote(doc: Y.Doc, noteId: string, text: string, now: number):
   return true
 }
 
-export function updateMeta(doc: Y.Doc, changes: Partial<Pick<MetaFields, 'title' | 'locked' | 'moderation' | 'faceDown' | 'showAllPrompts'>>): void {
+export function updateMeta(doc: Y.Doc, changes: Partial<Pick<MetaFields, 'title' | 'locked' | 'moderation' | 'faceDown' | 'showAllPrompts' | 'lang'>>): void {
   tx(doc, () => {
     const m = metaMap(doc)
     for (const [key, value] of Object.entries(changes)) {

@@ -68,7 +68,7 @@ export function registerFacilitatorHandlers(socket: KioskSocket, session: LiveSe
     if (p.spotlight && !spotlightExists(p.spotlight)) return fail('not_found')
     // Everything is checked: apply all of it in one transaction.
     doc.transact(() => {
-      updateMeta(doc, { title, locked: p.locked, moderation: p.moderation, faceDown: p.faceDown, showAllPrompts: p.showAllPrompts })
+      updateMeta(doc, { title, locked: p.locked, moderation: p.moderation, faceDown: p.faceDown, showAllPrompts: p.showAllPrompts, lang: p.lang })
       if (p.currentPromptId !== undefined) setCurrentPrompt(doc, p.currentPromptId)
       if (prompt !== undefined) setCurrentPromptText(doc, prompt)
       if (p.phase !== undefined) setPhase(doc, p.phase, Date.now())

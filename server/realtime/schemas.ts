@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { LIMITS } from '../../shared/limits.ts'
-import { MODERATION_MODES, PHASES } from '../../shared/board.ts'
+import { MODERATION_MODES, PHASES, UI_LANGS } from '../../shared/board.ts'
 import { MODERATION_ACTIONS } from '../../shared/protocol.ts'
 
 /** Shapes of untrusted Socket.io payloads; text is measured separately by shared/text.ts. */
@@ -23,6 +23,7 @@ export const sessionUpdateSchema = z
     faceDown: z.boolean().optional(),
     currentPromptId: z.string().min(1).max(64).optional(),
     showAllPrompts: z.boolean().optional(),
+    lang: z.enum(UI_LANGS).nullable().optional(),
     spotlight: z
       .object({ kind: z.enum(['note', 'group']), id: z.string().min(1).max(64) })
       .strict()

@@ -201,6 +201,7 @@ export class SessionHub {
       promptId: meta.currentPromptId,
       locked: meta.locked,
       closed: meta.closed,
+      lang: meta.lang,
       phase: meta.phase,
       maxNoteChars: this.config.limits.maxNoteChars,
       timer: meta.timer ? { endsAt: meta.timer.endsAt, seconds: meta.timer.seconds } : null,

@@ -196,6 +196,17 @@ describe('running the room', () => {
     expect(await emitAck(fac, 'session:update', { phase: 'party' })).toEqual({ ok: false, error: 'invalid' })
   })
 
+  it('fixes the session language for every phone, and lets it go again', async () => {
+    const links = await kiosk().createSession()
+    const fac = await kiosk().facilitator(links.id)
+    const phone = await kiosk().phone(links.id)
+    expect(await emitAck(fac, 'session:update', { lang: 'en' })).toEqual({ ok: true })
+    await vi.waitFor(() => expect(lastState(phone)?.lang).toBe('en'))
+    expect(await emitAck(fac, 'session:update', { lang: null })).toEqual({ ok: true })
+    await vi.waitFor(() => expect(lastState(phone)?.lang).toBeNull())
+    expect(await emitAck(fac, 'session:update', { lang: 'fr' })).toEqual({ ok: false, error: 'invalid' })
+  })
+
   it('spotlights a note and turns it off again', async () => {
     const links = await kiosk().createSession()
     const fac = await kiosk().facilitator(links.id)

@@ -34,6 +34,7 @@ describe('posting a note from a phone', () => {
         promptId: expect.any(String),
         locked: false,
         closed: false,
+        lang: null,
         phase: 'collect',
         maxNoteChars: 200,
         timer: null,

@@ -25,6 +25,7 @@ describe('board rules', () => {
       timer: null,
       vote: null,
       closed: false,
+      lang: null,
     })
   })
 
