@@ -53,6 +53,47 @@ export class PhonePage {
   async stateOf(text: string): Promise<string | undefined> {
     return (await this.myNotes()).find((n) => n.text.includes(text))?.state
   }
+
+  // ---- facilitation (issue 3): prompt, phase, countdown, dot voting ----
+
+  async prompt(): Promise<string> {
+    return ((await this.page.getByTestId('prompt').textContent()) ?? '').trim()
+  }
+
+  async phase(): Promise<string | null> {
+    return this.page.getByTestId('phase').getAttribute('data-phase')
+  }
+
+  /** The voting screen, shown while a vote is open. */
+  get ballot(): Locator {
+    return this.page.getByRole('region', { name: /^(投票|Vote)$/ })
+  }
+
+  ballotNote(text: string): Locator {
+    return this.page.locator('li[data-ballot-note-id]').filter({ hasText: text })
+  }
+
+  async addDot(text: string): Promise<void> {
+    await this.ballotNote(text).getByRole('button', { name: /1票入れる|Add a dot/ }).click()
+  }
+
+  async removeDot(text: string): Promise<void> {
+    await this.ballotNote(text).getByRole('button', { name: /1票取り消す|Take a dot back/ }).click()
+  }
+
+  /** This phone's dots on a note, as the kiosk last answered. */
+  async dotsOn(text: string): Promise<number> {
+    return Number(await this.ballotNote(text).getAttribute('data-mine'))
+  }
+
+  async dotsLeft(): Promise<number> {
+    return Number(await this.page.getByTestId('dots-left').getAttribute('data-remaining'))
+  }
+
+  /** Why the last dot was refused, in words ('' when it was not). */
+  async voteNotice(): Promise<string> {
+    return ((await this.page.getByTestId('vote-notice').textContent()) ?? '').trim()
+  }
 }
 
 export class BoardPage {
@@ -80,6 +121,50 @@ export class BoardPage {
   async joinUrl(): Promise<string> {
     return ((await this.page.getByTestId('join-url').textContent()) ?? '').trim()
   }
+
+  // ---- facilitation (issue 3): groups, votes, spotlight, timer, phase ----
+
+  /** The notes' own texts in board order (without dots or ranks). */
+  async noteTexts(): Promise<string[]> {
+    return this.page.locator('li[data-note-id] [data-testid="note-text"]').evaluateAll((ps) => ps.map((p) => (p.textContent ?? '').trim()))
+  }
+
+  /** Notes by the heading of the area they sit in ("親 › 子", or the ungrouped area's name). */
+  async areas(): Promise<Record<string, string[]>> {
+    return this.page.locator('li[data-note-id]').evaluateAll((items) => {
+      const out: Record<string, string[]> = {}
+      for (const li of items) {
+        const head = li.getAttribute('aria-describedby')
+        const name = head ? (document.getElementById(head)?.querySelector('[data-testid="area-name"]')?.textContent ?? '') : ''
+        const text = li.querySelector('[data-testid="note-text"]')?.textContent ?? ''
+        ;(out[name.trim()] ??= []).push(text.trim())
+      }
+      return out
+    })
+  }
+
+  /** The results view, in its order: most dots first. */
+  async results(): Promise<Array<{ text: string; votes: number; rank: number }>> {
+    return this.page.locator('[data-testid="results"] li[data-note-id]').evaluateAll((items) =>
+      items.map((li) => ({
+        text: (li.querySelector('[data-testid="note-text"]')?.textContent ?? '').trim(),
+        votes: Number(li.getAttribute('data-votes')),
+        rank: Number(li.getAttribute('data-rank')),
+      })),
+    )
+  }
+
+  /** What is shown large over the board (empty when nothing is). */
+  async spotlight(): Promise<string[]> {
+    return this.page
+      .getByRole('region', { name: /大きく表示|Spotlight/ })
+      .locator('[data-testid="spotlight-text"]')
+      .evaluateAll((ps) => ps.map((p) => (p.textContent ?? '').trim()))
+  }
+
+  async phase(): Promise<string | null> {
+    return this.page.getByTestId('board-phase').getAttribute('data-phase')
+  }
 }
 
 export class FacilitatorPage {
@@ -106,5 +191,102 @@ export class FacilitatorPage {
 
   async moderate(text: string, action: RegExp): Promise<void> {
     await this.noteItem(text).getByRole('button', { name: action }).click()
+  }
+
+  // ---- facilitation (issue 3) ----
+
+  async openTab(name: RegExp): Promise<void> {
+    await this.page.getByRole('tab', { name }).click()
+  }
+
+  async setPhase(name: RegExp): Promise<void> {
+    await this.page.getByRole('navigation', { name: /進行|Facilitation/ }).getByRole('button', { name }).click()
+  }
+
+  async preModeration(): Promise<void> {
+    await this.page.getByRole('radio', { name: /承認してから表示する|Approve before showing/ }).check()
+  }
+
+  /** The notes waiting for approval, by text. */
+  async queue(): Promise<string[]> {
+    return this.page.getByTestId('queue').locator('li[data-note-id] .text').allTextContents()
+  }
+
+  async approve(text: string): Promise<void> {
+    await this.moderate(text, /^(承認|Approve)$/)
+  }
+
+  async createGroup(name: string): Promise<void> {
+    await this.openTab(/まとめる|Group/)
+    await this.page.getByLabel(/新しいグループの名前|New group name/).fill(name)
+    await this.page.getByRole('button', { name: /^(グループを作る|Create group)$/ }).click()
+    await this.page.locator('[data-group-name]').filter({ has: this.page.getByRole('heading', { name }) }).first().waitFor()
+  }
+
+  groupNote(text: string): Locator {
+    return this.page.locator('li[data-group-note-id]').filter({ hasText: text })
+  }
+
+  /** Without dragging: the note's "Move to group" select, then its Move button from the keyboard. */
+  async moveToGroup(text: string, group: string | null): Promise<void> {
+    const note = this.groupNote(text)
+    await note.getByRole('combobox', { name: /グループへ移動|Move to group/ }).selectOption({ label: group ?? 'グループなし' })
+    await note.getByRole('button', { name: /^(移動|Move)$/ }).press('Enter')
+  }
+
+  /** Without dragging: a group's "Put inside" select and button. */
+  async nestGroup(name: string, inside: string | null): Promise<void> {
+    const box = this.page.locator(`[data-group-name="${name}"]`).first()
+    await box.getByRole('combobox', { name: /中に入れる|Put inside/ }).first().selectOption(inside === null ? { index: 0 } : { label: inside })
+    await box.getByRole('button', { name: /^(入れる|Put)$/ }).first().press('Enter')
+  }
+
+  /** With a mouse: drag a group (by its heading) onto another group. */
+  async dragGroup(name: string, onto: string): Promise<void> {
+    const from = this.page.locator(`[data-group-name="${name}"]`).first().getByRole('heading', { name }).first()
+    await from.dragTo(this.page.locator(`[data-group-name="${onto}"]`).first().getByRole('heading', { name: onto }))
+  }
+
+  /** What the grouping view's live region last said. */
+  async groupingStatus(): Promise<string> {
+    return ((await this.page.getByTestId('grouping-status').textContent()) ?? '').trim()
+  }
+
+  async openVote(opts: { perPhone: number; maxPerNote: number; showLive?: boolean }): Promise<void> {
+    await this.openTab(/^(投票|Vote)$/)
+    await this.page.getByLabel(/1人あたりの票数|Dots per phone/).fill(String(opts.perPhone))
+    await this.page.getByLabel(/1枚に入れられる上限|Most dots on one note/).fill(String(opts.maxPerNote))
+    await this.page.getByLabel(/途中経過をボードに表示する|Show counts on the board/).setChecked(opts.showLive === true)
+    await this.page.getByRole('button', { name: /^(投票を始める|Start the vote)$/ }).click()
+    await this.page.getByTestId('vote-open').waitFor()
+  }
+
+  async closeVote(): Promise<void> {
+    await this.page.getByRole('button', { name: /^(投票を締め切る|Close the vote)$/ }).click()
+  }
+
+  /** Dots placed so far, as the console shows them. */
+  async voteTotal(): Promise<number> {
+    return Number(await this.page.getByTestId('vote-total').getAttribute('data-total'))
+  }
+
+  /** The console's results list, most dots first. */
+  async results(): Promise<Array<{ text: string; votes: number }>> {
+    return this.page.locator('li[data-result-note-id]').evaluateAll((items) =>
+      items.map((li) => ({ text: (li.querySelector('.text')?.textContent ?? '').trim(), votes: Number(li.getAttribute('data-votes')) })),
+    )
+  }
+
+  /** Spotlight a note from whichever list shows it (notes, grouping or results). */
+  async spotlight(text: string): Promise<void> {
+    await this.page
+      .locator('li[data-note-id], li[data-group-note-id], li[data-result-note-id]')
+      .filter({ hasText: text })
+      .getByRole('button', { name: /大きく映す|Spotlight/ })
+      .click()
+  }
+
+  async spotlightOff(): Promise<void> {
+    await this.page.getByRole('button', { name: /大きく映すのをやめる|Stop spotlight/ }).click()
   }
 }

@@ -143,9 +143,9 @@ function linesAt(widths: readonly number[], fontPx: number, innerW: number): num
 
 /**
  * The largest font size (px, whole numbers) at which the text fits inside the card's padding,
- * between MIN_FONT_PX and MAX_FONT_PX. Below the minimum the card clips its text: the last resort.
+ * between MIN_FONT_PX and `maxPx` (MAX_FONT_PX unless told). Below the minimum the card clips its text: the last resort.
  */
-export function fontSizeFor(text: string, cardW: number, cardH: number): number {
+export function fontSizeFor(text: string, cardW: number, cardH: number, maxPx: number = MAX_FONT_PX): number {
   const pad = cardPadding(cardW, cardH)
   const innerW = cardW - 2 * pad
   const innerH = cardH - 2 * pad
@@ -153,7 +153,7 @@ export function fontSizeFor(text: string, cardW: number, cardH: number): number 
   const widths = lineWidths(text)
   const fits = (f: number): boolean => linesAt(widths, f, innerW) * f * LINE_HEIGHT <= innerH
   let lo = MIN_FONT_PX
-  let hi = Math.max(MIN_FONT_PX, Math.min(MAX_FONT_PX, Math.floor(innerH / LINE_HEIGHT)))
+  let hi = Math.max(MIN_FONT_PX, Math.min(maxPx, Math.floor(innerH / LINE_HEIGHT)))
   if (!fits(lo)) return MIN_FONT_PX
   // More text never fits at a larger size, so the fitting sizes form a prefix: binary search it.
   while (lo < hi) {
@@ -162,4 +162,154 @@ export function fontSizeFor(text: string, cardW: number, cardH: number): number 
     else hi = mid - 1
   }
   return lo
+}
+
+// ---- sections: the board split into labelled areas (groups, prompts) ----
+
+/** One labelled area: its box (header included), and the grid of cards below its header. */
+export interface SectionBox extends Rect {
+  headerH: number
+  cols: number
+  rows: number
+}
+
+export interface SectionLayout {
+  sections: SectionBox[]
+  /** every card on the board has this size, so no note looks more important than another */
+  cardW: number
+  cardH: number
+  gap: number
+}
+
+export interface SectionOptions {
+  aspect?: Aspect
+  headerH?: number
+  gap?: number
+  /** space between two sections, wider than between cards so the areas read apart */
+  sectionGap?: number
+}
+
+/** Header height of a section: the group's name or the prompt, one line. */
+export function sectionHeaderFor(height: number): number {
+  return Math.max(18, Math.min(60, Math.round(height * 0.052)))
+}
+
+/**
+ * Split `weights` (in order) into `parts` consecutive runs with the smallest largest sum: the
+ * shelves of sections, as even as the order allows.
+ */
+export function balancedRuns(weights: readonly number[], parts: number): number[][] {
+  const k = weights.length
+  const p = Math.max(1, Math.min(parts, k))
+  const prefix = [0]
+  for (const w of weights) prefix.push(prefix[prefix.length - 1]! + w)
+  const sum = (a: number, b: number) => prefix[b]! - prefix[a]!
+  // best[j][i]: the smallest largest run when the first i weights make j runs
+  const best: number[][] = Array.from({ length: p + 1 }, () => new Array<number>(k + 1).fill(Infinity))
+  const cut: number[][] = Array.from({ length: p + 1 }, () => new Array<number>(k + 1).fill(0))
+  best[0]![0] = 0
+  for (let j = 1; j <= p; j++) {
+    for (let i = j; i <= k; i++) {
+      for (let s = j - 1; s < i; s++) {
+        const v = Math.max(best[j - 1]![s]!, sum(s, i))
+        if (v < best[j]![i]!) {
+          best[j]![i] = v
+          cut[j]![i] = s
+        }
+      }
+    }
+  }
+  const runs: number[][] = []
+  let end = k
+  for (let j = p; j >= 1; j--) {
+    const start = cut[j]![end]!
+    runs.unshift(Array.from({ length: end - start }, (_, n) => start + n))
+    end = start
+  }
+  return runs
+}
+
+/**
+ * Lay out sections of `counts[i]` cards each, in order, on shelves (rows of sections), with one
+ * card size for the whole board, as large as fits. Every shelf count and every number of card
+ * rows is tried; each section is at least wide enough for a few characters of its header.
+ */
+export function fitSections(counts: readonly number[], width: number, height: number, options: SectionOptions = {}): SectionLayout {
+  const empty: SectionLayout = { sections: [], cardW: 0, cardH: 0, gap: 0 }
+  if (counts.length === 0 || !(width > 0) || !(height > 0)) return empty
+  const aspect = options.aspect ?? BOARD_ASPECT
+  const aMin = typeof aspect === 'number' ? aspect : aspect.min
+  const aMax = typeof aspect === 'number' ? aspect : aspect.max
+  const gap = options.gap ?? gapFor(width, height)
+  const sectionGap = options.sectionGap ?? gap * 3
+  const headerH = options.headerH ?? sectionHeaderFor(height)
+  // An empty section still gets one slot's room, so its header has a place.
+  const slots = counts.map((c) => Math.max(1, Math.floor(c)))
+  const most = Math.max(...slots)
+
+  /** Narrowest a section may be on a shelf of `n`: room for its header, if the shelf has it. */
+  const minWidth = (n: number) => Math.max(0, Math.min(headerH * 4, Math.floor((width - sectionGap * (n - 1)) / n)))
+  const boxWidth = (cols: number, w: number, n: number) => Math.max(cols * (w + gap) - gap, minWidth(n))
+  const fits = (shelves: number[][], rows: number, w: number) =>
+    shelves.every((shelf) => shelf.reduce((sum, i) => sum + boxWidth(Math.ceil(slots[i]! / rows), w, shelf.length), 0) + sectionGap * (shelf.length - 1) <= width)
+
+  let best: { area: number; w: number; h: number; rows: number; shelves: number[][] } | undefined
+  for (let parts = 1; parts <= slots.length; parts++) {
+    const shelves = balancedRuns(slots, parts)
+    const shelfH = (height - sectionGap * (shelves.length - 1)) / shelves.length
+    const bodyH = shelfH - headerH
+    for (let rows = 1; rows <= most; rows++) {
+      const hMax = Math.floor((bodyH + gap) / rows - gap)
+      if (hMax < 1) break
+      if (!fits(shelves, rows, 1)) continue
+      // The widest card every shelf has room for at this many rows (binary search: fits is monotone).
+      let lo = 1
+      let hi = Math.max(1, Math.floor(hMax * aMax))
+      while (lo < hi) {
+        const mid = Math.ceil((lo + hi) / 2)
+        if (fits(shelves, rows, mid)) lo = mid
+        else hi = mid - 1
+      }
+      const w = lo
+      const h = Math.min(hMax, Math.floor(w / aMin))
+      if (h < 1) continue
+      if (!best || w * h > best.area) best = { area: w * h, w, h, rows, shelves }
+    }
+  }
+  if (!best) return empty
+
+  const { w, h, rows, shelves } = best
+  const sections: SectionBox[] = new Array(slots.length)
+  // Shelves as tall as their cards need, the whole block centred in the area.
+  const colsOf = (i: number) => Math.ceil(slots[i]! / rows)
+  const rowsOf = (i: number) => Math.ceil(slots[i]! / colsOf(i))
+  const shelfHeights = shelves.map((shelf) => headerH + Math.max(...shelf.map(rowsOf)) * (h + gap) - gap)
+  const used = shelfHeights.reduce((a, b) => a + b, 0) + sectionGap * (shelves.length - 1)
+  let y = Math.max(0, Math.floor((height - used) / 2))
+  shelves.forEach((shelf, s) => {
+    const widths = shelf.map((i) => boxWidth(colsOf(i), w, shelf.length))
+    const total = widths.reduce((a, b) => a + b, 0)
+    const spare = width - total - sectionGap * (shelf.length - 1)
+    let x = 0
+    shelf.forEach((i, n) => {
+      // The spare width goes to the sections in proportion, so long names have room to show.
+      const boxW = widths[n]! + Math.floor((spare * widths[n]!) / total)
+      sections[i] = { x, y, w: boxW, h: shelfHeights[s]!, headerH, cols: colsOf(i), rows: rowsOf(i) }
+      x += boxW + sectionGap
+    })
+    y += shelfHeights[s]! + sectionGap
+  })
+  return { sections, cardW: w, cardH: h, gap }
+}
+
+/** Where the index-th card of a section goes, in reading order under its header. */
+export function sectionCardRect(index: number, box: SectionBox, layout: SectionLayout): Rect {
+  const col = index % box.cols
+  const row = Math.floor(index / box.cols)
+  return {
+    x: box.x + col * (layout.cardW + layout.gap),
+    y: box.y + box.headerH + row * (layout.cardH + layout.gap),
+    w: layout.cardW,
+    h: layout.cardH,
+  }
 }

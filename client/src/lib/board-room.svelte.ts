@@ -1,7 +1,7 @@
 import * as Y from 'yjs'
 import { WebsocketProvider } from 'y-websocket'
-import type { MetaFields, Note } from '../../../shared/board.ts'
-import { readMeta, readNotes } from '../../../shared/board-doc.ts'
+import type { Group, MetaFields, Note, Prompt } from '../../../shared/board.ts'
+import { readGroups, readMeta, readNotes, readPrompts, readVotes } from '../../../shared/board-doc.ts'
 import { PATHS, type ServerPresence } from '../../../shared/protocol.ts'
 import { getJson, wsOrigin } from './page.ts'
 
@@ -29,6 +29,10 @@ export class BoardRoom {
   /** true once the first full copy of the document has arrived */
   synced = $state(false)
   notes = $state.raw<Note[]>([])
+  groups = $state.raw<Group[]>([])
+  prompts = $state.raw<Prompt[]>([])
+  /** dots per note of the current or last vote (a board gets them only once they may be shown) */
+  votes = $state.raw<ReadonlyMap<string, number>>(new Map())
   /** the defaults until the first sync */
   meta = $state.raw<MetaFields>(readMeta(this.doc))
   /** phones connected, as the server last said; null until it has said anything */
@@ -84,6 +88,9 @@ export class BoardRoom {
   #read = (): void => {
     this.notes = readNotes(this.doc)
     this.meta = readMeta(this.doc)
+    this.groups = readGroups(this.doc)
+    this.prompts = readPrompts(this.doc)
+    this.votes = readVotes(this.doc)
   }
 
   #readPresence = (): void => {

@@ -2,12 +2,20 @@
  * Every string the three screens show, in Japanese (the first users) and English.
  * Components never hold literal UI text: they call `t(key, params)` from `lang.svelte.ts`.
  * `{name}` in a message is replaced by a parameter; numbers are formatted with Intl.
+ *
+ * This file holds what every screen needs (and the phone's own words); the board's and the
+ * console's own words live in `i18n-board.ts` and `i18n-console.ts` and are added by those
+ * screens at start-up, so the phone, on a crowded room's Wi-Fi, does not download them.
+ * tests/unit/i18n.test.ts checks that each screen only uses words its bundle carries.
  */
+import type { BOARD_MESSAGES } from './i18n-board.ts'
+import type { CONSOLE_MESSAGES } from './i18n-console.ts'
+
 export const LANGS = ['ja', 'en'] as const
 export type Lang = (typeof LANGS)[number]
 
 export type Params = Record<string, string | number>
-type Message = string | ((p: Params, lang: Lang) => string)
+export type Message = string | ((p: Params, lang: Lang) => string)
 
 const ja = {
   'app.name': '車座',
@@ -64,87 +72,57 @@ const ja = {
   'why.timeout': '応答がありません。もう一度お試しください',
   'why.unknown': 'うまくいきませんでした',
 
-  'board.join': 'スマホで参加',
-  'board.qrAlt': '参加用のQRコード',
-  'board.orOpen': 'QRコードが読めない方はこちら',
-  'board.phones': '{n}台が参加中',
-  'board.noteCount': '付箋 {n}枚',
-  'board.notes': '付箋',
-  'board.faceDown': '伏せてある付箋',
-  'board.empty': 'QRコードを読み取って、意見を送ってください',
-  'board.reconnecting': '再接続しています…',
-  'board.refusedTitle': 'このボードのリンクは不完全です',
-  'board.refusedBody': 'ファシリテーター画面（コンソール）の「ボードを開く」から開いてください。',
-  'board.notFoundTitle': 'セッションが見つかりません',
-  'board.notFoundBody': 'ファシリテーター画面（コンソール）からボードを開き直してください。',
+  'phase.collect': '集める',
+  'phase.reveal': '公開',
+  'phase.group': 'まとめる',
+  'phase.vote': '投票',
+  'phase.discuss': '話し合う',
 
-  'console.title': 'ファシリテーター画面',
-  'console.noTokenTitle': 'ファシリテーター用のURLから開いてください',
-  'console.noTokenBody':
-    'サーバーを起動したターミナルに表示されている、ファシリテーター用のURL（token= が付いたもの）を開いてください。',
-  'console.create': '新しいセッション',
-  'console.titleLabel': 'タイトル',
-  'console.promptLabel': '問い（任意）',
-  'console.promptHint': '参加者のスマホとボードに表示されます。例：「DXで困っていることは？」',
-  'console.createButton': '作成',
-  'create.empty': 'タイトルを入力してください。',
-  'create.too_long': 'タイトルか問いが長すぎます（タイトルは{title}文字、問いは{prompt}文字まで）。',
-  'create.invalid': '入力内容を確認してください。',
-  'create.failed': '作成できませんでした：{why}',
-  'console.creating': '作成しています…',
-  'console.sessions': 'セッション一覧',
-  'console.noSessions': 'まだセッションはありません。',
-  'console.loading': '読み込んでいます…',
-  'console.noteCount': '付箋 {n}枚',
-  'console.closed': '終了',
-  'console.storageFailing': '付箋を保存できていません（{message}）。ディスクの空きとデータフォルダを確認してください。',
-  'console.openConsole': '管理画面',
-  'console.openBoard': 'ボードを開く',
-  'console.phoneLink': '参加用リンク',
-  'console.back': 'セッション一覧へ',
-  'console.sessionNotFound': 'このセッションは見つかりません。',
-  'console.projector': 'プロジェクター',
-  'console.boardHint': '新しいウィンドウで開き、プロジェクターに映してください。',
-  'console.join': '参加用URL',
-  'console.qrAlt': '参加用のQRコード',
-  'console.settings': '設定',
-  'console.lock': '投稿を締め切る',
-  'console.moderation': 'ボードへの表示',
-  'console.modPost': 'すぐに表示する',
-  'console.modPre': '承認してから表示する',
-  'console.edit': 'タイトルと問い',
-  'console.save': '保存',
-  'console.saved': '保存しました。',
-  'console.export': 'JSONで書き出す',
-  'console.exported': '書き出しました。',
-  'console.phones': '参加中のスマホ：{n}台',
-  'console.notes': '付箋',
-  'console.filter': '表示する付箋',
-  'console.filterAll': 'すべて（{n}）',
-  'console.noNotes': 'この条件の付箋はありません。',
-  'console.failed': '操作できませんでした：{why}',
+  'timer.label': 'タイマー',
+  'timer.left': '残り {time}',
+  'timer.ended': '時間になりました',
+  'timer.oneMinute': '残り1分です',
 
-  'status.visible': '表示中',
-  'status.pending': '承認待ち',
-  'status.hidden': '非表示',
-  'status.count.visible': '表示中（{n}）',
-  'status.count.pending': '承認待ち（{n}）',
-  'status.count.hidden': '非表示（{n}）',
+  'phone.phase.collect': 'いまは意見を集めています。',
+  'phone.phase.reveal': 'いまはボードで付箋を見ています。',
+  'phone.phase.group': 'いまは付箋をまとめています。',
+  'phone.phase.vote': 'いまは投票の時間です。',
+  'phone.phase.discuss': 'いまは話し合いの時間です。',
+  'phone.stillOpen': '付箋はまだ送れます。',
+  'phone.closedTitle': 'このセッションは終了しました',
+  'phone.closedThanks': 'ご参加ありがとうございました。このページは閉じてかまいません。',
+  'phone.timeUp': '時間になりました。ありがとうございました。',
 
-  'act.approve': '承認',
-  'act.hide': '隠す',
-  'act.show': '表示する',
-  'act.delete': '削除',
-  'act.confirmQuestion': 'この付箋を削除しますか？元に戻せません。',
-  'act.confirmDelete': '削除する',
-  'act.cancel': 'キャンセル',
+  'vote.heading': '投票',
+  'vote.intro': '良いと思う付箋に票を入れてください。1つの付箋に{max}票まで入れられます。',
+  'vote.remaining': '残り {n} 票',
+  'vote.noneLeft': '票をすべて使いました。取り消して入れ直すこともできます。',
+  'vote.add': '1票入れる',
+  'vote.remove': '1票取り消す',
+  'vote.onNote': 'この付箋へのあなたの票：{n}',
+  'vote.preparing': '投票の準備をしています…',
+  'vote.empty': '投票できる付箋はまだありません。',
+  'vote.noVote': '投票は締め切られました。',
+  'vote.overBudget': 'もう票が残っていません。ほかの付箋から取り消すと入れ直せます。',
+  'vote.maxPerNote': 'この付箋にはこれ以上入れられません（{max}票まで）。',
+  'vote.notFound': 'この付箋は投票の対象ではなくなりました。',
+  'vote.failed': '票を送れませんでした：{why}',
+  'vote.toPost': '付箋を書く',
+  'vote.toVote': '投票に戻る',
 } satisfies Record<string, Message>
 
-export type MessageKey = keyof typeof ja
+export type CoreKey = keyof typeof ja
+export type BoardKey = keyof (typeof BOARD_MESSAGES)['ja']
+export type ConsoleKey = keyof (typeof CONSOLE_MESSAGES)['ja']
+export type MessageKey = CoreKey | BoardKey | ConsoleKey
 
-const plural = (one: string, other: string) => (p: Params) => (p.n === '1' ? one : other)
+/** English singular and plural; Japanese has no plural. */
+export const plural = (one: string, other: string) => (p: Params) => (p.n === '1' ? one : other)
 
-const en: Record<MessageKey, Message> = {
+/** A screen's own words, in both languages (the type makes English complete). */
+export type MessagePart<K extends string> = { ja: Record<K, Message>; en: Record<K, Message> }
+
+const en: Record<CoreKey, Message> = {
   'app.name': 'Kurumaza',
   'lang.switch': '日本語',
   'lang.switchLabel': '日本語に切り替える',
@@ -199,83 +177,54 @@ const en: Record<MessageKey, Message> = {
   'why.timeout': 'no answer from the kiosk; please try again',
   'why.unknown': 'something went wrong',
 
-  'board.join': 'Join from your phone',
-  'board.qrAlt': 'QR code to join',
-  'board.orOpen': 'Cannot scan? Open',
-  'board.phones': plural('{n} phone connected', '{n} phones connected'),
-  'board.noteCount': plural('{n} note', '{n} notes'),
-  'board.notes': 'Notes',
-  'board.faceDown': 'Face-down note',
-  'board.empty': 'Scan the QR code and post your thoughts',
-  'board.reconnecting': 'Reconnecting…',
-  'board.refusedTitle': 'This board link is incomplete',
-  'board.refusedBody': 'Open it from the console, with “Open board”.',
-  'board.notFoundTitle': 'Session not found',
-  'board.notFoundBody': 'Open the board again from the console.',
+  'phase.collect': 'Collect',
+  'phase.reveal': 'Reveal',
+  'phase.group': 'Group',
+  'phase.vote': 'Vote',
+  'phase.discuss': 'Discuss',
 
-  'console.title': 'Facilitator console',
-  'console.noTokenTitle': 'Open the facilitator URL',
-  'console.noTokenBody':
-    'Open the facilitator URL (the one with token=) printed in the terminal where the kiosk was started.',
-  'console.create': 'New session',
-  'console.titleLabel': 'Title',
-  'console.promptLabel': 'Prompt (optional)',
-  'console.promptHint': 'Shown on the phones and the board, e.g. “What slows you down?”',
-  'console.createButton': 'Create',
-  'create.empty': 'Please enter a title.',
-  'create.too_long': 'The title or the prompt is too long (title up to {title} characters, prompt up to {prompt}).',
-  'create.invalid': 'Please check what you entered.',
-  'create.failed': 'Could not create it: {why}',
-  'console.creating': 'Creating…',
-  'console.sessions': 'Sessions',
-  'console.noSessions': 'No sessions yet.',
-  'console.loading': 'Loading…',
-  'console.noteCount': plural('{n} note', '{n} notes'),
-  'console.closed': 'Closed',
-  'console.storageFailing': 'Notes cannot be stored ({message}). Check the free disk space and the data folder.',
-  'console.openConsole': 'Console',
-  'console.openBoard': 'Open board',
-  'console.phoneLink': 'Phone link',
-  'console.back': 'All sessions',
-  'console.sessionNotFound': 'This session was not found.',
-  'console.projector': 'Projector',
-  'console.boardHint': 'Opens in a new window: put it on the projector.',
-  'console.join': 'Join URL',
-  'console.qrAlt': 'QR code to join',
-  'console.settings': 'Settings',
-  'console.lock': 'Lock posting',
-  'console.moderation': 'Showing notes',
-  'console.modPost': 'Show immediately',
-  'console.modPre': 'Approve before showing',
-  'console.edit': 'Title and prompt',
-  'console.save': 'Save',
-  'console.saved': 'Saved.',
-  'console.export': 'Export JSON',
-  'console.exported': 'Exported.',
-  'console.phones': plural('Phones connected: {n}', 'Phones connected: {n}'),
-  'console.notes': 'Notes',
-  'console.filter': 'Notes to list',
-  'console.filterAll': 'All ({n})',
-  'console.noNotes': 'No notes here.',
-  'console.failed': 'Could not do it: {why}',
+  'timer.label': 'Timer',
+  'timer.left': '{time} left',
+  'timer.ended': 'Time is up',
+  'timer.oneMinute': 'One minute left',
 
-  'status.visible': 'Visible',
-  'status.pending': 'Pending',
-  'status.hidden': 'Hidden',
-  'status.count.visible': 'Visible ({n})',
-  'status.count.pending': 'Pending ({n})',
-  'status.count.hidden': 'Hidden ({n})',
+  'phone.phase.collect': 'We are collecting ideas.',
+  'phone.phase.reveal': 'We are looking at the notes on the board.',
+  'phone.phase.group': 'We are grouping the notes.',
+  'phone.phase.vote': 'Time to vote.',
+  'phone.phase.discuss': 'We are discussing.',
+  'phone.stillOpen': 'You can still send notes.',
+  'phone.closedTitle': 'This session has ended',
+  'phone.closedThanks': 'Thank you for taking part. You can close this page.',
+  'phone.timeUp': 'Time is up. Thank you.',
 
-  'act.approve': 'Approve',
-  'act.hide': 'Hide',
-  'act.show': 'Show',
-  'act.delete': 'Delete',
-  'act.confirmQuestion': 'Delete this note? This cannot be undone.',
-  'act.confirmDelete': 'Yes, delete',
-  'act.cancel': 'Cancel',
+  'vote.heading': 'Vote',
+  'vote.intro': 'Give your dots to the notes you like best. Up to {max} on one note.',
+  'vote.remaining': plural('{n} dot left', '{n} dots left'),
+  'vote.noneLeft': 'You have used all your dots. You can take one back to move it.',
+  'vote.add': 'Add a dot',
+  'vote.remove': 'Take a dot back',
+  'vote.onNote': 'Your dots on this note: {n}',
+  'vote.preparing': 'Getting the vote ready…',
+  'vote.empty': 'There are no notes to vote on yet.',
+  'vote.noVote': 'The vote has closed.',
+  'vote.overBudget': 'You have no dots left. Take one back from another note to move it.',
+  'vote.maxPerNote': 'This note already has as many of your dots as allowed ({max}).',
+  'vote.notFound': 'This note is no longer in the vote.',
+  'vote.failed': 'Your dot was not sent: {why}',
+  'vote.toPost': 'Write a note',
+  'vote.toVote': 'Back to the vote',
 }
 
-export const CATALOGUE: Record<Lang, Record<MessageKey, Message>> = { ja, en }
+export const CORE_MESSAGES: MessagePart<CoreKey> = { ja, en }
+
+/** What this page can say: the core, plus the parts its screen added. */
+export const CATALOGUE: Record<Lang, Record<string, Message>> = { ja: { ...ja }, en: { ...en } }
+
+/** Called once by a screen's main.ts before it mounts (and by tests that format its words). */
+export function addMessages(part: MessagePart<string>): void {
+  for (const lang of LANGS) Object.assign(CATALOGUE[lang], part[lang])
+}
 
 const numberFormats = new Map<Lang, Intl.NumberFormat>()
 
@@ -285,7 +234,8 @@ export function format(lang: Lang, key: MessageKey, params: Params = {}): string
   if (!nf) numberFormats.set(lang, (nf = new Intl.NumberFormat(lang)))
   const shown: Params = {}
   for (const [k, v] of Object.entries(params)) shown[k] = typeof v === 'number' ? nf.format(v) : v
-  const msg = CATALOGUE[lang][key]
+  // A key of a part this page never added shows as itself: visible in review, never a crash.
+  const msg = CATALOGUE[lang][key] ?? key
   const template = typeof msg === 'function' ? msg({ ...shown, n: String(params.n ?? '') }, lang) : msg
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => String(shown[name] ?? whole))
 }

@@ -1,4 +1,5 @@
 import { PATHS } from '../../../shared/protocol.ts'
+import { offsetFromDateHeader } from './clock.ts'
 import { getJson } from './page.ts'
 
 interface JoinResponse {
@@ -13,6 +14,8 @@ export class JoinInfo {
   title = $state('')
   joinUrl = $state('')
   notFound = $state(false)
+  /** kiosk time minus this screen's, for the countdown (the board gets no `serverNow`) */
+  clockOffset = $state(0)
 
   constructor(sessionId: string) {
     this.sessionId = sessionId
@@ -21,7 +24,9 @@ export class JoinInfo {
   async load(): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       try {
+        const sentAt = Date.now()
         const res = await getJson<JoinResponse>(`${PATHS.sessions}/${encodeURIComponent(this.sessionId)}/join`)
+        this.clockOffset = offsetFromDateHeader(res.date, sentAt, Date.now())
         if (res.status === 404) this.notFound = true
         if (res.body) {
           this.title = res.body.title

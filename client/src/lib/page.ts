@@ -24,12 +24,16 @@ export function wsOrigin(): string {
   return location.origin.replace(/^http/, 'ws')
 }
 
-/** Same-origin JSON GET; resolves with the HTTP status so callers can tell 404 from a network failure. */
+/**
+ * Same-origin JSON GET; resolves with the HTTP status so callers can tell 404 from a network
+ * failure, and with the kiosk's `Date` header, for a screen that has no other way to its clock.
+ */
 export async function getJson<T>(
   path: string,
   headers: Record<string, string> = {},
-): Promise<{ status: number; body?: T }> {
+): Promise<{ status: number; body?: T; date: string | null }> {
   const res = await fetch(path, { headers: { accept: 'application/json', ...headers } })
-  if (!res.ok) return { status: res.status }
-  return { status: res.status, body: (await res.json()) as T }
+  const date = res.headers.get('date')
+  if (!res.ok) return { status: res.status, date }
+  return { status: res.status, body: (await res.json()) as T, date }
 }

@@ -1,8 +1,10 @@
 import { ERRORS, type ErrorCode } from '../../../shared/errors.ts'
 import { newClientId } from '../../../shared/ids.ts'
 import { LIMITS } from '../../../shared/limits.ts'
-import { PATHS, type MyNote, type SessionState } from '../../../shared/protocol.ts'
+import type { Phase } from '../../../shared/board.ts'
+import { PATHS, type Ballot, type MyNote, type SessionState } from '../../../shared/protocol.ts'
 import { checkNoteText } from '../../../shared/text.ts'
+import { clockOffset } from './clock.ts'
 import { loadPosts, savePosts, type MyPost } from './outbox.ts'
 import { getJson } from './page.ts'
 import { connect, refusalCode, request, type KioskSocket } from './socket.ts'
@@ -18,6 +20,9 @@ export type PhoneConnection = 'connecting' | 'connected' | 'reconnecting' | 'not
 type NoticeBody = { kind: 'sent' | 'queued' | 'rate_limited' | 'unavailable' } | { kind: 'refused'; error: ErrorCode }
 /** `seq` changes on every notice, so the same message twice is announced twice. */
 export type PhoneNotice = NoticeBody & { seq: number }
+
+/** Why a dot was not placed or taken back, worded by the page. */
+export type VoteNotice = { kind: 'no_vote' | 'over_budget' | 'max_per_note' | 'not_found' } | { kind: 'failed'; error: ErrorCode | 'timeout' }
 
 const DEVICE_KEY = 'kurumaza.deviceId'
 const draftKey = (sessionId: string): string => `kurumaza.draft.${sessionId}`
@@ -48,6 +53,18 @@ export class PhoneSession {
   /** the facilitator closed the session: it is a record now, nothing more can be posted */
   closed = $state(false)
   maxChars = $state<number>(LIMITS.maxNoteChars)
+  phase = $state<Phase>('collect')
+  /** the countdown, when one runs: its end on the kiosk's clock */
+  timer = $state.raw<SessionState['timer']>(null)
+  /** kiosk time minus this phone's time, from the last `session:state` */
+  clockOffset = $state(0)
+  /** the kiosk says a vote is open */
+  voting = $state(false)
+  /** what this phone may vote on, and its dots; null when no vote is open */
+  ballot = $state.raw<Ballot | null>(null)
+  /** note ids whose dot is on its way, so a second tap waits for the first */
+  voteBusy = $state<string[]>([])
+  voteNotice = $state<(VoteNotice & { seq: number }) | null>(null)
   posts = $state<MyPost[]>([])
   notice = $state<PhoneNotice | null>(null)
   #draft = $state('')
@@ -95,6 +112,10 @@ export class PhoneSession {
     socket.on('session:state', (state) => this.#onState(state))
     // Sent to this phone alone when the facilitator approves, hides, shows or deletes its note.
     socket.on('note:status', (note) => this.#applyStatus([note]))
+    socket.on('vote:ballot', (ballot) => {
+      this.ballot = ballot?.open ? ballot : null
+      if (!ballot) this.voteBusy = []
+    })
     document.addEventListener('visibilitychange', this.#onVisible)
     this.#pollTimer = setInterval(() => {
       if (document.visibilityState === 'visible') void this.#refreshMine()
@@ -123,6 +144,34 @@ export class PhoneSession {
     // While a retry is pending the note simply waits its turn behind the others.
     else if (this.#retryTimer === undefined) void this.#flush()
     return true
+  }
+
+  /** Place one dot on a note (+1) or take one back (-1); the kiosk's answer is the truth. */
+  async vote(noteId: string, delta: 1 | -1): Promise<void> {
+    const socket = this.#socket
+    const ballot = this.ballot
+    if (!socket || !ballot || this.voteBusy.includes(noteId)) return
+    this.voteBusy.push(noteId)
+    try {
+      const res = await request(socket, delta === 1 ? 'vote:cast' : 'vote:retract', { noteId })
+      if (res === undefined) this.#voteNotice({ kind: 'failed', error: 'timeout' })
+      else if (res.ok) {
+        // A ballot that changed meanwhile (a new vote, or none) is not this answer's.
+        if (this.ballot?.voteId === ballot.voteId) this.ballot = { ...this.ballot, mine: res.mine, remaining: res.remaining }
+        this.voteNotice = null
+      } else if (res.error === ERRORS.overBudget) {
+        // The same code covers "no dots left" and "this note has the most allowed": say which.
+        const onNote = this.ballot?.mine[noteId] ?? 0
+        this.#voteNotice({ kind: (this.ballot?.remaining ?? 0) > 0 && onNote >= ballot.maxPerNote ? 'max_per_note' : 'over_budget' })
+      } else if (res.error === ERRORS.noVote || res.error === ERRORS.notFound) this.#voteNotice({ kind: res.error })
+      else this.#voteNotice({ kind: 'failed', error: res.error })
+    } finally {
+      this.voteBusy = this.voteBusy.filter((id) => id !== noteId)
+    }
+  }
+
+  #voteNotice(notice: VoteNotice): void {
+    this.voteNotice = { ...notice, seq: ++this.#noticeSeq }
   }
 
   /** Take a refused note back into the draft, so it can be fixed and posted again. */
@@ -178,6 +227,14 @@ export class PhoneSession {
     this.locked = state.locked
     this.closed = state.closed === true
     if (state.maxNoteChars > 0) this.maxChars = state.maxNoteChars
+    this.phase = state.phase
+    this.timer = state.timer
+    this.clockOffset = clockOffset(state.serverNow, Date.now())
+    this.voting = state.voting === true
+    if (!this.voting) {
+      this.ballot = null
+      this.voteNotice = null
+    }
   }
 
   #onVisible = (): void => {

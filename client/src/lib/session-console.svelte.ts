@@ -1,8 +1,12 @@
 import { ERRORS, type Ack, type ErrorCode } from '../../../shared/errors.ts'
-import type { ModerationMode } from '../../../shared/board.ts'
-import type { KioskStatus, ModerationAction, SessionState, SessionSummary, SessionUpdatePayload } from '../../../shared/protocol.ts'
+import type { ModerationMode, Phase, Spotlight } from '../../../shared/board.ts'
+import { newClientId } from '../../../shared/ids.ts'
+import type { KioskStatus, ModerationAction, SessionState, SessionSummary, SessionUpdatePayload, VoteOpenPayload } from '../../../shared/protocol.ts'
 import { BoardRoom } from './board-room.svelte.ts'
+import { clockOffset } from './clock.ts'
 import { codeOf, type ApiErrorCode, type Facilitator } from './facilitator.svelte.ts'
+import { GroupingBoard } from './grouping.svelte.ts'
+import type { ConsoleKey, Params } from './i18n.ts'
 import { connect, refusalCode, request, type KioskSocket } from './socket.ts'
 
 /**
@@ -12,9 +16,12 @@ import { connect, refusalCode, request, type KioskSocket } from './socket.ts'
  */
 export type ConsoleConnection = 'connecting' | 'connected' | 'reconnecting'
 
+export type FailureReason = ErrorCode | ApiErrorCode | 'timeout'
+
 export type ConsoleFeedback =
-  | { kind: 'failed'; why: ErrorCode | ApiErrorCode | 'timeout'; seq: number }
+  | { kind: 'failed'; why: FailureReason; seq: number }
   | { kind: 'saved' | 'exported'; seq: number }
+  | { kind: 'done'; key: ConsoleKey; params?: Params; seq: number }
 
 export class SessionConsole {
   readonly sessionId: string
@@ -30,6 +37,10 @@ export class SessionConsole {
   feedback = $state<ConsoleFeedback | null>(null)
   /** the kiosk says it cannot write its database: phones' notes are being refused */
   storage = $state.raw<KioskStatus>({ storage: 'ok' })
+  /** kiosk time minus this laptop's time, from the last `session:state` */
+  clockOffset = $state(0)
+  /** KJ grouping, written straight into the read-write document, with undo */
+  readonly grouping: GroupingBoard
 
   #socket: KioskSocket | undefined
   #seq = 0
@@ -38,6 +49,7 @@ export class SessionConsole {
     this.facilitator = facilitator
     this.sessionId = sessionId
     this.room = new BoardRoom(sessionId, { token: facilitator.token })
+    this.grouping = new GroupingBoard(this.room.doc)
   }
 
   get title(): string {
@@ -63,7 +75,10 @@ export class SessionConsole {
     this.#socket = socket
     socket.on('connect', () => (this.connection = 'connected'))
     socket.on('disconnect', () => (this.connection = 'reconnecting'))
-    socket.on('session:state', (state) => (this.state = state))
+    socket.on('session:state', (state) => {
+      this.state = state
+      this.clockOffset = clockOffset(state.serverNow, Date.now())
+    })
     socket.on('kiosk:status', (status) => (this.storage = status))
     socket.on('connect_error', (err) => {
       const code = refusalCode(err)
@@ -102,6 +117,13 @@ export class SessionConsole {
     return ok
   }
 
+  /** Change the current prompt's text (phones and the board follow). */
+  async savePrompt(prompt: string): Promise<boolean> {
+    const ok = await this.update({ prompt })
+    if (ok) this.feedback = { kind: 'saved', seq: ++this.#seq }
+    return ok
+  }
+
   /** Fetch the record with the token (a plain link could not carry it) and save it as a file. */
   async exportJson(): Promise<void> {
     try {
@@ -120,9 +142,99 @@ export class SessionConsole {
     }
   }
 
+  get phase(): Phase {
+    return this.room.synced ? this.room.meta.phase : (this.state?.phase ?? 'collect')
+  }
+
+  setPhase(phase: Phase): Promise<boolean> {
+    return this.update({ phase })
+  }
+
+  /** Turn every note face up on the board (reveal mode off). */
+  reveal(): Promise<boolean> {
+    return this.update({ faceDown: false })
+  }
+
+  setSpotlight(spotlight: Spotlight | null): Promise<boolean> {
+    return this.update({ spotlight })
+  }
+
+  /** The new prompt's id, or undefined (the reason is in `feedback`). */
+  async addPrompt(text: string, makeCurrent: boolean): Promise<string | undefined> {
+    const res = await this.#ask((socket) => request(socket, 'prompt:add', { text, makeCurrent }))
+    return res?.ok ? res.promptId : undefined
+  }
+
+  /** Correct a note's text; answers the kiosk's verdict so the form can say what was wrong. */
+  async editNote(noteId: string, text: string): Promise<{ ok: true } | { ok: false; why: FailureReason }> {
+    const res = await this.#quiet((socket) => request(socket, 'note:edit', { noteId, text }))
+    return res.ok ? { ok: true } : res
+  }
+
+  /** Type in a paper note for someone without a phone (the facilitator is not rate limited). */
+  async postForSomeone(text: string): Promise<{ ok: true } | { ok: false; why: FailureReason }> {
+    const res = await this.#quiet((socket) => request(socket, 'note:create', { id: newClientId(), text }))
+    if (!res.ok) return res
+    // The facilitator wrote it: in pre-moderation there is nobody else to approve it.
+    if (this.moderation === 'pre') await this.#ask((socket) => request(socket, 'note:moderate', { noteId: res.noteId, action: 'approve' }))
+    return { ok: true }
+  }
+
+  async loadWords(): Promise<string[] | undefined> {
+    const res = await this.#ask((socket) => request(socket, 'words:get', {}))
+    return res?.ok ? res.words : undefined
+  }
+
+  /** The list as the kiosk kept it (cleaned, without repeats), or undefined. */
+  async saveWords(words: string[]): Promise<string[] | undefined> {
+    const res = await this.#ask((socket) => request(socket, 'words:set', { words }))
+    return res?.ok ? res.words : undefined
+  }
+
+  async openVote(payload: VoteOpenPayload): Promise<boolean> {
+    const res = await this.#ask((socket) => request(socket, 'vote:open', payload))
+    return res?.ok === true
+  }
+
+  async closeVote(): Promise<boolean> {
+    const res = await this.#ask((socket) => request(socket, 'vote:close', {}))
+    return res?.ok === true
+  }
+
+  async startTimer(seconds: number, lockOnEnd: boolean): Promise<boolean> {
+    const res = await this.#ask((socket) => request(socket, 'timer:start', { seconds, lockOnEnd }))
+    return res?.ok === true
+  }
+
+  async stopTimer(): Promise<boolean> {
+    const res = await this.#ask((socket) => request(socket, 'timer:stop', {}))
+    return res?.ok === true
+  }
+
+  /** Moderate every note waiting for approval, one after the other. */
+  async approveAll(): Promise<void> {
+    for (const note of this.room.notes.filter((n) => n.status === 'pending')) await this.moderate(note.id, 'approve')
+  }
+
   destroy(): void {
     this.#socket?.disconnect()
+    this.grouping.destroy()
     this.room.destroy()
+  }
+
+  /** Like #ask, but the caller shows the reason next to its own form. */
+  async #quiet<R extends Ack>(
+    send: (socket: KioskSocket) => Promise<R | undefined>,
+  ): Promise<Extract<R, { ok: true }> | { ok: false; why: FailureReason }> {
+    const socket = this.#socket
+    if (!socket?.connected) return { ok: false, why: 'network' }
+    const res = await send(socket)
+    if (!res) return { ok: false, why: 'timeout' }
+    if (!res.ok) {
+      if (res.error === ERRORS.unauthorized) this.facilitator.unauthorized = true
+      return { ok: false, why: res.error }
+    }
+    return res as Extract<R, { ok: true }>
   }
 
   /** Send over the facilitator socket; any failure becomes feedback the page shows. */
