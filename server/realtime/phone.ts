@@ -27,7 +27,7 @@ export function registerPhoneHandlers(socket: KioskSocket, session: LiveSession,
         if (!kiosk.notesPerPhone.take(socket.data.phoneKey)) return fail('rate_limited')
         if (!isLoopback(socket.data.address) && !kiosk.notesPerAddress.take(socket.data.address)) return fail('rate_limited')
       }
-      return kiosk.intake.submit(session, { clientId: parsed.data.id, text: text.text, deviceId: socket.data.deviceId })
+      return kiosk.intake.submit(session, { clientId: parsed.data.id, text: text.text, deviceId: socket.data.deviceId, trusted: socket.data.role === 'facilitator' })
     }),
   )
 

@@ -288,5 +288,10 @@ describe('running the room', () => {
     const links = await k.createSession()
     const fac = await k.facilitator(links.id)
     for (let i = 0; i < 5; i++) expect((await emitAck<{ ok: boolean }>(fac, 'note:create', { id: newClientId(), text: `紙の付箋 ${i}` })).ok).toBe(true)
+    // the facilitator wrote it: no approval needed, not even in pre-moderation or with a listed word, nor when locked
+    await emitAck(fac, 'session:update', { moderation: 'pre', locked: true })
+    const ack = await emitAck<{ ok: true; noteId: string }>(fac, 'note:create', { id: newClientId(), text: 'バカみたいに簡単な手続き' })
+    const { doc } = await k.board(links, 'token')
+    expect(readNotes(doc).find((n) => n.id === ack.noteId)?.status).toBe('visible')
   })
 })

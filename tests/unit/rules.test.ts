@@ -42,6 +42,14 @@ describe('board rules', () => {
     expect(admitNote(doc)).toEqual({ ok: false, error: 'locked' })
   })
 
+  it("admits the facilitator's own notes as visible, locked or pre-moderated, but not once closed", () => {
+    const doc = board()
+    updateMeta(doc, { locked: true, moderation: 'pre' })
+    expect(admitNote(doc, true, true)).toEqual({ ok: true, status: 'visible' })
+    doc.getMap('meta').set('closed', true)
+    expect(admitNote(doc, false, true)).toEqual({ ok: false, error: 'locked' })
+  })
+
   it('adds notes in one transaction each and reads them oldest first', () => {
     const doc = board()
     let transactions = 0

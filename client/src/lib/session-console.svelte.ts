@@ -175,8 +175,6 @@ export class SessionConsole {
   async postForSomeone(text: string): Promise<{ ok: true } | { ok: false; why: FailureReason }> {
     const res = await this.#quiet((socket) => request(socket, 'note:create', { id: newClientId(), text }))
     if (!res.ok) return res
-    // The facilitator wrote it: in pre-moderation there is nobody else to approve it.
-    if (this.moderation === 'pre') await this.#ask((socket) => request(socket, 'note:moderate', { noteId: res.noteId, action: 'approve' }))
     return { ok: true }
   }
 
