@@ -82,7 +82,11 @@ export class Store {
     }
     this.file = path.join(dataDir, 'kurumaza.sqlite')
     this.db = new Database(this.file)
+    // Must come before the first table: lets compaction hand freed pages back to the disk.
+    this.db.pragma('auto_vacuum = INCREMENTAL')
     this.db.pragma('journal_mode = WAL')
+    // After a checkpoint the WAL file is cut back to this size instead of staying at its peak.
+    this.db.pragma('journal_size_limit = 1048576')
     this.db.pragma(`synchronous = ${durability === 'full' ? 'FULL' : 'NORMAL'}`)
     this.db.pragma('foreign_keys = ON')
     this.db.pragma('busy_timeout = 5000')
@@ -164,6 +168,7 @@ export class Store {
       this.stmt.deleteUpdates.run(sessionId)
       this.appendUpdate(sessionId, state)
     })()
+    this.db.pragma('incremental_vacuum')
   }
 
   getNoteId(sessionId: string, clientId: string): string | undefined {
