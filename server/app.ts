@@ -140,6 +140,8 @@ export async function createServer(config: Config, dev?: DevMiddleware): Promise
     kiosk.notesPerAddress.sweep()
     kiosk.authFailures.sweep()
   }, 60_000)
+  const unload = setInterval(() => hub.unloadIdle(config.idleUnloadMs), Math.min(60_000, Math.max(50, config.idleUnloadMs / 2)))
+  unload.unref()
   sweep.unref()
 
   await new Promise<void>((resolve, reject) => {
@@ -150,6 +152,8 @@ export async function createServer(config: Config, dev?: DevMiddleware): Promise
     })
   }).catch((err) => {
     clearInterval(sweep)
+    clearInterval(unload)
+    timers.close()
     hub.close()
     store.close()
     throw err
@@ -161,6 +165,7 @@ export async function createServer(config: Config, dev?: DevMiddleware): Promise
   const close = () => {
     closing ??= (async () => {
       clearInterval(sweep)
+      clearInterval(unload)
       timers.close()
       yjs.close()
       await new Promise<void>((resolve) => io.close(() => resolve()))

@@ -20,6 +20,8 @@ export interface Config {
   durability: 'full' | 'normal'
   /** how often the phone count is published to boards */
   presenceIntervalMs: number
+  /** a session nobody is connected to leaves memory after this long (it stays in the store) */
+  idleUnloadMs: number
   log: Logger
 }
 
@@ -30,6 +32,7 @@ export const DEFAULTS = {
   compactAfterUpdates: 500,
   durability: 'full',
   presenceIntervalMs: 1_000,
+  idleUnloadMs: 10 * 60_000,
 } as const
 
 export function makeConfig(partial: Partial<Config> & Pick<Config, 'dataDir' | 'log'>): Config {
@@ -39,6 +42,7 @@ export function makeConfig(partial: Partial<Config> & Pick<Config, 'dataDir' | '
     compactAfterUpdates: DEFAULTS.compactAfterUpdates,
     durability: DEFAULTS.durability,
     presenceIntervalMs: DEFAULTS.presenceIntervalMs,
+    idleUnloadMs: DEFAULTS.idleUnloadMs,
     ...partial,
     limits: { ...LIMITS, ...partial.limits },
   }

@@ -1,7 +1,6 @@
 import express, { type Request, type Response, type Router } from 'express'
 import QRCode from 'qrcode'
 import { isSessionId } from '../../shared/ids.ts'
-import { readMeta, readNotes } from '../../shared/board-doc.ts'
 import { checkLine } from '../../shared/text.ts'
 import type { SessionSummary } from '../../shared/protocol.ts'
 import { setClosed } from '../board/rules.ts'
@@ -58,18 +57,15 @@ export function sessionRoutes(kiosk: Kiosk): Router {
   })
 
   router.get('/api/sessions', auth, (_req, res) => {
-    const list: SessionSummary[] = kiosk.hub.list().map((row) => {
-      const live = kiosk.hub.get(row.id)
-      return {
-        ...sessionLinks(kiosk, row),
-        title: row.title,
-        prompt: row.prompt,
-        createdAt: row.createdAt,
-        notes: live ? readNotes(live.doc).filter((n) => n.status === 'visible').length : 0,
-        phones: kiosk.store.phonesPosted(row.id),
-        closed: live ? readMeta(live.doc).closed : false,
-      }
-    })
+    // Listing never loads a board: sessions not in memory answer from their stored summary.
+    const list: SessionSummary[] = kiosk.hub.list().map((row) => ({
+      ...sessionLinks(kiosk, row),
+      title: row.title,
+      prompt: row.prompt,
+      createdAt: row.createdAt,
+      ...kiosk.hub.summary(row),
+      phones: kiosk.store.phonesPosted(row.id),
+    }))
     res.json(list)
   })
 

@@ -95,7 +95,9 @@ export function attachSocketIo(httpServer: http.Server, kiosk: Kiosk): KioskServ
   io.on('connection', (socket: KioskSocket) => {
     const session = kiosk.hub.get(socket.data.sessionId) as LiveSession
     const { role, address } = socket.data
+    kiosk.hub.hold(session)
     socket.on('disconnect', () => {
+      kiosk.hub.release(session)
       kiosk.connections.close(address)
       if (role === 'phone') kiosk.hub.phoneLeft(session, socket.data.phoneKey)
     })

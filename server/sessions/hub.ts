@@ -32,6 +32,16 @@ export interface LiveSession {
    * next write stores the whole state instead.
    */
   needsFullState: boolean
+  /** open connections of any kind (phones, consoles, boards); at zero the session may be unloaded */
+  holds: number
+  /** when `holds` last became zero */
+  idleSince: number
+}
+
+/** What the session list shows of a session that is not in memory. */
+export interface SessionSummaryRow {
+  notes: number
+  closed: boolean
 }
 
 type StateListener = (id: string, state: SessionState) => void
@@ -52,6 +62,8 @@ export class SessionHub {
   private readonly notesListeners = new Set<NotesListener>()
   private readonly loadListeners = new Set<(session: LiveSession) => void>()
   private readonly deleteListeners = new Set<(id: string) => void>()
+  private readonly unloadListeners = new Set<(id: string) => void>()
+  private readonly summaryTimers = new Map<string, NodeJS.Timeout>()
   private readonly presenceTimers = new Map<string, NodeJS.Timeout>()
   /** While set, updates are collected here for the caller to store in its own transaction. */
   private capture: Array<{ id: string; update: Uint8Array }> | null = null
@@ -99,19 +111,89 @@ export class SessionHub {
     if (!this.store.getSession(id)) return false
     const live = this.live.get(id)
     this.store.deleteSession(id)
-    clearTimeout(this.presenceTimers.get(id))
-    this.presenceTimers.delete(id)
-    if (live) {
-      this.live.delete(id)
-      if (yjsRooms.get(id) === live.doc) yjsRooms.delete(id)
-      if (yjsRooms.get(boardRoom(id)) === live.board) yjsRooms.delete(boardRoom(id))
-      for (const d of [live.doc, live.board]) {
-        for (const conn of d.conns.keys()) (conn as { close?: () => void }).close?.()
-        d.destroy()
-      }
-    }
+    if (live) this.drop(live)
     for (const fn of this.deleteListeners) fn(id)
     return true
+  }
+
+  /** A connection of any kind starts using the session: it stays in memory. */
+  hold(session: LiveSession): void {
+    session.holds++
+  }
+
+  release(session: LiveSession): void {
+    session.holds = Math.max(0, session.holds - 1)
+    if (session.holds === 0) session.idleSince = Date.now()
+  }
+
+  /**
+   * Take sessions nobody has used for `idleMs` out of memory (their boards are in the store), so
+   * a kiosk used for many workshops does not grow with each one. They load again on demand.
+   */
+  unloadIdle(idleMs: number, now = Date.now()): string[] {
+    const gone: string[] = []
+    for (const s of this.live.values()) {
+      if (s.holds > 0 || now - s.idleSince < idleMs || s.doc.conns.size > 0 || s.board.conns.size > 0) continue
+      this.writeSummary(s)
+      this.drop(s)
+      for (const fn of this.unloadListeners) fn(s.row.id)
+      gone.push(s.row.id)
+    }
+    return gone
+  }
+
+  onUnloaded(fn: (id: string) => void): () => void {
+    this.unloadListeners.add(fn)
+    return () => this.unloadListeners.delete(fn)
+  }
+
+  /** Notes on the board and whether it is closed, without loading a session that is not in memory. */
+  summary(row: SessionRow): SessionSummaryRow {
+    const live = this.live.get(row.id)
+    if (live) return this.summarise(live)
+    return row.summary ?? { notes: 0, closed: false }
+  }
+
+  private summarise(s: LiveSession): SessionSummaryRow {
+    let notes = 0
+    notesMap(s.doc).forEach((n) => {
+      if (n instanceof Y.Map && n.get('status') === 'visible') notes++
+    })
+    return { notes, closed: readMeta(s.doc).closed }
+  }
+
+  private scheduleSummary(s: LiveSession): void {
+    if (this.summaryTimers.has(s.row.id)) return
+    const t = setTimeout(() => {
+      this.summaryTimers.delete(s.row.id)
+      if (this.live.get(s.row.id) === s) this.writeSummary(s)
+    }, 2_000)
+    t.unref()
+    this.summaryTimers.set(s.row.id, t)
+  }
+
+  private writeSummary(s: LiveSession): void {
+    try {
+      this.store.setSummary(s.row.id, this.summarise(s))
+    } catch (err) {
+      this.log.error('could not store a session summary:', err)
+    }
+  }
+
+  /** Forget a session's documents and connections (after unloading or deleting it). */
+  private drop(s: LiveSession): void {
+    const id = s.row.id
+    this.live.delete(id)
+    clearTimeout(this.presenceTimers.get(id))
+    this.presenceTimers.delete(id)
+    clearTimeout(this.summaryTimers.get(id))
+    this.summaryTimers.delete(id)
+    if (yjsRooms.get(id) === s.doc) yjsRooms.delete(id)
+    if (yjsRooms.get(boardRoom(id)) === s.board) yjsRooms.delete(boardRoom(id))
+    for (const d of [s.doc, s.board]) {
+      for (const conn of d.conns.keys()) (conn as { close?: () => void }).close?.()
+      d.destroy()
+    }
   }
 
   onDeleted(fn: (id: string) => void): () => void {
@@ -134,7 +216,7 @@ export class SessionHub {
     if (updates.length > 0) Y.applyUpdate(doc, Y.mergeUpdates(updates))
     const board = new WSSharedDoc(boardRoom(id))
     projectAll(doc, board)
-    const session: LiveSession = { row, doc, board, phones: new Map(), updatesSinceCompaction: updates.length, needsFullState: false }
+    const session: LiveSession = { row, doc, board, phones: new Map(), updatesSinceCompaction: updates.length, needsFullState: false, holds: 0, idleSince: Date.now() }
     // y-websocket's setupWSConnection finds the rooms here; it must never make one of its own.
     yjsRooms.set(id, doc)
     yjsRooms.set(boardRoom(id), board)
@@ -143,6 +225,7 @@ export class SessionHub {
     doc.on('update', (update: Uint8Array) => this.persist(session, update))
     metaMap(doc).observe(() => this.metaChanged(session))
     notesMap(doc).observeDeep((events) => this.notesChanged(session, events))
+    doc.on('afterTransaction', () => this.scheduleSummary(session))
     this.publishPresence(session)
     for (const fn of this.loadListeners) fn(session)
     return session
@@ -278,6 +361,8 @@ export class SessionHub {
   close(): void {
     for (const t of this.presenceTimers.values()) clearTimeout(t)
     this.presenceTimers.clear()
+    for (const t of this.summaryTimers.values()) clearTimeout(t)
+    for (const s of this.live.values()) this.writeSummary(s)
     for (const [id, s] of this.live) {
       if (yjsRooms.get(id) === s.doc) yjsRooms.delete(id)
       if (yjsRooms.get(boardRoom(id)) === s.board) yjsRooms.delete(boardRoom(id))

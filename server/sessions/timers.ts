@@ -12,10 +12,13 @@ export class SessionTimers {
   private readonly stopListening: () => void
 
   constructor(
-    private readonly hub: SessionHub,
+    hub: SessionHub,
     private readonly log: Logger,
   ) {
-    this.stopListening = hub.onLoaded((session) => this.schedule(session))
+    const offLoaded = hub.onLoaded((session) => this.schedule(session))
+    const offUnloaded = hub.onUnloaded((id) => this.clear(id))
+    const offDeleted = hub.onDeleted((id) => this.clear(id))
+    this.stopListening = () => (offLoaded(), offUnloaded(), offDeleted())
   }
 
   start(session: LiveSession, seconds: number, lockOnEnd: boolean, now = Date.now()): void {

@@ -13,11 +13,25 @@ export interface SessionRow {
   prompt: string
   boardKey: string
   createdAt: number
+  /** what the session list shows while the session is not in memory */
+  summary?: { notes: number; closed: boolean }
 }
 
 export interface NoteIdRow {
   clientId: string
   noteId: string
+}
+
+type RawSessionRow = Omit<SessionRow, 'summary'> & { summary: string | null }
+
+function fromRaw({ summary, ...row }: RawSessionRow): SessionRow {
+  if (!summary) return row
+  try {
+    const s = JSON.parse(summary) as { notes?: unknown; closed?: unknown }
+    return { ...row, summary: { notes: typeof s.notes === 'number' ? s.notes : 0, closed: s.closed === true } }
+  } catch {
+    return row
+  }
 }
 
 const SCHEMA_VERSION = 1
@@ -32,7 +46,8 @@ CREATE TABLE IF NOT EXISTS sessions (
   title      TEXT NOT NULL,
   prompt     TEXT NOT NULL DEFAULT '',
   board_key  TEXT NOT NULL,
-  created_at INTEGER NOT NULL
+  created_at INTEGER NOT NULL,
+  summary    TEXT
 );
 CREATE TABLE IF NOT EXISTS updates (
   seq        INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -91,15 +106,21 @@ export class Store {
     this.db.pragma('foreign_keys = ON')
     this.db.pragma('busy_timeout = 5000')
     this.db.exec(SCHEMA)
+    // Databases from before the summary column get it added.
+    const columns = this.db.prepare<[], { name: string }>('PRAGMA table_info(sessions)').all()
+    if (!columns.some((c) => c.name === 'summary')) this.db.exec('ALTER TABLE sessions ADD COLUMN summary TEXT')
     this.db.prepare('INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)').run('schema_version', String(SCHEMA_VERSION))
 
     const db = this.db
     this.stmt = {
       getSetting: db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?'),
       setSetting: db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
-      insertSession: db.prepare('INSERT INTO sessions (id, title, prompt, board_key, created_at) VALUES (@id, @title, @prompt, @boardKey, @createdAt)'),
-      getSession: db.prepare<[string], SessionRow>('SELECT id, title, prompt, board_key AS boardKey, created_at AS createdAt FROM sessions WHERE id = ?'),
-      listSessions: db.prepare<[], SessionRow>('SELECT id, title, prompt, board_key AS boardKey, created_at AS createdAt FROM sessions ORDER BY created_at DESC, rowid DESC'),
+      insertSession: db.prepare('INSERT INTO sessions (id, title, prompt, board_key, created_at) VALUES (?, ?, ?, ?, ?)'),
+      getSession: db.prepare<[string], RawSessionRow>('SELECT id, title, prompt, board_key AS boardKey, created_at AS createdAt, summary FROM sessions WHERE id = ?'),
+      listSessions: db.prepare<[], RawSessionRow>(
+        'SELECT id, title, prompt, board_key AS boardKey, created_at AS createdAt, summary FROM sessions ORDER BY created_at DESC, rowid DESC',
+      ),
+      setSummary: db.prepare('UPDATE sessions SET summary = ? WHERE id = ?'),
       setTexts: db.prepare('UPDATE sessions SET title = ?, prompt = ? WHERE id = ?'),
       appendUpdate: db.prepare('INSERT INTO updates (session_id, data) VALUES (?, ?)'),
       loadUpdates: db.prepare<[string], { data: Buffer }>('SELECT data FROM updates WHERE session_id = ? ORDER BY seq'),
@@ -133,17 +154,22 @@ export class Store {
 
   insertSession(row: SessionRow, initialUpdate: Uint8Array): void {
     this.db.transaction(() => {
-      this.stmt.insertSession.run(row)
+      this.stmt.insertSession.run(row.id, row.title, row.prompt, row.boardKey, row.createdAt)
       this.stmt.appendUpdate.run(row.id, Buffer.from(initialUpdate))
     })()
   }
 
   getSession(id: string): SessionRow | undefined {
-    return this.stmt.getSession.get(id)
+    const raw = this.stmt.getSession.get(id)
+    return raw && fromRaw(raw)
   }
 
   listSessions(): SessionRow[] {
-    return this.stmt.listSessions.all()
+    return this.stmt.listSessions.all().map(fromRaw)
+  }
+
+  setSummary(id: string, summary: { notes: number; closed: boolean }): void {
+    this.stmt.setSummary.run(JSON.stringify(summary), id)
   }
 
   setSessionTexts(id: string, title: string, prompt: string): void {

@@ -75,8 +75,12 @@ export function attachYjs(httpServer: http.Server, kiosk: Kiosk, passThrough: re
       kiosk.connections.close(address)
       return reject(socket, 404, 'Not Found')
     }
+    kiosk.hub.hold(session)
     wss.handleUpgrade(req, socket, head, (ws) => {
-      ws.on('close', () => kiosk.connections.close(address))
+      ws.on('close', () => {
+        kiosk.connections.close(address)
+        kiosk.hub.release(session)
+      })
       ws.on('error', (err) => kiosk.log.debug('yjs socket error:', err.message))
       // Readers get the board's projection; their writes are dropped besides (defence in depth).
       if (access === 'read') dropWrites(ws)

@@ -213,3 +213,28 @@ describe('the session record', () => {
     expect(Y.encodeStateAsUpdate(live.doc).byteLength).toBeGreaterThan(0)
   })
 })
+
+describe('a kiosk used for many workshops', () => {
+  it('takes sessions nobody uses out of memory, lists them without loading them, and loads them again on demand', async () => {
+    const { kioskForTest } = await import('../helpers/kiosk.ts')
+    const k = await kioskForTest({ idleUnloadMs: 100, limits: ROOMY_LIMITS })
+    const links = await k.createSession('昔の会')
+    const phone = await k.phone(links.id)
+    await emitAck(phone, 'note:create', { id: 'old-1', text: '残っている' })
+    const fac = await k.facilitator(links.id)
+    // connected: stays in memory however long
+    await new Promise((r) => setTimeout(r, 400))
+    expect(k.kiosk.hub.loaded().map((s) => s.row.id)).toContain(links.id)
+    phone.close()
+    fac.close()
+    await vi.waitFor(() => expect(k.kiosk.hub.loaded().map((s) => s.row.id)).not.toContain(links.id), { timeout: 3_000 })
+    const listed = ((await (await fetch(`${k.url}/api/sessions`, { headers: { authorization: `Bearer ${k.token}` } })).json()) as SessionSummary[]).find(
+      (s) => s.id === links.id,
+    )
+    expect(listed).toMatchObject({ notes: 1, closed: false, phones: 0 })
+    expect(k.kiosk.hub.loaded().map((s) => s.row.id)).not.toContain(links.id)
+    // a phone coming back finds everything
+    const back = await k.board(links, 'key')
+    expect(readNotes(back.doc).map((n) => n.text)).toEqual(['残っている'])
+  })
+})
