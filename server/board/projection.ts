@@ -85,23 +85,38 @@ export function projectAll(full: Y.Doc, board: Y.Doc): void {
 export function projectChanges(full: Y.Doc, board: Y.Doc, tr: Y.Transaction): void {
   const meta = metaMap(full) as Y.AbstractType<any>
   const notes = notesMap(full) as Y.AbstractType<any>
+  const votes = votesMap(full) as Y.AbstractType<any>
   if (tr.changed.has(meta)) return projectAll(full, board)
   const touched = new Set<string>()
+  const counted = new Set<string>()
   let others = false
   for (const [type, keys] of tr.changed) {
     if (type === notes) {
       for (const k of keys) if (k !== null) touched.add(k)
     } else if (type.parent === notes && type._item?.parentSub) {
       touched.add(type._item.parentSub)
+    } else if (type === votes) {
+      // a dot: copy the changed counts alone, not the whole board
+      for (const k of keys) if (k !== null) counted.add(k)
     } else {
       others = true
     }
   }
   if (others) return projectAll(full, board)
-  if (touched.size === 0) return
+  const showVotes = counted.size > 0 && votesVisible(full)
+  if (touched.size === 0 && !showVotes) return
   const faceDown = readMeta(full).faceDown
   board.transact(() => {
     for (const id of touched) syncEntry(notesMap(board), id, publicNote(notesMap(full).get(id), faceDown))
+    if (showVotes) {
+      const from = votesMap(full)
+      const to = votesMap(board)
+      for (const id of counted) {
+        const v = from.get(id)
+        if (v === undefined) to.delete(id)
+        else if (to.get(id) !== v) to.set(id, v)
+      }
+    }
   }, SERVER_ORIGIN)
 }
 

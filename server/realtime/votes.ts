@@ -18,14 +18,22 @@ function myDots(kiosk: Kiosk, session: LiveSession, voteId: string, perPhone: nu
   return { mine, remaining: Math.max(0, perPhone - used) }
 }
 
-/** What one phone sees of the open vote, or null when none is open. */
-export function ballotFor(kiosk: Kiosk, session: LiveSession, phoneKey: string): Ballot | null {
+type BallotBase = Omit<Ballot, 'mine' | 'remaining'>
+
+/** The part of the open vote's ballot that is the same for every phone, or null when none is open. */
+function ballotBase(session: LiveSession): BallotBase | null {
   const vote = readMeta(session.doc).vote
   if (!vote?.open) return null
   const notes = readNotes(session.doc)
     .filter((n) => n.status === 'visible')
     .map((n) => ({ noteId: n.id, text: n.text }))
-  return { voteId: vote.id, open: true, perPhone: vote.perPhone, maxPerNote: vote.maxPerNote, notes, ...myDots(kiosk, session, vote.id, vote.perPhone, phoneKey) }
+  return { voteId: vote.id, open: true, perPhone: vote.perPhone, maxPerNote: vote.maxPerNote, notes }
+}
+
+/** What one phone sees of the open vote, or null when none is open. */
+export function ballotFor(kiosk: Kiosk, session: LiveSession, phoneKey: string, base = ballotBase(session)): Ballot | null {
+  if (!base) return null
+  return { ...base, ...myDots(kiosk, session, base.voteId, base.perPhone, phoneKey) }
 }
 
 export function registerVoteHandlers(socket: KioskSocket, session: LiveSession, kiosk: Kiosk): void {
@@ -68,8 +76,24 @@ export function attachBallots(io: KioskServer, kiosk: Kiosk): () => void {
   const pending = new Map<string, NodeJS.Timeout>()
 
   const sendAll = async (session: LiveSession) => {
-    const sockets = await io.in(phonesRoom(session.row.id)).fetchSockets()
-    for (const s of sockets) s.emit('vote:ballot', ballotFor(kiosk, session, s.data.phoneKey))
+    const room = phonesRoom(session.row.id)
+    // The notes are read once for everyone. Phones that have not voted yet (all of them when a
+    // vote opens) get one broadcast, which Socket.io encodes once instead of once per phone.
+    const base = ballotBase(session)
+    if (!base) {
+      io.to(room).emit('vote:ballot', null)
+      return
+    }
+    const sockets = await io.in(room).fetchSockets()
+    const voted: Array<{ id: string; ballot: Ballot }> = []
+    for (const s of sockets) {
+      const dots = myDots(kiosk, session, base.voteId, base.perPhone, s.data.phoneKey)
+      if (Object.keys(dots.mine).length > 0) voted.push({ id: s.id, ballot: { ...base, ...dots } })
+    }
+    io.to(room)
+      .except(voted.map((v) => v.id))
+      .emit('vote:ballot', { ...base, mine: {}, remaining: base.perPhone })
+    for (const v of voted) io.to(v.id).emit('vote:ballot', v.ballot)
   }
   const notesSignature = (session: LiveSession) =>
     readNotes(session.doc)

@@ -153,3 +153,27 @@ describe('the HTTP API', () => {
     expect(join).toEqual({ id: links.id, title: 'テストの会', joinUrl: links.joinUrl })
   })
 })
+
+describe('serving the screens', () => {
+  const kiosk = useKiosk()
+
+  it('sends built assets gzipped to browsers that accept it, and as they are to those that do not', async () => {
+    const links = await kiosk().createSession()
+    const html = await (await fetch(`${kiosk().url}/j/${links.id}`)).text()
+    const asset = /src="(\/assets\/[^"]+\.js)"/.exec(html)![1]!
+    const { request } = await import('node:http')
+    const get = (headers: Record<string, string>) =>
+      new Promise<{ encoding?: string; bytes: number }>((resolve) =>
+        request(`${kiosk().url}${asset}`, { headers }, (res) => {
+          let bytes = 0
+          res.on('data', (d: Buffer) => (bytes += d.length))
+          res.on('end', () => resolve({ encoding: res.headers['content-encoding'], bytes }))
+        }).end(),
+      )
+    const zipped = await get({ 'accept-encoding': 'gzip, deflate' })
+    const plain = await get({})
+    expect(zipped.encoding).toBe('gzip')
+    expect(plain.encoding).toBeUndefined()
+    expect(zipped.bytes).toBeLessThan(plain.bytes / 2)
+  })
+})
