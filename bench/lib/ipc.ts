@@ -1,0 +1,93 @@
+/** Messages between bench/run.ts and its phone workers (bench/phones.ts), over Node's IPC channel. */
+
+export interface ConnectCmd {
+  type: 'connect'
+  url: string
+  session: string
+  count: number
+  /** names this worker's phones in note tags and device ids, e.g. "b500.w0" */
+  prefix: string
+  /** connections opened at once */
+  concurrency: number
+}
+
+export interface PostCmd {
+  type: 'post'
+  /** bench clock (epoch ms) at which the window opens */
+  startAt: number
+  windowMs: number
+  /** notes each phone posts, at independent uniformly random moments in the window */
+  perPhone: number
+  ackTimeoutMs: number
+}
+
+/** Every phone places `dots` dots, each on a different random note of its latest ballot. */
+export interface VoteCmd {
+  type: 'vote'
+  startAt: number
+  windowMs: number
+  dots: number
+  ackTimeoutMs: number
+}
+
+export type WorkerRequest =
+  | ConnectCmd
+  | PostCmd
+  | VoteCmd
+  | { type: 'stats' }
+  | { type: 'disconnect' }
+  | { type: 'clock' }
+  /** forget the ballots received so far */
+  | { type: 'resetBallots' }
+  | { type: 'ballots' }
+
+export interface BallotSeen {
+  /** when the phone got its first open ballot since the last reset (bench clock) */
+  at?: number
+  /** its size as received (the Engine.IO packet), bytes */
+  bytes: number
+  notes: number
+  /** ballots received since the last reset */
+  count: number
+  /** bytes of all of them */
+  totalBytes: number
+}
+
+export type WorkerCmd = WorkerRequest & { id: number }
+
+export interface ConnectResult {
+  connected: number
+  failed: number
+  errors: string[]
+  ms: number
+}
+
+export interface NoteResult {
+  /** the tag in the note's text */
+  key: string
+  sendAt: number
+  ackAt?: number
+  ok: boolean
+  error?: string
+}
+
+export interface PhoneBytes {
+  /** Engine.IO packets received: payload bytes (what socket.io parsed) */
+  payloadIn: number
+  payloadOut: number
+  /** the TCP socket's bytes, WebSocket framing and the HTTP upgrade included */
+  wireIn: number
+  wireOut: number
+  packetsIn: number
+  /** `session:state` messages received */
+  states: number
+  /** `vote:ballot` messages received, and their bytes as received */
+  ballots: number
+  ballotBytes: number
+}
+
+export interface StatsResult {
+  phones: PhoneBytes[]
+}
+
+export type WorkerReply = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: string }
