@@ -43,6 +43,8 @@ export const LIMITS = {
   maxYjsMessageBytes: 2 * 1024 * 1024,
   /** Largest HTTP JSON body. */
   maxHttpBodyBytes: 64 * 1024,
+  /** Largest record that can be imported (a 20,000-note session is about 5 MB). */
+  maxImportBytes: 8 * 1024 * 1024,
 } as const
 
 export type Limits = { -readonly [K in keyof typeof LIMITS]: number }

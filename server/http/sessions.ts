@@ -15,9 +15,6 @@ import type { LiveSession } from '../sessions/hub.ts'
 import { requireFacilitator } from './auth.ts'
 import { sessionLinks } from './links.ts'
 
-/** Largest record that can be imported (a 20,000-note session is about 5 MB). */
-const MAX_IMPORT_BYTES = 8 * 1024 * 1024
-
 /** The session API: create, list, archive, import (facilitator), the public join info and QR, exports. */
 export function sessionRoutes(kiosk: Kiosk): Router {
   const router = express.Router()
@@ -105,7 +102,7 @@ export function sessionRoutes(kiosk: Kiosk): Router {
     else res.type('text/csv; charset=utf-8').send(toCsv(record, lang))
   })
 
-  router.post('/api/sessions/import', auth, express.json({ limit: MAX_IMPORT_BYTES, strict: true }), (req, res) => {
+  router.post('/api/sessions/import', auth, express.json({ limit: limits.maxImportBytes, strict: true }), (req, res) => {
     const result = readRecord(req.body, limits)
     if (!result.ok) {
       res.status(400).json({ error: result.error })

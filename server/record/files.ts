@@ -17,7 +17,9 @@ export function safeFileName(title: string): string {
 export function writeRecordFiles(dataDir: string, record: SessionRecord): string[] {
   const dir = path.join(dataDir, 'records')
   fs.mkdirSync(dir, { recursive: true })
-  const date = record.session.createdAt.slice(0, 10)
+  // The date people in the room saw: the kiosk's own time zone, not UTC.
+  const d = new Date(record.session.createdAt)
+  const date = `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`
   const base = path.join(dir, `${date}_${safeFileName(record.session.title)}_${record.session.id}`)
   const files = [`${base}.json`, `${base}.md`]
   fs.writeFileSync(files[0]!, JSON.stringify(record, null, 2) + '\n')
