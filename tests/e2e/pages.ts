@@ -1,5 +1,6 @@
 import { expect, vi } from 'vitest'
-import type { BrowserContext, Locator, Page } from 'playwright-core'
+import fs from 'node:fs'
+import type { BrowserContext, Download, Locator, Page } from 'playwright-core'
 
 /**
  * Page objects, one per person in the room. They find things by role and label, as a person
@@ -22,7 +23,7 @@ export class PhonePage {
   }
 
   get noteBox(): Locator {
-    return this.page.getByLabel(/あなたの意見|Your note/)
+    return this.page.getByLabel(/^(あなたの意見|Your note)$/)
   }
 
   get postButton(): Locator {
@@ -165,6 +166,16 @@ export class BoardPage {
   async phase(): Promise<string | null> {
     return this.page.getByTestId('board-phase').getAttribute('data-phase')
   }
+
+  // ---- the record (issue 4): picture and print ----
+
+  /** Save the wall as a PNG from the board's own (normally invisible) button, with the keyboard. */
+  async savePng(): Promise<{ name: string; bytes: Buffer }> {
+    const button = this.page.getByRole('button', { name: /画像（PNG）で保存|Save as PNG/ })
+    await button.focus()
+    const [download] = await Promise.all([this.page.waitForEvent('download'), button.press('Enter')])
+    return downloaded(download)
+  }
 }
 
 export class FacilitatorPage {
@@ -289,4 +300,65 @@ export class FacilitatorPage {
   async spotlightOff(): Promise<void> {
     await this.page.getByRole('button', { name: /大きく映すのをやめる|Stop spotlight/ }).click()
   }
+
+  // ---- the record and the archive (issue 4) ----
+
+  get exportCard(): Locator {
+    return this.page.getByRole('region', { name: /記録の書き出し|Export the record/ })
+  }
+
+  /** Press one of the export card's buttons (JSON, Markdown, CSV) and take the file it saves. */
+  async exportRecord(format: RegExp, opts: { includeHidden?: boolean; lang?: 'ja' | 'en' } = {}): Promise<{ name: string; bytes: Buffer }> {
+    const card = this.exportCard
+    await card.getByRole('checkbox', { name: /非表示・承認待ちの付箋も含める|Include hidden/ }).setChecked(opts.includeHidden === true)
+    if (opts.lang) await card.getByRole('radio', { name: opts.lang === 'ja' ? /^(日本語|Japanese)/ : /English/ }).check()
+    const [download] = await Promise.all([this.page.waitForEvent('download'), card.getByRole('button', { name: format }).click()])
+    return downloaded(download)
+  }
+
+  /** The question asked before closing or deleting. */
+  dialog(name: RegExp | string): Locator {
+    return this.page.getByRole('dialog', { name })
+  }
+
+  /** Close the session from its page, answering the question; resolves once the page says it is closed. */
+  async closeSession(): Promise<void> {
+    await this.page.getByRole('button', { name: /^(セッションを終了する|Close the session)$/ }).click()
+    await this.dialog(/を終了しますか|^Close “/).getByRole('button', { name: /^(終了する|Close it)$/ }).click()
+    await this.closedBanner.waitFor()
+  }
+
+  async reopenSession(): Promise<void> {
+    await this.page.getByTestId('close-card').getByRole('button', { name: /^(再開する|Reopen)$/ }).click()
+  }
+
+  get closedBanner(): Locator {
+    return this.page.getByTestId('closed-banner').filter({ hasText: /終了|closed/ })
+  }
+
+  /** The paths of the record files the kiosk wrote, as the page shows them. */
+  async recordFiles(): Promise<string[]> {
+    return (await this.page.getByTestId('record-file').allTextContents()).map((f) => f.trim())
+  }
+
+  /** A session in the archive list, by its title. */
+  sessionCard(title: string): Locator {
+    return this.page.locator('li[data-session-id]').filter({ has: this.page.getByRole('heading', { name: title }) })
+  }
+
+  /** Delete from the archive list: the button, then "削除する" in the question that names the session. */
+  async deleteSession(title: string): Promise<void> {
+    await this.sessionCard(title).getByRole('button', { name: /^(削除|Delete)$/ }).click()
+    await this.dialog(new RegExp(title)).getByRole('button', { name: /^(削除する|Yes, delete)$/ }).click()
+  }
+
+  /** Import a record file from the home page; the console opens the new session. */
+  async importRecord(file: string): Promise<void> {
+    await this.page.getByLabel(/記録ファイル（JSON）|Record file \(JSON\)/).setInputFiles(file)
+  }
+}
+
+async function downloaded(download: Download): Promise<{ name: string; bytes: Buffer }> {
+  const file = await download.path()
+  return { name: download.suggestedFilename(), bytes: fs.readFileSync(file) }
 }

@@ -36,6 +36,14 @@ describe('what each screen downloads', () => {
     }
   })
 
+  it('ships the phrase-breaking model (BudouX) to the board only', () => {
+    const carries = (page: string) =>
+      pageWeight(page).files.some((f) => /parseBoundaries|UW3:\{/.test(fs.readFileSync(path.join(DIST, f), 'utf8')))
+    expect(carries('board')).toBe(true)
+    expect(carries('phone')).toBe(false)
+    expect(carries('console')).toBe(false)
+  })
+
   it('loads no fonts or anything else from outside the kiosk', () => {
     for (const page of Object.keys(BUDGETS)) {
       const html = fs.readFileSync(path.join(DIST, `${page}.html`), 'utf8')

@@ -1,5 +1,6 @@
 import { mount } from 'svelte'
 import '../lib/base.css'
+import './themes.css'
 import FullPageMessage from '../lib/FullPageMessage.svelte'
 import { addMessages } from '../lib/i18n.ts'
 import { BOARD_MESSAGES } from '../lib/i18n-board.ts'

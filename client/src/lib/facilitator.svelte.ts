@@ -28,6 +28,18 @@ export function takeToken(): string | null {
 
 export type ApiErrorCode = HttpError['error'] | 'network' | 'unknown'
 
+export type RecordFormat = 'json' | 'md' | 'csv'
+
+/** What `GET /api/sessions/:id/export` is asked for (docs/RECORD.md). */
+export interface ExportOptions {
+  format: RecordFormat
+  includeHidden: boolean
+  /** the language of the Markdown and CSV headings */
+  lang: 'ja' | 'en'
+}
+
+const sessionPath = (id: string) => `${PATHS.sessions}/${encodeURIComponent(id)}`
+
 export class ApiError extends Error {
   readonly status: number
   readonly code: ApiErrorCode
@@ -60,9 +72,36 @@ export class Facilitator {
     })
   }
 
-  async exportJson(id: string): Promise<Blob> {
-    const res = await this.#fetch(`${PATHS.sessions}/${encodeURIComponent(id)}/export?format=json`)
+  /** The session record as the kiosk wrote it (bytes untouched: the CSV keeps its BOM). */
+  async exportRecord(id: string, options: ExportOptions): Promise<Blob> {
+    const query = new URLSearchParams({ format: options.format, lang: options.lang })
+    if (options.includeHidden) query.set('includeHidden', 'true')
+    const res = await this.#fetch(`${sessionPath(id)}/export?${query}`)
     return res.blob()
+  }
+
+  /** A new session with the board of a JSON record (the file's text, sent as it is). */
+  importRecord(json: string): Promise<SessionLinks> {
+    return this.#json<SessionLinks>(`${PATHS.sessions}/import`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: json })
+  }
+
+  /** Close: phones become read-only; answers where the kiosk wrote the record files. */
+  async closeSession(id: string): Promise<string[]> {
+    const res = await this.#json<{ ok: true; files: string[] }>(`${sessionPath(id)}/close`, { method: 'POST' })
+    return res.files
+  }
+
+  async reopenSession(id: string): Promise<void> {
+    await this.#fetch(`${sessionPath(id)}/reopen`, { method: 'POST' })
+  }
+
+  /** A template: same title, prompts and settings, no notes. */
+  duplicateSession(id: string): Promise<SessionLinks> {
+    return this.#json<SessionLinks>(`${sessionPath(id)}/duplicate`, { method: 'POST' })
+  }
+
+  async deleteSession(id: string): Promise<void> {
+    await this.#fetch(sessionPath(id), { method: 'DELETE' })
   }
 
   async #json<T>(path: string, init: RequestInit = {}): Promise<T> {

@@ -27,6 +27,18 @@ const ja = {
   'wall.spotlight': '大きく表示',
   'wall.timeLeft': '残り時間',
   'wall.voteNow': 'スマホで投票してください（1人 {n} 票）',
+
+  'snap.tools': '記録',
+  'snap.png': '画像（PNG）で保存',
+  'snap.print': '印刷・PDF',
+  'snap.making': '画像を作っています…',
+  'snap.failed': '画像を保存できませんでした',
+  'print.join': '参加用URL：{url}',
+
+  'board.theme': '画面の色：{name}',
+  'board.theme.light': '明るい部屋',
+  'board.theme.dark': '暗い部屋',
+  'board.theme.contrast': 'ハイコントラスト',
 } satisfies Record<string, Message>
 
 const en: Record<keyof typeof ja, Message> = {
@@ -55,6 +67,18 @@ const en: Record<keyof typeof ja, Message> = {
   'wall.spotlight': 'Spotlight',
   'wall.timeLeft': 'Time left',
   'wall.voteNow': plural('Vote on your phone ({n} dot each)', 'Vote on your phone ({n} dots each)'),
+
+  'snap.tools': 'Record',
+  'snap.png': 'Save as PNG',
+  'snap.print': 'Print / PDF',
+  'snap.making': 'Making the picture…',
+  'snap.failed': 'Could not save the picture',
+  'print.join': 'Join: {url}',
+
+  'board.theme': 'Colours: {name}',
+  'board.theme.light': 'lit room',
+  'board.theme.dark': 'dim room',
+  'board.theme.contrast': 'high contrast',
 }
 
 export const BOARD_MESSAGES: MessagePart<keyof typeof ja> = { ja, en }

@@ -47,6 +47,12 @@ const ja = {
   'phone.forbiddenTitle': '接続できません',
   'phone.forbiddenBody': 'このページは会場のQRコードから開いてください。',
 
+  'voice.start': '声で入力する',
+  'voice.stop': '聞き取りを終える',
+  'voice.listening': '聞き取っています。話してください。',
+  'voice.denied': 'マイクが許可されていません。文字で入力してください。',
+  'voice.failed': '声での入力はいま使えません。文字で入力してください。',
+
   'mine.queued': '送信待ち',
   'mine.sending': '送信中',
   'mine.sent': '送信済み',
@@ -151,6 +157,12 @@ const en: Record<CoreKey, Message> = {
   'phone.notFoundBody': 'Please scan the QR code again, or ask the facilitator.',
   'phone.forbiddenTitle': 'Cannot connect',
   'phone.forbiddenBody': 'Please open this page from the QR code in the room.',
+
+  'voice.start': 'Speak instead of typing',
+  'voice.stop': 'Stop listening',
+  'voice.listening': 'Listening… please speak.',
+  'voice.denied': 'The microphone is not allowed. Please type instead.',
+  'voice.failed': 'Voice input is not available now. Please type instead.',
 
   'mine.queued': 'Queued',
   'mine.sending': 'Sending',

@@ -3,21 +3,36 @@ import { readString, writeString } from './storage.ts'
 
 const KEY = 'kurumaza.lang'
 
-/** The page's language: a stored choice first, then the browser's preference. */
+/**
+ * The page's language: the one the facilitator fixed for the session, if any; else this
+ * device's own choice (stored), else the browser's preference.
+ */
 class Language {
-  current = $state<Lang>('ja')
+  /** what this device chose, or would choose; kept while the session's language wins */
+  #own = $state<Lang>('ja')
+  /** the session's language, set by the facilitator; null lets each device choose */
+  fixed = $state<Lang | null>(null)
+  readonly current: Lang = $derived(this.fixed ?? this.#own)
 
   constructor() {
     const stored = readString(KEY)
     const nav = globalThis.navigator
     const prefs = nav?.languages?.length ? nav.languages : [nav?.language ?? 'ja']
-    this.current = isLang(stored) ? stored : preferredLang(prefs)
+    this.#own = isLang(stored) ? stored : preferredLang(prefs)
     this.#apply()
   }
 
   toggle(): void {
-    this.current = this.current === 'ja' ? 'en' : 'ja'
-    writeString(KEY, this.current)
+    if (this.fixed) return
+    this.#own = this.#own === 'ja' ? 'en' : 'ja'
+    writeString(KEY, this.#own)
+    this.#apply()
+  }
+
+  /** Follow the session's language (phones and the board); null gives the choice back to the device. */
+  fix(lang: Lang | null): void {
+    if (this.fixed === lang) return
+    this.fixed = lang
     this.#apply()
   }
 

@@ -1,7 +1,7 @@
 import { ERRORS, type ErrorCode } from '../../../shared/errors.ts'
 import { newClientId } from '../../../shared/ids.ts'
 import { LIMITS } from '../../../shared/limits.ts'
-import type { Phase } from '../../../shared/board.ts'
+import type { Phase, UiLang } from '../../../shared/board.ts'
 import { PATHS, type Ballot, type MyNote, type SessionState } from '../../../shared/protocol.ts'
 import { checkNoteText } from '../../../shared/text.ts'
 import { clockOffset } from './clock.ts'
@@ -54,6 +54,8 @@ export class PhoneSession {
   closed = $state(false)
   maxChars = $state<number>(LIMITS.maxNoteChars)
   phase = $state<Phase>('collect')
+  /** the language the facilitator fixed for the session; null lets this phone choose */
+  lang = $state<UiLang | null>(null)
   /** the countdown, when one runs: its end on the kiosk's clock */
   timer = $state.raw<SessionState['timer']>(null)
   /** kiosk time minus this phone's time, from the last `session:state` */
@@ -228,6 +230,7 @@ export class PhoneSession {
     this.closed = state.closed === true
     if (state.maxNoteChars > 0) this.maxChars = state.maxNoteChars
     this.phase = state.phase
+    this.lang = state.lang ?? null
     this.timer = state.timer
     this.clockOffset = clockOffset(state.serverNow, Date.now())
     this.voting = state.voting === true

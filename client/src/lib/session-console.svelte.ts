@@ -4,7 +4,7 @@ import { newClientId } from '../../../shared/ids.ts'
 import type { KioskStatus, ModerationAction, SessionState, SessionSummary, SessionUpdatePayload, VoteOpenPayload } from '../../../shared/protocol.ts'
 import { BoardRoom } from './board-room.svelte.ts'
 import { clockOffset } from './clock.ts'
-import { codeOf, type ApiErrorCode, type Facilitator } from './facilitator.svelte.ts'
+import type { ApiErrorCode, Facilitator } from './facilitator.svelte.ts'
 import { GroupingBoard } from './grouping.svelte.ts'
 import type { ConsoleKey, Params } from './i18n.ts'
 import { connect, refusalCode, request, type KioskSocket } from './socket.ts'
@@ -62,6 +62,11 @@ export class SessionConsole {
 
   get locked(): boolean {
     return this.state?.locked ?? this.room.meta.locked
+  }
+
+  /** closed by the facilitator: read-only for phones, kept as a record */
+  get closed(): boolean {
+    return this.state?.closed ?? this.room.meta.closed
   }
 
   get moderation(): ModerationMode {
@@ -122,24 +127,6 @@ export class SessionConsole {
     const ok = await this.update({ prompt })
     if (ok) this.feedback = { kind: 'saved', seq: ++this.#seq }
     return ok
-  }
-
-  /** Fetch the record with the token (a plain link could not carry it) and save it as a file. */
-  async exportJson(): Promise<void> {
-    try {
-      const blob = await this.facilitator.exportJson(this.sessionId)
-      const url = URL.createObjectURL(blob)
-      const a = document.createElement('a')
-      a.href = url
-      a.download = `kurumaza-${this.sessionId}-${new Date().toISOString().slice(0, 10)}.json`
-      document.body.append(a)
-      a.click()
-      a.remove()
-      setTimeout(() => URL.revokeObjectURL(url), 10_000)
-      this.feedback = { kind: 'exported', seq: ++this.#seq }
-    } catch (err) {
-      this.#fail(codeOf(err))
-    }
   }
 
   get phase(): Phase {

@@ -1,5 +1,6 @@
 import { mount } from 'svelte'
 import '../lib/base.css'
+import './phone.css'
 import FullPageMessage from '../lib/FullPageMessage.svelte'
 import { sessionIdFromPath, validSessionId } from '../lib/page.ts'
 import { PhoneSession } from '../lib/phone-session.svelte.ts'
