@@ -7,6 +7,8 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Two cores here: files run two at a time; browser tests share one Chromium per file.
     maxWorkers: 2,
+    // Polls give up later than the default 1 s: CI machines have 2 busy cores.
+    expect: { poll: { timeout: 5_000, interval: 20 } },
     reporters: ['default', './tests/helpers/summary-reporter.ts'],
   },
 })

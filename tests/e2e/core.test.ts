@@ -3,6 +3,7 @@ import path from 'node:path'
 import { startKiosk, type TestKiosk } from '../helpers/kiosk.ts'
 import { ARTIFACTS, HAS_BROWSER, personContext, useBrowser } from './browser.ts'
 import { BoardPage, FacilitatorPage, onKiosk, PhonePage } from './pages.ts'
+import { waitFor } from '../helpers/wait.ts'
 
 describe.skipIf(!HAS_BROWSER)('the core loop in a real browser', () => {
   const browser = useBrowser()
@@ -25,10 +26,10 @@ describe.skipIf(!HAS_BROWSER)('the core loop in a real browser', () => {
 
     const phone = await PhonePage.open(phoneCtx, onKiosk(kiosk.url, links.joinUrl))
     await phone.connected()
-    await vi.waitFor(() => expect(board.phoneCount()).resolves.toBe(1))
+    await waitFor(() => expect(board.phoneCount()).resolves.toBe(1))
     await phone.post('紙の申請書が多すぎる')
-    await vi.waitFor(() => expect(board.notes()).resolves.toEqual(['紙の申請書が多すぎる']))
-    await vi.waitFor(() => expect(phone.stateOf('紙の申請書が多すぎる')).resolves.toBe('sent'))
+    await waitFor(() => expect(board.notes()).resolves.toEqual(['紙の申請書が多すぎる']))
+    await waitFor(() => expect(phone.stateOf('紙の申請書が多すぎる')).resolves.toBe('sent'))
     await board.page.screenshot({ path: path.join(ARTIFACTS, 'core-board.png') })
     await phone.page.screenshot({ path: path.join(ARTIFACTS, 'core-phone.png') })
     expect(boardCtx.errors).toEqual([])
@@ -50,10 +51,10 @@ describe.skipIf(!HAS_BROWSER)('the core loop in a real browser', () => {
     const hostile = ['<img src=x onerror=alert(1)>', '<script>alert(2)</script>', '"><svg onload=alert(3)>']
     for (const text of hostile) {
       await phone.post(text)
-      await vi.waitFor(() => expect(phone.stateOf(text)).resolves.toBe('sent'))
+      await waitFor(() => expect(phone.stateOf(text)).resolves.toBe('sent'))
     }
-    await vi.waitFor(() => expect(board.notes()).resolves.toEqual(hostile))
-    await vi.waitFor(() => expect(fac.noteItem('<script>alert(2)</script>').count()).resolves.toBe(1))
+    await waitFor(() => expect(board.notes()).resolves.toEqual(hostile))
+    await waitFor(() => expect(fac.noteItem('<script>alert(2)</script>').count()).resolves.toBe(1))
     for (const page of [board.page, phone.page, fac.page]) {
       expect(await page.locator('img[src="x"], svg[onload], script:not([src])').count()).toBe(0)
     }
@@ -71,12 +72,12 @@ describe.skipIf(!HAS_BROWSER)('the core loop in a real browser', () => {
     await phoneCtx.setOffline(true)
     await phone.post('電波がないときの意見')
     await phone.post('もう一つ')
-    await vi.waitFor(() => expect(phone.stateOf('電波がないときの意見')).resolves.toMatch(/queued|sending/))
+    await waitFor(() => expect(phone.stateOf('電波がないときの意見')).resolves.toMatch(/queued|sending/))
     // a reload while offline keeps the queue (it lives in local storage)
     await phoneCtx.setOffline(false)
     await phone.page.reload()
-    await vi.waitFor(() => expect(phone.stateOf('もう一つ')).resolves.toBe('sent'), { timeout: 15_000 })
-    await vi.waitFor(() => expect(board.notes()).resolves.toEqual(['電波がないときの意見', 'もう一つ']))
+    await waitFor(() => expect(phone.stateOf('もう一つ')).resolves.toBe('sent'), { timeout: 15_000 })
+    await waitFor(() => expect(board.notes()).resolves.toEqual(['電波がないときの意見', 'もう一つ']))
     await new Promise((r) => setTimeout(r, 300))
     expect(await board.notes()).toHaveLength(2)
     await boardCtx.close()
@@ -94,9 +95,9 @@ describe.skipIf(!HAS_BROWSER)('the core loop in a real browser', () => {
     const board = await BoardPage.open(boardCtx, onKiosk(kiosk.url, links.boardUrl))
     const phone = await kiosk.phone(id)
     await phone.timeout(5_000).emitWithAck('note:create', { id: 'e2e-1', text: '消される付箋' })
-    await vi.waitFor(() => expect(board.notes()).resolves.toEqual(['消される付箋']))
+    await waitFor(() => expect(board.notes()).resolves.toEqual(['消される付箋']))
     await fac.moderate('消される付箋', /^(隠す|Hide)$/)
-    await vi.waitFor(() => expect(board.notes()).resolves.toEqual([]))
+    await waitFor(() => expect(board.notes()).resolves.toEqual([]))
     await fac.page.screenshot({ path: path.join(ARTIFACTS, 'core-console.png') })
     expect(consoleCtx.errors).toEqual([])
     await consoleCtx.close()

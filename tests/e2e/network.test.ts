@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest'
 import { startKiosk } from '../helpers/kiosk.ts'
 import { HAS_BROWSER, personContext, useBrowser } from './browser.ts'
 import { BoardPage, onKiosk, PhonePage } from './pages.ts'
+import { waitFor } from '../helpers/wait.ts'
 
 describe.skipIf(!HAS_BROWSER)('when the kiosk restarts mid-session', () => {
   const browser = useBrowser()
@@ -15,19 +16,19 @@ describe.skipIf(!HAS_BROWSER)('when the kiosk restarts mid-session', () => {
     const phone = await PhonePage.open(phoneCtx, onKiosk(first.url, links.joinUrl))
     await phone.connected()
     await phone.post('再起動の前')
-    await vi.waitFor(() => expect(board.notes()).resolves.toEqual(['再起動の前']))
+    await waitFor(() => expect(board.notes()).resolves.toEqual(['再起動の前']))
 
     await first.close()
-    await vi.waitFor(() => expect(board.page.getByTestId('reconnecting').count()).resolves.toBe(1), { timeout: 10_000 })
+    await waitFor(() => expect(board.page.getByTestId('reconnecting').count()).resolves.toBe(1), { timeout: 10_000 })
     await phone.post('止まっている間の意見')
-    await vi.waitFor(() => expect(phone.stateOf('止まっている間の意見')).resolves.toMatch(/queued|sending/))
+    await waitFor(() => expect(phone.stateOf('止まっている間の意見')).resolves.toMatch(/queued|sending/))
 
     const second = await startKiosk({ dataDir: first.dataDir, port: first.port, facilitatorToken: first.token })
     try {
       // nobody touches the projector or the phone
-      await vi.waitFor(() => expect(phone.stateOf('止まっている間の意見')).resolves.toBe('sent'), { timeout: 20_000 })
-      await vi.waitFor(() => expect(board.notes()).resolves.toEqual(['再起動の前', '止まっている間の意見']), { timeout: 20_000 })
-      await vi.waitFor(() => expect(board.page.getByTestId('reconnecting').count()).resolves.toBe(0))
+      await waitFor(() => expect(phone.stateOf('止まっている間の意見')).resolves.toBe('sent'), { timeout: 20_000 })
+      await waitFor(() => expect(board.notes()).resolves.toEqual(['再起動の前', '止まっている間の意見']), { timeout: 20_000 })
+      await waitFor(() => expect(board.page.getByTestId('reconnecting').count()).resolves.toBe(0))
       expect(await board.notes()).toHaveLength(2)
     } finally {
       await boardCtx.close()

@@ -1,6 +1,7 @@
 import { expect, vi } from 'vitest'
 import fs from 'node:fs'
 import type { BrowserContext, Download, Locator, Page } from 'playwright-core'
+import { waitFor } from '../helpers/wait.ts'
 
 /**
  * Page objects, one per person in the room. They find things by role and label, as a person
@@ -32,7 +33,7 @@ export class PhonePage {
 
   /** Wait until the phone is connected to the kiosk. */
   async connected(): Promise<void> {
-    await vi.waitFor(async () => expect(await this.page.getByTestId('connection').textContent()).toMatch(/接続中|Connected/), { timeout: 10_000 })
+    await waitFor(async () => expect(await this.page.getByTestId('connection').textContent()).toMatch(/接続中|Connected/), { timeout: 10_000 })
   }
 
   async write(text: string): Promise<void> {

@@ -10,6 +10,7 @@ import type { SessionLinks, SessionSummary } from '../../shared/protocol.ts'
 import { emitAck, ROOMY_LIMITS, startKiosk, tempDir, type TestKiosk } from '../helpers/kiosk.ts'
 import { ARTIFACTS, HAS_BROWSER, personContext, useBrowser, type Person } from './browser.ts'
 import { BoardPage, FacilitatorPage, onKiosk, PhonePage } from './pages.ts'
+import { waitFor } from '../helpers/wait.ts'
 
 /**
  * The session record in the screens (docs/RECORD.md): the console's export card and archive,
@@ -215,12 +216,12 @@ describe.skipIf(!HAS_BROWSER)('the session record in real browsers', () => {
   it('saves the board as a PNG drawn in the browser, at twice 1920×1080', async () => {
     const links = await sessionWithNotes('PNGの会', ['紙の申請書が多すぎる', '押印のために来庁してもらう', '窓口の待ち時間が長い', 'Wi-Fi が遅い'])
     const { doc } = await kiosk.board(links, 'token')
-    await vi.waitFor(() => expect(readNotes(doc)).toHaveLength(4))
+    await waitFor(() => expect(readNotes(doc)).toHaveLength(4))
     const byText = new Map(readNotes(doc).map((n) => [n.text, n.id]))
     createGroup(doc, 'g-paper', '紙と押印')
     moveNote(doc, byText.get('紙の申請書が多すぎる')!, 'g-paper')
     moveNote(doc, byText.get('押印のために来庁してもらう')!, 'g-paper')
-    await vi.waitFor(() => expect(readGroups(kiosk.kiosk.hub.get(links.id)!.doc)).toHaveLength(1))
+    await waitFor(() => expect(readGroups(kiosk.kiosk.hub.get(links.id)!.doc)).toHaveLength(1))
     const fac = await kiosk.facilitator(links.id)
     const phones = [await kiosk.phone(links.id, { deviceId: newClientId() }), await kiosk.phone(links.id, { deviceId: newClientId() })]
     await emitAck(fac, 'vote:open', { perPhone: 2, maxPerNote: 2, showLive: true })
@@ -248,7 +249,7 @@ describe.skipIf(!HAS_BROWSER)('the session record in real browsers', () => {
   it('prints the board on white paper: cards with borders, groups together, a small join URL and no QR code', async () => {
     const links = await sessionWithNotes('印刷の会', ['紙の申請書が多すぎる', '押印のために来庁してもらう', '窓口の待ち時間が長い'])
     const { doc } = await kiosk.board(links, 'token')
-    await vi.waitFor(() => expect(readNotes(doc)).toHaveLength(3))
+    await waitFor(() => expect(readNotes(doc)).toHaveLength(3))
     createGroup(doc, 'g-paper', '紙と押印')
     for (const n of readNotes(doc).filter((n) => n.text !== '窓口の待ち時間が長い')) moveNote(doc, n.id, 'g-paper')
 

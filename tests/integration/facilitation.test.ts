@@ -3,6 +3,7 @@ import { readHistory, readMeta, readNotes, readPrompts, readVotes } from '../../
 import { newClientId } from '../../shared/ids.ts'
 import type { Ballot, MyNote } from '../../shared/protocol.ts'
 import { emitAck, kioskForTest, lastState, ROOMY_LIMITS, useKiosk, type ClientSocket } from '../helpers/kiosk.ts'
+import { waitFor } from '../helpers/wait.ts'
 
 type Ok<T = object> = { ok: true } & T
 const post = async (phone: ClientSocket, text: string) => (await emitAck<Ok<{ noteId: string }>>(phone, 'note:create', { id: newClientId(), text })).noteId
@@ -22,8 +23,8 @@ describe('what the board may see', () => {
     const shown = await post(phone, '見えるもの')
     const hidden = await post(phone, 'あとで隠す')
     await emitAck(fac, 'note:moderate', { noteId: hidden, action: 'hide' })
-    await vi.waitFor(() => expect(readNotes(console_.doc)).toHaveLength(3))
-    await vi.waitFor(() => expect(readNotes(board.doc).map((n) => n.id)).toEqual([shown]))
+    await waitFor(() => expect(readNotes(console_.doc)).toHaveLength(3))
+    await waitFor(() => expect(readNotes(board.doc).map((n) => n.id)).toEqual([shown]))
     const everything = JSON.stringify(board.doc.toJSON())
     expect(everything).not.toContain('承認待ちの秘密')
     expect(everything).not.toContain('あとで隠す')
@@ -31,7 +32,7 @@ describe('what the board may see', () => {
     expect(everything).not.toContain('"moderation"')
     // approving brings it to the board
     await emitAck(fac, 'note:moderate', { noteId: waiting, action: 'approve' })
-    await vi.waitFor(() => expect(readNotes(board.doc).map((n) => n.text).sort()).toEqual(['承認待ちの秘密', '見えるもの'].sort()))
+    await waitFor(() => expect(readNotes(board.doc).map((n) => n.text).sort()).toEqual(['承認待ちの秘密', '見えるもの'].sort()))
   })
 
   it('keeps notes face down in reveal mode: the board gets no text until the reveal', async () => {
@@ -42,11 +43,11 @@ describe('what the board may see', () => {
     expect(await emitAck(fac, 'session:update', { faceDown: true, phase: 'collect' })).toEqual({ ok: true })
     await post(phone, '最初の意見')
     await post(phone, '二つ目の意見')
-    await vi.waitFor(() => expect(readNotes(board.doc)).toHaveLength(2))
+    await waitFor(() => expect(readNotes(board.doc)).toHaveLength(2))
     expect(readNotes(board.doc).every((n) => n.faceDown === true && n.text === '')).toBe(true)
     expect(JSON.stringify(board.doc.toJSON())).not.toContain('意見')
     expect(await emitAck(fac, 'session:update', { faceDown: false, phase: 'reveal' })).toEqual({ ok: true })
-    await vi.waitFor(() => expect(readNotes(board.doc).map((n) => n.text).sort()).toEqual(['二つ目の意見', '最初の意見'].sort()))
+    await waitFor(() => expect(readNotes(board.doc).map((n) => n.text).sort()).toEqual(['二つ目の意見', '最初の意見'].sort()))
     expect(readNotes(board.doc).some((n) => n.faceDown)).toBe(false)
   })
 
@@ -61,7 +62,7 @@ describe('what the board may see', () => {
     await new Promise((r) => setTimeout(r, 150))
     expect(readVotes(board.doc).size).toBe(0)
     await emitAck(fac, 'vote:close', {})
-    await vi.waitFor(() => expect(readVotes(board.doc).get(note)).toBe(1))
+    await waitFor(() => expect(readVotes(board.doc).get(note)).toBe(1))
   })
 })
 
@@ -83,7 +84,7 @@ describe('dot voting', () => {
     const ballots: Array<Ballot | null> = []
     voter.on('vote:ballot', (b) => ballots.push(b))
     expect(await emitAck(fac, 'vote:open', { perPhone: 3, maxPerNote: 2 })).toMatchObject({ ok: true, voteId: expect.any(String) })
-    await vi.waitFor(() => expect(ballots.at(-1)).toMatchObject({ open: true, perPhone: 3, maxPerNote: 2, remaining: 3, mine: {} }))
+    await waitFor(() => expect(ballots.at(-1)).toMatchObject({ open: true, perPhone: 3, maxPerNote: 2, remaining: 3, mine: {} }))
     expect(ballots.at(-1)!.notes.map((n) => n.text).sort()).toEqual(['A案', 'B案'])
     expect(await emitAck(voter, 'vote:cast', { noteId: a })).toEqual({ ok: true, mine: { [a]: 1 }, remaining: 2 })
     expect(await emitAck(voter, 'vote:cast', { noteId: a })).toEqual({ ok: true, mine: { [a]: 2 }, remaining: 1 })
@@ -171,7 +172,7 @@ describe('running the room', () => {
     const phone = await kiosk().phone(links.id)
     await post(phone, '一つ目への答え')
     const added = await emitAck<Ok<{ promptId: string }>>(fac, 'prompt:add', { text: '次の問い', makeCurrent: true })
-    await vi.waitFor(() => expect(lastState(phone)).toMatchObject({ prompt: '次の問い', promptId: added.promptId }))
+    await waitFor(() => expect(lastState(phone)).toMatchObject({ prompt: '次の問い', promptId: added.promptId }))
     await post(phone, '二つ目への答え')
     const { doc } = await kiosk().board(links, 'token')
     expect(readPrompts(doc).map((p) => p.text)).toEqual(['最初の問い', '次の問い'])
@@ -180,7 +181,7 @@ describe('running the room', () => {
     expect(byText['一つ目への答え']).not.toBe(added.promptId)
     const first = readPrompts(doc)[0]!.id
     expect(await emitAck(fac, 'session:update', { currentPromptId: first })).toEqual({ ok: true })
-    await vi.waitFor(() => expect(lastState(phone)).toMatchObject({ prompt: '最初の問い' }))
+    await waitFor(() => expect(lastState(phone)).toMatchObject({ prompt: '最初の問い' }))
     expect(await emitAck(fac, 'session:update', { currentPromptId: 'nope' })).toEqual({ ok: false, error: 'not_found' })
     expect(await emitAck(fac, 'prompt:add', { text: '  ' })).toEqual({ ok: false, error: 'empty' })
   })
@@ -190,7 +191,7 @@ describe('running the room', () => {
     const fac = await kiosk().facilitator(links.id)
     const phone = await kiosk().phone(links.id)
     for (const phase of ['group', 'vote', 'collect', 'discuss']) expect(await emitAck(fac, 'session:update', { phase })).toEqual({ ok: true })
-    await vi.waitFor(() => expect(lastState(phone)?.phase).toBe('discuss'))
+    await waitFor(() => expect(lastState(phone)?.phase).toBe('discuss'))
     const { doc } = await kiosk().board(links, 'token')
     expect(readHistory(doc).map((h) => h.phase)).toEqual(['collect', 'group', 'vote', 'collect', 'discuss'])
     expect(await emitAck(fac, 'session:update', { phase: 'party' })).toEqual({ ok: false, error: 'invalid' })
@@ -201,9 +202,9 @@ describe('running the room', () => {
     const fac = await kiosk().facilitator(links.id)
     const phone = await kiosk().phone(links.id)
     expect(await emitAck(fac, 'session:update', { lang: 'en' })).toEqual({ ok: true })
-    await vi.waitFor(() => expect(lastState(phone)?.lang).toBe('en'))
+    await waitFor(() => expect(lastState(phone)?.lang).toBe('en'))
     expect(await emitAck(fac, 'session:update', { lang: null })).toEqual({ ok: true })
-    await vi.waitFor(() => expect(lastState(phone)?.lang).toBeNull())
+    await waitFor(() => expect(lastState(phone)?.lang).toBeNull())
     expect(await emitAck(fac, 'session:update', { lang: 'fr' })).toEqual({ ok: false, error: 'invalid' })
   })
 
@@ -214,9 +215,9 @@ describe('running the room', () => {
     const board = await kiosk().board(links, 'key')
     const id = await post(phone, '注目')
     expect(await emitAck(fac, 'session:update', { spotlight: { kind: 'note', id } })).toEqual({ ok: true })
-    await vi.waitFor(() => expect(readMeta(board.doc).spotlight).toEqual({ kind: 'note', id }))
+    await waitFor(() => expect(readMeta(board.doc).spotlight).toEqual({ kind: 'note', id }))
     expect(await emitAck(fac, 'session:update', { spotlight: null })).toEqual({ ok: true })
-    await vi.waitFor(() => expect(readMeta(board.doc).spotlight).toBeNull())
+    await waitFor(() => expect(readMeta(board.doc).spotlight).toBeNull())
     expect(await emitAck(fac, 'session:update', { spotlight: { kind: 'group', id: 'nope' } })).toEqual({ ok: false, error: 'not_found' })
   })
 
@@ -227,7 +228,7 @@ describe('running the room', () => {
     const id = await post(phone, '山田さんが言ってた')
     expect(await emitAck(fac, 'note:edit', { noteId: id, text: ' ある職員が言ってた\u202E ' })).toEqual({ ok: true })
     const { doc } = await kiosk().board(links, 'key')
-    await vi.waitFor(() => expect(readNotes(doc)[0]?.text).toBe('ある職員が言ってた'))
+    await waitFor(() => expect(readNotes(doc)[0]?.text).toBe('ある職員が言ってた'))
     expect(await emitAck(fac, 'note:edit', { noteId: id, text: '' })).toEqual({ ok: false, error: 'empty' })
     expect(await emitAck(fac, 'note:edit', { noteId: 'nope', text: 'x' })).toEqual({ ok: false, error: 'not_found' })
     expect(await emitAck(phone, 'note:edit', { noteId: id, text: 'x' })).toEqual({ ok: false, error: 'unauthorized' })
@@ -238,12 +239,12 @@ describe('running the room', () => {
     const fac = await kiosk().facilitator(links.id)
     const phone = await kiosk().phone(links.id)
     expect(await emitAck(fac, 'timer:start', { seconds: 1, lockOnEnd: true })).toEqual({ ok: true })
-    await vi.waitFor(() => expect(lastState(phone)?.timer).toMatchObject({ seconds: 1 }))
-    await vi.waitFor(() => expect(lastState(phone)?.locked).toBe(true), { timeout: 3_000 })
+    await waitFor(() => expect(lastState(phone)?.timer).toMatchObject({ seconds: 1 }))
+    await waitFor(() => expect(lastState(phone)?.locked).toBe(true), { timeout: 3_000 })
     expect(await emitAck(phone, 'note:create', { id: newClientId(), text: 'late' })).toEqual({ ok: false, error: 'locked' })
     await emitAck(fac, 'session:update', { locked: false })
     expect(await emitAck(fac, 'timer:stop', {})).toEqual({ ok: true })
-    await vi.waitFor(() => expect(lastState(phone)).toMatchObject({ timer: null, locked: false }))
+    await waitFor(() => expect(lastState(phone)).toMatchObject({ timer: null, locked: false }))
     expect(await emitAck(fac, 'timer:start', { seconds: 0 })).toEqual({ ok: false, error: 'invalid' })
     expect(await emitAck(fac, 'timer:start', { seconds: 4 * 60 * 60 })).toEqual({ ok: false, error: 'invalid' })
   })
@@ -265,7 +266,7 @@ describe('running the room', () => {
     expect(readNotes(full.doc).find((n) => n.id === noteId)?.status).toBe('pending')
     expect(readNotes(board.doc)).toHaveLength(0)
     await emitAck(fac, 'note:moderate', { noteId, action: 'hide' })
-    await vi.waitFor(() => expect(heard).toEqual([{ id, noteId, status: 'hidden' }]))
+    await waitFor(() => expect(heard).toEqual([{ id, noteId, status: 'hidden' }]))
     expect(overheard).toEqual([])
   })
 

@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest'
 import { readMeta, readNotes } from '../../shared/board-doc.ts'
 import { newClientId } from '../../shared/ids.ts'
 import { emitAck, lastState, useKiosk } from '../helpers/kiosk.ts'
+import { waitFor } from '../helpers/wait.ts'
 
 describe('facilitator events over Socket.io', () => {
   const kiosk = useKiosk()
@@ -29,15 +30,15 @@ describe('facilitator events over Socket.io', () => {
     const { doc } = await kiosk().board(links, 'token')
     expect(await emitAck(fac, 'session:update', { moderation: 'pre' })).toEqual({ ok: true })
     const a = (await emitAck(phone, 'note:create', { id: newClientId(), text: 'まず保留' })) as { noteId: string }
-    await vi.waitFor(() => expect(readNotes(doc)[0]?.status).toBe('pending'))
+    await waitFor(() => expect(readNotes(doc)[0]?.status).toBe('pending'))
     expect(await emitAck(fac, 'note:moderate', { noteId: a.noteId, action: 'approve' })).toEqual({ ok: true })
-    await vi.waitFor(() => expect(readNotes(doc)[0]?.status).toBe('visible'))
+    await waitFor(() => expect(readNotes(doc)[0]?.status).toBe('visible'))
     expect(await emitAck(fac, 'note:moderate', { noteId: a.noteId, action: 'hide' })).toEqual({ ok: true })
-    await vi.waitFor(() => expect(readNotes(doc)[0]?.status).toBe('hidden'))
+    await waitFor(() => expect(readNotes(doc)[0]?.status).toBe('hidden'))
     expect(await emitAck(fac, 'note:moderate', { noteId: a.noteId, action: 'show' })).toEqual({ ok: true })
-    await vi.waitFor(() => expect(readNotes(doc)[0]?.status).toBe('visible'))
+    await waitFor(() => expect(readNotes(doc)[0]?.status).toBe('visible'))
     expect(await emitAck(fac, 'note:moderate', { noteId: a.noteId, action: 'delete' })).toEqual({ ok: true })
-    await vi.waitFor(() => expect(readNotes(doc)).toHaveLength(0))
+    await waitFor(() => expect(readNotes(doc)).toHaveLength(0))
     expect(await emitAck(fac, 'note:moderate', { noteId: a.noteId, action: 'show' })).toEqual({ ok: false, error: 'not_found' })
   })
 
@@ -58,7 +59,7 @@ describe('facilitator events over Socket.io', () => {
     const fac = await kiosk().facilitator(links.id)
     const phone = await kiosk().phone(links.id)
     expect(await emitAck(fac, 'session:update', { title: ' 新しい\nタイトル ', prompt: '次の問い' })).toEqual({ ok: true })
-    await vi.waitFor(() => expect(lastState(phone)).toMatchObject({ title: '新しい タイトル', prompt: '次の問い' }))
+    await waitFor(() => expect(lastState(phone)).toMatchObject({ title: '新しい タイトル', prompt: '次の問い' }))
     expect(await emitAck(fac, 'session:update', { title: '   ' })).toEqual({ ok: false, error: 'empty' })
   })
 })

@@ -4,6 +4,7 @@ import { newClientId } from '../../shared/ids.ts'
 import type { Ack } from '../../shared/errors.ts'
 import type { SessionState } from '../../shared/protocol.ts'
 import { emitAck, kioskForTest, lastState, ROOMY_LIMITS, useKiosk } from '../helpers/kiosk.ts'
+import { waitFor } from '../helpers/wait.ts'
 
 type NoteAck = Ack<{ noteId: string }>
 
@@ -16,7 +17,7 @@ describe('posting a note from a phone', () => {
     const phone = await kiosk().phone(links.id, { deviceId: newClientId() })
     const ack = await emitAck<NoteAck>(phone, 'note:create', { id: newClientId(), text: '紙の申請書が多すぎる' })
     expect(ack).toEqual({ ok: true, noteId: expect.any(String) })
-    await vi.waitFor(() => {
+    await waitFor(() => {
       const notes = readNotes(doc)
       expect(notes).toHaveLength(1)
       expect(notes[0]).toMatchObject({ id: (ack as { noteId: string }).noteId, text: '紙の申請書が多すぎる', status: 'visible' })
@@ -26,7 +27,7 @@ describe('posting a note from a phone', () => {
   it('sends the session state to a phone when it connects', async () => {
     const links = await kiosk().createSession('窓口DX', '困っていること')
     const phone = await kiosk().phone(links.id)
-    await vi.waitFor(() =>
+    await waitFor(() =>
       expect(lastState(phone)).toEqual({
         id: links.id,
         title: '窓口DX',
@@ -88,7 +89,7 @@ describe('posting a note from a phone', () => {
     expect(ack).toEqual({ ok: false, error })
     // a note that is fine goes through afterwards, so the board would have shown a wrong one
     await emitAck(phone, 'note:create', { id: newClientId(), text: 'ok' })
-    await vi.waitFor(() => expect(readNotes(doc).map((n) => n.text)).toEqual(['ok']))
+    await waitFor(() => expect(readNotes(doc).map((n) => n.text)).toEqual(['ok']))
     expect(before).toBe(0)
   })
 

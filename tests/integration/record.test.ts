@@ -8,6 +8,7 @@ import { createGroup, moveNote } from '../../shared/grouping.ts'
 import { newClientId } from '../../shared/ids.ts'
 import type { SessionLinks, SessionSummary } from '../../shared/protocol.ts'
 import { emitAck, lastState, ROOMY_LIMITS, useKiosk } from '../helpers/kiosk.ts'
+import { waitFor } from '../helpers/wait.ts'
 
 /** Notes that try every way of breaking a record. */
 const TRICKY = [
@@ -44,8 +45,8 @@ describe('the session record', () => {
     createGroup(doc, 'g-sub', '申請書', 'g-top')
     moveNote(doc, ids[TRICKY[0]!]!, 'g-sub')
     moveNote(doc, ids[TRICKY[1]!]!, 'g-top')
-    await vi.waitFor(() => expect(readGroups(kiosk().kiosk.hub.get(links.id)!.doc)).toHaveLength(2))
-    await vi.waitFor(() => expect(readNotes(kiosk().kiosk.hub.get(links.id)!.doc).find((n) => n.id === ids[TRICKY[1]!])?.groupId).toBe('g-top'))
+    await waitFor(() => expect(readGroups(kiosk().kiosk.hub.get(links.id)!.doc)).toHaveLength(2))
+    await waitFor(() => expect(readNotes(kiosk().kiosk.hub.get(links.id)!.doc).find((n) => n.id === ids[TRICKY[1]!])?.groupId).toBe('g-top'))
     await emitAck(fac, 'vote:open', { perPhone: 3, maxPerNote: 3 })
     for (const p of phones) await emitAck(p, 'vote:cast', { noteId: ids[TRICKY[0]!] })
     await emitAck(phones[0]!, 'vote:cast', { noteId: ids[TRICKY[3]!] })
@@ -128,7 +129,7 @@ describe('the session record', () => {
     const strip = (r: Record<string, unknown>) => ({ ...r, exportedAt: undefined, session: { ...(r.session as object), id: undefined }, vote: undefined })
     expect(strip(again)).toEqual({ ...strip(original), counts: { ...original.counts, phones: 0 } })
     const phone = await kiosk().phone(copy.id)
-    await vi.waitFor(() => expect(lastState(phone)?.prompt).toBe('次にやりたいこと'))
+    await waitFor(() => expect(lastState(phone)?.prompt).toBe('次にやりたいこと'))
   })
 
   it.each([
@@ -159,14 +160,14 @@ describe('the session record', () => {
     for (const f of files) expect(path.dirname(f)).toBe(path.join(kiosk().dataDir, 'records'))
     expect(JSON.parse(fs.readFileSync(files[0]!, 'utf8')).session.closed).toBe(true)
     expect(fs.readFileSync(files[1]!, 'utf8')).toContain('# DX研修 第1回「窓口」')
-    await vi.waitFor(() => expect(lastState(phone)).toMatchObject({ closed: true, locked: true }))
+    await waitFor(() => expect(lastState(phone)).toMatchObject({ closed: true, locked: true }))
     expect(await emitAck(phone, 'note:create', { id: newClientId(), text: 'late' })).toEqual({ ok: false, error: 'locked' })
     // the board of a closed session can still be shown
     expect(readNotes(board.doc).length).toBeGreaterThan(0)
     const listed = ((await (await api('/api/sessions')).json()) as SessionSummary[]).find((s) => s.id === links.id)
     expect(listed).toMatchObject({ closed: true, notes: 9, phones: 3 })
     expect((await api(`/api/sessions/${links.id}/reopen`, { method: 'POST' })).status).toBe(200)
-    await vi.waitFor(() => expect(lastState(phone)).toMatchObject({ closed: false, locked: false }))
+    await waitFor(() => expect(lastState(phone)).toMatchObject({ closed: false, locked: false }))
     expect((await emitAck<{ ok: boolean }>(phone, 'note:create', { id: newClientId(), text: 'again' })).ok).toBe(true)
   })
 
@@ -227,7 +228,7 @@ describe('a kiosk used for many workshops', () => {
     expect(k.kiosk.hub.loaded().map((s) => s.row.id)).toContain(links.id)
     phone.close()
     fac.close()
-    await vi.waitFor(() => expect(k.kiosk.hub.loaded().map((s) => s.row.id)).not.toContain(links.id), { timeout: 3_000 })
+    await waitFor(() => expect(k.kiosk.hub.loaded().map((s) => s.row.id)).not.toContain(links.id), { timeout: 3_000 })
     const listed = ((await (await fetch(`${k.url}/api/sessions`, { headers: { authorization: `Bearer ${k.token}` } })).json()) as SessionSummary[]).find(
       (s) => s.id === links.id,
     )

@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest'
 import { readNotes } from '../../shared/board-doc.ts'
 import { newClientId } from '../../shared/ids.ts'
 import { emitAck, kioskForTest } from '../helpers/kiosk.ts'
+import { waitFor } from '../helpers/wait.ts'
 
 // A full disk cannot be made portably in a test, so the store's write is made to fail the way
 // SQLite reports one (SQLITE_FULL); everything else is the real kiosk.
@@ -23,17 +24,17 @@ describe('when the database cannot be written', () => {
     expect(await emitAck(phone, 'note:create', { id, text: '消えてはいけない' })).toEqual({ ok: false, error: 'unavailable' })
     expect((await fetch(`${kiosk.url}/healthz`)).status).toBe(503)
     // the console is told, so the facilitator can act
-    await vi.waitFor(() => expect(statuses.at(-1)).toEqual({ storage: 'failing', message: 'database or disk is full' }))
-    await vi.waitFor(() => expect(readNotes(doc)).toHaveLength(0))
+    await waitFor(() => expect(statuses.at(-1)).toEqual({ storage: 'failing', message: 'database or disk is full' }))
+    await waitFor(() => expect(readNotes(doc)).toHaveLength(0))
     expect(kiosk.logs.some((l) => l.includes('database or disk is full'))).toBe(true)
 
     // The disk has room again: the phone resends the same note and it is kept, once.
     store.insertNoteId = real
     const ack = await emitAck<{ ok: boolean; noteId?: string }>(phone, 'note:create', { id, text: '消えてはいけない' })
     expect(ack.ok).toBe(true)
-    await vi.waitFor(() => expect(readNotes(doc).map((n) => n.text)).toEqual(['消えてはいけない']))
+    await waitFor(() => expect(readNotes(doc).map((n) => n.text)).toEqual(['消えてはいけない']))
     expect((await fetch(`${kiosk.url}/healthz`)).status).toBe(200)
-    await vi.waitFor(() => expect(statuses.at(-1)).toEqual({ storage: 'ok' }))
+    await waitFor(() => expect(statuses.at(-1)).toEqual({ storage: 'ok' }))
     await kiosk.close()
     const again = await kioskForTest({ dataDir: kiosk.dataDir })
     const reopened = await again.board(links)
@@ -50,7 +51,7 @@ describe('when the database cannot be written', () => {
       throw new Error('disk I/O error')
     }
     writer.doc.getMap('meta').set('title', 'during')
-    await vi.waitFor(() => expect(kiosk.logs.some((l) => l.includes('disk I/O error'))).toBe(true))
+    await waitFor(() => expect(kiosk.logs.some((l) => l.includes('disk I/O error'))).toBe(true))
     store.appendUpdate = real
     writer.doc.getMap('meta').set('prompt', 'after')
     const phone = await kiosk.phone(links.id)

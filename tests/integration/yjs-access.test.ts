@@ -4,6 +4,7 @@ import { docs as yjsRooms } from '@y/websocket-server/utils'
 import { notesMap, readMeta, readNotes } from '../../shared/board-doc.ts'
 import { newClientId } from '../../shared/ids.ts'
 import { emitAck, tryUpgrade, useKiosk } from '../helpers/kiosk.ts'
+import { waitFor } from '../helpers/wait.ts'
 
 describe('who may open the board over y-websocket', () => {
   const kiosk = useKiosk()
@@ -60,7 +61,7 @@ describe('who may open the board over y-websocket', () => {
     // a legitimate change after it shows the server processed both connections' traffic
     const phone = await kiosk().phone(links.id)
     await emitAck(phone, 'note:create', { id: newClientId(), text: 'real note' })
-    await vi.waitFor(() => expect(readNotes(writer.doc).map((n) => n.text)).toEqual(['real note']))
+    await waitFor(() => expect(readNotes(writer.doc).map((n) => n.text)).toEqual(['real note']))
     expect(readMeta(writer.doc).title).toBe('元のタイトル')
     const live = kiosk().kiosk.hub.get(links.id)!
     expect(readMeta(live.doc).title).toBe('元のタイトル')
@@ -72,7 +73,7 @@ describe('who may open the board over y-websocket', () => {
     const reader = await kiosk().board(links, 'key')
     const writer = await kiosk().board(links, 'token')
     writer.doc.getMap('meta').set('title', '後')
-    await vi.waitFor(() => expect(readMeta(reader.doc).title).toBe('後'))
+    await waitFor(() => expect(readMeta(reader.doc).title).toBe('後'))
   })
 
   it('publishes the number of connected phones (not tabs, not facilitators) in the board awareness', async () => {
@@ -84,9 +85,9 @@ describe('who may open the board over y-websocket', () => {
     await kiosk().phone(links.id, { deviceId: 'phone-b' })
     const secondTab = await kiosk().phone(links.id, { deviceId: 'phone-b' })
     await kiosk().facilitator(links.id)
-    await vi.waitFor(() => expect(phones()).toBe(2))
+    await waitFor(() => expect(phones()).toBe(2))
     a.close()
     secondTab.close()
-    await vi.waitFor(() => expect(phones()).toBe(1))
+    await waitFor(() => expect(phones()).toBe(1))
   })
 })
