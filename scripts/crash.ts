@@ -11,6 +11,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
+import { buildServer, SERVER_BUNDLE } from './build.mjs'
 import { io, type Socket } from 'socket.io-client'
 import * as Y from 'yjs'
 import { WebsocketProvider } from 'y-websocket'
@@ -24,10 +25,11 @@ const arg = (name: string, fallback: number) => {
 const PHONES = arg('phones', 200)
 const ROUNDS = arg('rounds', 3)
 const TOKEN = 'crash-drill-token-0123456789abcdefghijklmn'
+await buildServer()
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kurumaza-crash-'))
 
 function start(): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'server', 'main.ts')], {
+  const child = spawn(process.execPath, [SERVER_BUNDLE], {
     env: { ...process.env, HOST: '127.0.0.1', PORT: '0', DATA_DIR: dataDir, FACILITATOR_TOKEN: TOKEN },
     stdio: ['ignore', 'pipe', 'inherit'],
   })

@@ -11,6 +11,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
+import { buildServer, SERVER_BUNDLE } from './build.mjs'
 import { io, type Socket } from 'socket.io-client'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
@@ -25,8 +26,9 @@ const MINUTES = Math.min(arg('minutes', 10), 60)
 const TOKEN = 'soak-token-0123456789abcdefghijklmnopqrstuv'
 const NOTES = fs.readFileSync(path.join(root, 'tests', 'fixtures', 'notes-ja.txt'), 'utf8').split('\n').filter((l) => l && !l.startsWith('#'))
 
+await buildServer()
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kurumaza-soak-'))
-const server = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'server', 'main.ts')], {
+const server = spawn(process.execPath, [SERVER_BUNDLE], {
   env: { ...process.env, HOST: '127.0.0.1', PORT: '0', DATA_DIR: dataDir, FACILITATOR_TOKEN: TOKEN },
   stdio: ['ignore', 'pipe', 'inherit'],
 })

@@ -2,6 +2,7 @@
  * The kiosk's entry point: the only module that reads the environment. Starts the server,
  * prints where to go (with a QR code for the facilitator's URL) and closes cleanly on signals.
  */
+import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import QRCode from 'qrcode'
@@ -11,7 +12,14 @@ import { consoleLogger } from './log.ts'
 import { StoreError } from './store/store.ts'
 import { PATHS } from '../shared/protocol.ts'
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+/** The project folder: the nearest one above this file with a package.json (src or built bundle). */
+function projectRoot(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url))
+  while (!existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir)
+  return dir
+}
+
+const root = projectRoot()
 const env = process.env
 const log = consoleLogger()
 

@@ -6,6 +6,7 @@ import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { pathToFileURL } from 'node:url'
 import type { WorkerCmd, WorkerReply, WorkerRequest } from './ipc.ts'
 import { now, within } from './util.ts'
 
@@ -85,11 +86,22 @@ export interface KioskOptions {
   cpuProfDir?: string
 }
 
-/** The real kiosk: `node --import tsx server/main.ts`, as tests/helpers/process.ts runs it. */
-export function startKiosk(opts: KioskOptions): Promise<ServerProcess> {
-  const args = ['--import', 'tsx']
+/**
+ * The real kiosk as `npm start` runs it: the server bundle built by scripts/build.mjs. A tree
+ * from before that script (an older commit under --ref) runs `server/main.ts` through tsx.
+ */
+export async function startKiosk(opts: KioskOptions): Promise<ServerProcess> {
+  const args: string[] = []
   if (opts.cpuProfDir) args.push('--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`)
-  args.push(path.join(opts.root, 'server', 'main.ts'))
+  const buildScript = path.join(opts.root, 'scripts', 'build.mjs')
+  if (fs.existsSync(buildScript)) {
+    const { buildServer, SERVER_BUNDLE } = (await import(pathToFileURL(buildScript).href)) as typeof import('../../scripts/build.mjs')
+    await buildServer()
+    args.push(SERVER_BUNDLE)
+  } else {
+    args.unshift('--import', 'tsx')
+    args.push(path.join(opts.root, 'server', 'main.ts'))
+  }
   return startServer(
     opts.root,
     args,

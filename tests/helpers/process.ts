@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import path from 'node:path'
 import { ROOT } from './kiosk.ts'
+import { buildServer, SERVER_BUNDLE } from '../../scripts/build.mjs'
 
 export interface KioskProcess {
   child: ChildProcess
@@ -8,9 +9,10 @@ export interface KioskProcess {
   output: () => string
 }
 
-/** Run `server/main.ts` as its own process, the way `npm start` does, and wait for its URL. */
-export function spawnKiosk(env: Record<string, string>): Promise<KioskProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server', 'main.ts')], {
+/** Run the built server as its own process, the way `npm start` does, and wait for its URL. */
+export async function spawnKiosk(env: Record<string, string>): Promise<KioskProcess> {
+  await buildServer()
+  const child = spawn(process.execPath, [SERVER_BUNDLE], {
     cwd: ROOT,
     env: { ...process.env, HOST: '127.0.0.1', PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -5,9 +5,11 @@ import { spawn } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
 import { ROOT, tempDir } from '../helpers/kiosk.ts'
 import { exited, spawnKiosk } from '../helpers/process.ts'
+import { buildServer, SERVER_BUNDLE } from '../../scripts/build.mjs'
 
-function runMain(env: Record<string, string>): Promise<{ code: number | null; out: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server', 'main.ts')], {
+async function runMain(env: Record<string, string>): Promise<{ code: number | null; out: string }> {
+  await buildServer()
+  const child = spawn(process.execPath, [SERVER_BUNDLE], {
     cwd: ROOT,
     env: { ...process.env, HOST: '127.0.0.1', ...env },
   })

@@ -1,0 +1,3 @@
+export function buildClient(options?: { force?: boolean; quiet?: boolean }): Promise<void>
+export function buildServer(options?: { force?: boolean }): Promise<void>
+export const SERVER_BUNDLE: string

@@ -1,0 +1,52 @@
+// Builds what `npm start` runs, when it is missing or older than its sources: the screens (Vite)
+// and the server (one ES module bundled by esbuild; packages stay in node_modules). Running the
+// bundle instead of compiling TypeScript at start saves ~35 MB of memory and a second of start-up.
+import { spawnSync } from 'node:child_process'
+import fs from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+const at = (...p) => path.join(root, ...p)
+
+function newest(...entries) {
+  let t = 0
+  for (const p of entries) {
+    if (!fs.existsSync(p)) continue
+    const st = fs.statSync(p)
+    if (!st.isDirectory()) t = Math.max(t, st.mtimeMs)
+    else for (const e of fs.readdirSync(p)) t = Math.max(t, newest(path.join(p, e)))
+  }
+  return t
+}
+const stale = (output, ...sources) => !fs.existsSync(output) || fs.statSync(output).mtimeMs < newest(...sources)
+
+export async function buildClient({ force = false, quiet = false } = {}) {
+  if (!force && !stale(at('dist', 'client', 'phone.html'), at('client'), at('shared'), at('vite.config.ts'), at('package-lock.json'))) return
+  if (!quiet) console.log('Building the screens (once, or after a change)…')
+  const r = spawnSync(process.execPath, [at('node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' })
+  if (r.status !== 0) process.exit(r.status ?? 1)
+}
+
+export const SERVER_BUNDLE = at('dist', 'server', 'main.js')
+
+export async function buildServer({ force = false } = {}) {
+  if (!force && !stale(SERVER_BUNDLE, at('server'), at('shared'), at('package-lock.json'))) return
+  const { build } = await import('esbuild')
+  await build({
+    entryPoints: [at('server', 'main.ts')],
+    outfile: SERVER_BUNDLE,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    sourcemap: true,
+    logLevel: 'warning',
+  })
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  await buildClient({ force: true })
+  await buildServer({ force: true })
+}
