@@ -20,12 +20,30 @@ function myDots(kiosk: Kiosk, session: LiveSession, voteId: string, perPhone: nu
 
 type BallotBase = Omit<Ballot, 'mine' | 'remaining'>
 
+/**
+ * The notes on the ballot are those visible when the vote opened (less any hidden or deleted
+ * since): notes posted during the vote are not on it. So the ballot does not change, and is not
+ * sent again to every phone, each time someone posts while the room votes. Kept in memory; after
+ * a restart the set is taken afresh from the visible notes.
+ */
+const ballotNotes = new WeakMap<LiveSession, { voteId: string; ids: Set<string> }>()
+
+function onBallot(session: LiveSession, voteId: string): Set<string> {
+  let entry = ballotNotes.get(session)
+  if (entry?.voteId !== voteId) {
+    entry = { voteId, ids: new Set(readNotes(session.doc).filter((n) => n.status === 'visible').map((n) => n.id)) }
+    ballotNotes.set(session, entry)
+  }
+  return entry.ids
+}
+
 /** The part of the open vote's ballot that is the same for every phone, or null when none is open. */
 function ballotBase(session: LiveSession): BallotBase | null {
   const vote = readMeta(session.doc).vote
   if (!vote?.open) return null
+  const ids = onBallot(session, vote.id)
   const notes = readNotes(session.doc)
-    .filter((n) => n.status === 'visible')
+    .filter((n) => n.status === 'visible' && ids.has(n.id))
     .map((n) => ({ noteId: n.id, text: n.text }))
   return { voteId: vote.id, open: true, perPhone: vote.perPhone, maxPerNote: vote.maxPerNote, notes }
 }
@@ -48,7 +66,7 @@ export function registerVoteHandlers(socket: KioskSocket, session: LiveSession, 
       const before = myDots(kiosk, session, vote.id, vote.perPhone, phoneKey)
       const onNote = before.mine[noteId] ?? 0
       if (delta === 1) {
-        if (noteStatus(session.doc, noteId) !== 'visible') return fail('not_found')
+        if (noteStatus(session.doc, noteId) !== 'visible' || !onBallot(session, vote.id).has(noteId)) return fail('not_found')
         if (before.remaining < 1 || onNote >= vote.maxPerNote) return fail('over_budget')
       } else if (onNote < 1) return fail('not_found')
       try {
@@ -96,10 +114,7 @@ export function attachBallots(io: KioskServer, kiosk: Kiosk): () => void {
     for (const v of voted) io.to(v.id).emit('vote:ballot', v.ballot)
   }
   const notesSignature = (session: LiveSession) =>
-    readNotes(session.doc)
-      .filter((n) => n.status === 'visible')
-      .map((n) => `${n.id}\u0000${n.text}`)
-      .join('\u0001')
+    (ballotBase(session)?.notes ?? []).map((n) => `${n.noteId}\u0000${n.text}`).join('\u0001')
 
   const offState = kiosk.hub.onStateChange((id) => {
     const session = kiosk.hub.get(id)
@@ -108,6 +123,7 @@ export function attachBallots(io: KioskServer, kiosk: Kiosk): () => void {
     const key = vote ? `${vote.id}:${vote.open}` : ''
     if ((lastVote.get(id) ?? '') === key) return
     lastVote.set(id, key)
+    if (vote?.open) onBallot(session, vote.id)
     lastNotes.set(id, notesSignature(session))
     void sendAll(session)
   })

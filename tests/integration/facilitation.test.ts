@@ -296,3 +296,25 @@ describe('running the room', () => {
     expect(readNotes(doc).find((n) => n.id === ack.noteId)?.status).toBe('visible')
   })
 })
+
+describe('the ballot while the room votes', () => {
+  const kiosk = useKiosk({ limits: ROOMY_LIMITS })
+
+  it('holds the notes visible when the vote opened: notes posted during it are not on it, hidden ones leave it', async () => {
+    const links = await kiosk().createSession()
+    const fac = await kiosk().facilitator(links.id)
+    const voter = await kiosk().phone(links.id, { deviceId: newClientId() })
+    const before = await post(voter, '投票前の付箋')
+    const gone = await post(voter, 'あとで隠される')
+    const ballots: Array<Ballot | null> = []
+    voter.on('vote:ballot', (b) => ballots.push(b))
+    await emitAck(fac, 'vote:open', { perPhone: 2, maxPerNote: 1 })
+    await waitFor(() => expect(ballots.at(-1)?.notes.map((n) => n.text)).toEqual(['投票前の付箋', 'あとで隠される']))
+    const during = await post(voter, '投票中の付箋')
+    await new Promise((r) => setTimeout(r, 1_300))
+    expect(ballots).toHaveLength(1) // a new note sends no ballot to anyone
+    expect(await emitAck(voter, 'vote:cast', { noteId: during })).toEqual({ ok: false, error: 'not_found' })
+    await emitAck(fac, 'note:moderate', { noteId: gone, action: 'hide' })
+    await waitFor(() => expect(ballots.at(-1)?.notes.map((n) => n.noteId)).toEqual([before]), 3_000)
+  })
+})
