@@ -2,13 +2,31 @@ import type { SessionRecord } from './record.ts'
 import { formatDate, LABELS, type RecordLang } from './labels.ts'
 
 /**
- * The record as Markdown, ready to paste into minutes. Note text is escaped so that no note
- * can start a heading, a list, a link, raw HTML or a table, whatever it contains.
+ * The record as Markdown, ready to paste into minutes. Every user text (notes, titles, prompts,
+ * group names) is escaped so that it renders as its own characters and nothing else: every
+ * ASCII punctuation character that CommonMark or GFM gives a meaning to is backslash-escaped
+ * (so no line of it can start a heading, a setext underline `===`/`---`, a list item `-`/`*`/`+`/
+ * `1.`/`1)`, a blockquote, a code fence, a thematic break, a table, raw HTML, a link or an entity),
+ * tabs and leading spaces cannot make indented code, and a note's line breaks are hard breaks
+ * (`\` at the end of the line) inside its one list item: even an empty line stays inside it.
  */
+const SPECIAL = /[\\`*_{}[\]()<>#+\-.!|~=&]/g
+/** Line ends CommonMark knows (a lone CR is one), and tabs, which count as indentation. */
+const normalise = (text: string) => text.replace(/\r\n?/g, '\n').replace(/\t/g, ' ')
+const escapeChars = (line: string) => line.replace(SPECIAL, (c) => (c === '&' ? '&amp;' : `\\${c}`))
+
+/** One line of user text for a heading or a list line: line breaks become spaces. */
 export function escapeMarkdown(text: string): string {
-  const escaped = text.replace(/[\\`*_{}[\]()<>#+\-.!|~&]/g, (c) => (c === '&' ? '&amp;' : `\\${c}`))
-  // Keep line breaks inside the list item: a hard break, then the item's indentation.
-  return escaped.replace(/\n/g, '  \n  ')
+  return escapeChars(normalise(text).replace(/\n/g, ' ').trim())
+}
+
+/** User text of several lines as the content of a list item indented by `indent`. */
+export function escapeMarkdownLines(text: string, indent: string): string {
+  const lines = normalise(text)
+    .trim()
+    .split('\n')
+    .map((l) => escapeChars(l.trim()))
+  return lines.join(`\\\n${indent}`)
 }
 
 type Group = SessionRecord['groups'][number]
@@ -30,7 +48,7 @@ export function toMarkdown(record: SessionRecord, lang: RecordLang = 'ja'): stri
   const noteLine = (n: Note, depth: number) => {
     const votes = n.votes > 0 ? ` (${L.voteCount(n.votes)})` : ''
     const status = record.includesHidden && n.status !== 'visible' ? ` [${L.statuses[n.status]}]` : ''
-    return `${'  '.repeat(depth)}- ${escapeMarkdown(n.text).replace(/\n {2}/g, `\n${'  '.repeat(depth + 1)}`)}${votes}${status}`
+    return `${'  '.repeat(depth)}- ${escapeMarkdownLines(n.text, '  '.repeat(depth + 1))}${votes}${status}`
   }
   const prompts = record.prompts.length > 0 ? record.prompts : [{ id: '', text: record.session.prompt, order: 0, createdAt: '' }]
   const childrenOf = (parentId: string | null) => record.groups.filter((g) => g.parentId === parentId)
