@@ -1,5 +1,5 @@
 import fc from 'fast-check'
-import MarkdownIt from 'markdown-it'
+import markdownIt, { type MarkdownIt, type Token } from 'markdown-it'
 import { describe, expect, it } from 'vitest'
 import type { SessionRecord } from '../../server/record/record.ts'
 import { toMarkdown } from '../../server/record/markdown.ts'
@@ -11,7 +11,7 @@ import { cleanText } from '../../shared/text.ts'
  * tool may do): every user text must come out as exactly its own characters, in exactly one
  * list item or heading, whatever Markdown it holds.
  */
-const PARSERS = { commonmark: new MarkdownIt('commonmark'), gfm: new MarkdownIt({ html: true }) }
+const PARSERS = { commonmark: markdownIt('commonmark'), gfm: markdownIt({ html: true }) }
 
 const HOSTILE = [
   'line1\n===',
@@ -86,8 +86,6 @@ function record(notes: string[], extra: Partial<{ title: string; prompt: string;
     includesHidden: false,
   }
 }
-
-type Token = ReturnType<MarkdownIt['parse']>[number]
 
 /** The literal text of an inline token: escapes and entities resolved, hard breaks as line breaks. */
 function inlineText(inline: Token): string {
