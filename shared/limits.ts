@@ -25,6 +25,12 @@ export const LIMITS = {
   /** the word list that sends notes to the moderation queue */
   maxWords: 1_000,
   maxWordChars: 40,
+  /**
+   * Most notes one session holds (all of them: visible, pending and hidden). Past it a new note
+   * is refused with `full`; every operation on a session this size stays under 50 ms of the
+   * server's event loop (`npm run bench -- --only=stall`).
+   */
+  maxNotesPerSession: 20_000,
 
   /** Per phone: a token bucket of `notesBurstPerPhone`, refilled at `notesPerMinutePerPhone`. */
   notesPerMinutePerPhone: 12,

@@ -78,7 +78,7 @@ describe('the board projection kept in step change by change', () => {
     for (let i = 0; i < 100; i++) addNote(full, `n${i}`, `付箋${i}`, i, 'visible')
     const changed: string[] = []
     board.on('afterTransaction', (tr: Y.Transaction) => {
-      for (const type of tr.changed.keys()) changed.push(type === board.getMap('meta') ? 'meta' : 'other')
+      for (const type of tr.changed.keys()) changed.push(type === (board.getMap('meta') as Y.AbstractType<unknown>) ? 'meta' : 'other')
     })
     updateMeta(full, { locked: true, title: '新しい題' })
     expect(changed).toEqual(['meta'])
