@@ -26,11 +26,12 @@ export const LIMITS = {
   maxWords: 1_000,
   maxWordChars: 40,
   /**
-   * Most notes one session holds (all of them: visible, pending and hidden). Past it a new note
-   * is refused with `full`; every operation on a session this size stays under 50 ms of the
-   * server's event loop (`npm run bench -- --only=stall`).
+   * Most notes one session holds, whatever their status (a room of 300 writing 15 each fits).
+   * Past it a note is refused with `full` (phones, paper notes), and so is an import of a record
+   * with more. It keeps every operation on one session short on the server's event loop
+   * (`npm run bench -- --only=stall` measures them at the cap).
    */
-  maxNotesPerSession: 20_000,
+  maxNotesPerSession: 5_000,
 
   /** Per phone: a token bucket of `notesBurstPerPhone`, refilled at `notesPerMinutePerPhone`. */
   notesPerMinutePerPhone: 12,
@@ -49,7 +50,7 @@ export const LIMITS = {
   maxYjsMessageBytes: 2 * 1024 * 1024,
   /** Largest HTTP JSON body. */
   maxHttpBodyBytes: 64 * 1024,
-  /** Largest record that can be imported (a 20,000-note session is about 5 MB). */
+  /** Largest record that can be imported (5,000 notes of 200 characters, as exported, are about 5 MB). */
   maxImportBytes: 8 * 1024 * 1024,
 } as const
 

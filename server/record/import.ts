@@ -44,13 +44,16 @@ const recordSchema = z.object({
         order: z.number().optional(),
       }),
     )
-    .max(20_000),
+    .max(100_000),
   phases: z.array(z.object({ phase: z.enum(PHASES), at: time })).max(1_000).optional(),
 })
 
-export type ImportResult = { ok: true; title: string; prompt: string; apply: (doc: Y.Doc) => void } | { ok: false; error: 'invalid' | 'empty' | 'too_long' }
+export type ImportResult = { ok: true; title: string; prompt: string; apply: (doc: Y.Doc) => void } | { ok: false; error: 'invalid' | 'empty' | 'too_long' | 'full' }
 
 export function readRecord(input: unknown, limits: Limits): ImportResult {
+  // Counted before anything else is read: a record over the cap costs nothing more.
+  const many = (input as { notes?: unknown } | null)?.notes
+  if (Array.isArray(many) && many.length > limits.maxNotesPerSession) return { ok: false, error: 'full' }
   const parsed = recordSchema.safeParse(input)
   if (!parsed.success) return { ok: false, error: 'invalid' }
   const r = parsed.data
