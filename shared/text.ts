@@ -108,8 +108,19 @@ export function cleanText(raw: string, maxLines: number = LIMITS.maxNoteLines): 
 
 let segmenter: Intl.Segmenter | undefined
 
+/**
+ * Text made only of characters that never join another into one grapheme cluster (ASCII, Latin,
+ * Greek, Cyrillic, kana without combining marks, kanji, Hangul syllables, fullwidth forms, common
+ * punctuation and symbols): there, a character is a UTF-16 unit and counting needs no segmenter,
+ * which costs about 100 µs a note (an import of 5,000 notes would spend half a second on it).
+ * Left out on purpose: combining marks (U+0300…, U+3099–309A, U+302A–302F), the halfwidth
+ * dakuten U+FF9E–FF9F, Hangul jamo, ZWJ, variation selectors, surrogates (emoji).
+ */
+const SIMPLE = /^[\n\u0020-\u007E\u00A0-\u02FF\u0370-\u0482\u048A-\u052F\u2010-\u2027\u2030-\u205E\u2100-\u27BF\u3000-\u3029\u3030-\u303F\u3041-\u3096\u309B-\u30FF\u3400-\u4DBF\u4E00-\u9FFF\uAC00-\uD7A3\uFF01-\uFF9D]*$/
+
 /** Characters as people count them: one per grapheme cluster (an emoji with modifiers is one). */
 export function countChars(text: string): number {
+  if (SIMPLE.test(text)) return text.length
   if (typeof Intl !== 'undefined' && 'Segmenter' in Intl) {
     segmenter ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' })
     let n = 0

@@ -153,3 +153,27 @@ describe('text made only of invisible characters', () => {
     expect(cleanText(`ok${hidden}`)).toBe('ok')
   })
 })
+
+describe('counting without a segmenter where no character can join another', () => {
+  const segmented = (text: string) => Array.from(new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(text)).length
+  it('counts like the grapheme segmenter on any text at all', () => {
+    const pieces = fc.constantFrom('a', ' ', '\n', 'é', 'e\u0301', 'あ', 'か\u3099', 'ｶ\uFF9E', '漢', '한', '\u1100\u1161', '👍🏽', '🇯🇵', '👨‍👩‍👧', '❤️', '①', '→', '、', 'Ж', 'ω', '\u302A', '\u0E33')
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ unit: 'binary', maxLength: 30 }), fc.array(pieces, { maxLength: 20 }).map((a) => a.join(''))), (text) => {
+        expect(countChars(text)).toBe(segmented(text))
+      }),
+      { numRuns: 2_000 },
+    )
+  })
+
+  it('never joins two characters of the fast path into one cluster', () => {
+    const seg = new Intl.Segmenter(undefined, { granularity: 'grapheme' })
+    const joined: string[] = []
+    for (let cp = 0; cp <= 0xffff; cp++) {
+      if (cp >= 0xd800 && cp <= 0xdfff) continue
+      const text = `a${String.fromCharCode(cp)}${String.fromCharCode(cp)}가`
+      if (countChars(text) !== Array.from(seg.segment(text)).length) joined.push(cp.toString(16))
+    }
+    expect(joined).toEqual([])
+  })
+})
