@@ -102,13 +102,13 @@ export function sessionRoutes(kiosk: Kiosk): Router {
     else res.type('text/csv; charset=utf-8').send(toCsv(record, lang))
   })
 
-  router.post('/api/sessions/import', auth, express.json({ limit: limits.maxImportBytes, strict: true }), (req, res) => {
-    const result = readRecord(req.body, limits)
+  router.post('/api/sessions/import', auth, express.json({ limit: limits.maxImportBytes, strict: true }), async (req, res) => {
+    const result = await readRecord(req.body, limits)
     if (!result.ok) {
       res.status(400).json({ error: result.error })
       return
     }
-    const row = kiosk.hub.create(result.title, result.prompt, result.apply)
+    const row = await kiosk.hub.createFilled(result.title, result.prompt, result.apply)
     res.status(201).json(sessionLinks(kiosk, row))
   })
 
@@ -135,16 +135,16 @@ export function sessionRoutes(kiosk: Kiosk): Router {
   })
 
   // A template: same title, prompts and settings, no notes, groups or votes.
-  router.post('/api/sessions/:id/duplicate', auth, (req, res) => {
+  router.post('/api/sessions/:id/duplicate', auth, async (req, res) => {
     const session = sessionOf(req, res)
     if (!session) return
     const record = recordOf(session, false)
-    const template = readRecord({ ...record, notes: [], groups: [], phases: [], session: { ...record.session, createdAt: new Date().toISOString(), settings: { ...record.session.settings, locked: false } } }, limits)
+    const template = await readRecord({ ...record, notes: [], groups: [], phases: [], session: { ...record.session, createdAt: new Date().toISOString(), settings: { ...record.session.settings, locked: false } } }, limits)
     if (!template.ok) {
       res.status(400).json({ error: template.error })
       return
     }
-    const row = kiosk.hub.create(template.title, template.prompt, template.apply)
+    const row = await kiosk.hub.createFilled(template.title, template.prompt, template.apply)
     res.status(201).json(sessionLinks(kiosk, row))
   })
 

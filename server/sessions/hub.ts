@@ -95,12 +95,28 @@ export class SessionHub {
 
   /** Make a session; `fill` may write a starting board (an imported record, a template). */
   create(title: string, prompt: string, fill?: (doc: Y.Doc) => void): SessionRow {
+    const seed = this.seed(title, prompt)
+    fill?.(seed)
+    return this.insertSeed(title, prompt, seed)
+  }
+
+  /** The same, for a starting board written over several event-loop turns (a large import). */
+  async createFilled(title: string, prompt: string, fill: (doc: Y.Doc) => Promise<void>): Promise<SessionRow> {
+    const seed = this.seed(title, prompt)
+    await fill(seed)
+    return this.insertSeed(title, prompt, seed)
+  }
+
+  private seed(title: string, prompt: string): Y.Doc {
+    const seed = new Y.Doc()
+    initBoard(seed, { title, prompt, createdAt: Date.now() }, newNoteId())
+    return seed
+  }
+
+  private insertSeed(title: string, prompt: string, seed: Y.Doc): SessionRow {
     let id = newSessionId()
     while (this.store.getSession(id)) id = newSessionId()
     const row: SessionRow = { id, title, prompt, boardKey: newBoardKey(), createdAt: Date.now() }
-    const seed = new Y.Doc()
-    initBoard(seed, row, newNoteId())
-    fill?.(seed)
     this.store.insertSession(row, Y.encodeStateAsUpdate(seed))
     seed.destroy()
     return row
