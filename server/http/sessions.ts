@@ -10,7 +10,7 @@ import { writeRecordFiles } from '../record/files.ts'
 import { readRecord } from '../record/import.ts'
 import { RECORD_LANGS, type RecordLang } from '../record/labels.ts'
 import { toMarkdown } from '../record/markdown.ts'
-import { buildRecord } from '../record/record.ts'
+import { buildRecordInTurns } from '../record/record.ts'
 import type { LiveSession } from '../sessions/hub.ts'
 import { requireFacilitator } from './auth.ts'
 import { sessionLinks } from './links.ts'
@@ -29,8 +29,10 @@ export function sessionRoutes(kiosk: Kiosk): Router {
     if (!s) res.status(404).json({ error: 'not_found' })
     return s
   }
+  // Built over several event-loop turns: a session at the note cap is exported without making
+  // the room wait (see bench/stall.ts).
   const recordOf = (s: LiveSession, includeHidden: boolean) =>
-    buildRecord(s.row.id, s.doc, { includeHidden, phones: kiosk.store.phonesPosted(s.row.id), fallbackCreatedAt: s.row.createdAt })
+    buildRecordInTurns(s.row.id, s.doc, { includeHidden, phones: kiosk.store.phonesPosted(s.row.id), fallbackCreatedAt: s.row.createdAt })
 
   router.post('/api/sessions', auth, json, (req, res) => {
     const body: unknown = req.body
@@ -85,7 +87,7 @@ export function sessionRoutes(kiosk: Kiosk): Router {
     res.type('image/svg+xml').set('Cache-Control', 'no-cache').send(svg)
   })
 
-  router.get('/api/sessions/:id/export', auth, (req, res) => {
+  router.get('/api/sessions/:id/export', auth, async (req, res) => {
     const session = sessionOf(req, res)
     if (!session) return
     const format = req.query.format ?? 'json'
@@ -94,7 +96,7 @@ export function sessionRoutes(kiosk: Kiosk): Router {
       res.status(400).json({ error: 'invalid' })
       return
     }
-    const record = recordOf(session, req.query.includeHidden === 'true')
+    const record = await recordOf(session, req.query.includeHidden === 'true')
     const name = `kurumaza-${session.row.id}.${format}`
     res.set('Content-Disposition', `attachment; filename="${name}"`)
     if (format === 'json') res.type('application/json').send(JSON.stringify(record, null, 2))
@@ -112,13 +114,13 @@ export function sessionRoutes(kiosk: Kiosk): Router {
     res.status(201).json(sessionLinks(kiosk, row))
   })
 
-  router.post('/api/sessions/:id/close', auth, (req, res) => {
+  router.post('/api/sessions/:id/close', auth, async (req, res) => {
     const session = sessionOf(req, res)
     if (!session) return
     setClosed(session.doc, true)
     let files: string[] = []
     try {
-      files = writeRecordFiles(kiosk.config.dataDir, recordOf(session, false))
+      files = await writeRecordFiles(kiosk.config.dataDir, await recordOf(session, false))
     } catch (err) {
       kiosk.log.error('could not write the record files:', err)
       res.status(500).json({ error: 'unavailable' })
@@ -138,7 +140,7 @@ export function sessionRoutes(kiosk: Kiosk): Router {
   router.post('/api/sessions/:id/duplicate', auth, async (req, res) => {
     const session = sessionOf(req, res)
     if (!session) return
-    const record = recordOf(session, false)
+    const record = await recordOf(session, false)
     const template = await readRecord({ ...record, notes: [], groups: [], phases: [], session: { ...record.session, createdAt: new Date().toISOString(), settings: { ...record.session.settings, locked: false } } }, limits)
     if (!template.ok) {
       res.status(400).json({ error: template.error })
