@@ -60,6 +60,16 @@ export function bigRecord(notes: number): Record<string, unknown> {
   }
 }
 
+/** The section of bench/results/latest.md. */
+export function stallMarkdown(r: StallResult): string[] {
+  const L = ['## Event-loop stalls at the note cap', '']
+  L.push(`The longest the kiosk's event loop was held (perf_hooks.monitorEventLoopDelay, kiosk in the bench's process) during each operation on a session of ${r.notes.toLocaleString('en-US')} notes; target < ${r.targetMs} ms.`)
+  L.push('', '| operation | max stall ms | target |', '| --- | ---: | --- |')
+  for (const [name, ms] of Object.entries(r.maxStallMs)) L.push(`| ${name} | ${ms} | ${ms < r.targetMs ? 'ok' : 'OVER'} |`)
+  L.push('')
+  return L
+}
+
 export async function measureStalls(opts: { notes?: number; log?: (line: string) => void } = {}): Promise<StallResult> {
   const notes = opts.notes ?? LIMITS.maxNotesPerSession
   const log = opts.log ?? (() => {})
@@ -90,7 +100,8 @@ export async function measureStalls(opts: { notes?: number; log?: (line: string)
     })
     const id = links!.id
     const fac = io(kiosk.url, { auth: { session: id, token: kiosk.token }, transports: ['websocket'], forceNew: true })
-    await new Promise<void>((resolve) => fac.once('connect', () => resolve()))
+    // the first connection loads the session from the store into memory
+    await measure('load session', () => new Promise<void>((resolve) => fac.once('connect', () => resolve())))
     const update = (changes: Record<string, unknown>) => fac.timeout(30_000).emitWithAck('session:update', changes)
     await measure('settings: lock', () => update({ locked: true }))
     await measure('settings: title', () => update({ title: '大きな会（改）' }))

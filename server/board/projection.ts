@@ -32,7 +32,7 @@ const PROMPT_FIELDS = ['text', 'createdAt', 'order'] as const
 const META_KEYS = new Set(['title', 'prompt', 'createdAt', 'locked', 'phase', 'faceDown', 'currentPromptId', 'showAllPrompts', 'spotlight', 'timer', 'vote', 'closed', 'lang'])
 
 /** Notes projected per event-loop turn when all of them must be looked at again. */
-export const PROJECTION_CHUNK = 500
+export const PROJECTION_CHUNK = 250
 
 /** What decides, for every note at once, whether and how the board shows it. */
 interface View {

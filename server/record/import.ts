@@ -47,7 +47,7 @@ const recordSchema = z.object({
 })
 
 /** Notes read, cleaned or written per event-loop turn, so that an import at the cap never holds the loop for long. */
-export const IMPORT_CHUNK = 500
+export const IMPORT_CHUNK = 250
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve))
 

@@ -44,7 +44,7 @@ export interface SessionRecord {
 const iso = (ms: number) => new Date(ms).toISOString()
 
 /** Notes read per event-loop turn when a record is built in turns. */
-export const RECORD_CHUNK = 1_000
+export const RECORD_CHUNK = 500
 
 type RecordOptions = { includeHidden: boolean; phones: number; fallbackCreatedAt?: number; now?: number }
 
