@@ -99,9 +99,16 @@ export async function measureStalls(opts: { notes?: number; log?: (line: string)
       links = (await res.json()) as SessionLinks
     })
     const id = links!.id
-    const fac = io(kiosk.url, { auth: { session: id, token: kiosk.token }, transports: ['websocket'], forceNew: true })
     // the first connection loads the session from the store into memory
-    await measure('load session', () => new Promise<void>((resolve) => fac.once('connect', () => resolve())))
+    let fac!: ReturnType<typeof io>
+    await measure(
+      'load session',
+      () =>
+        new Promise<void>((resolve) => {
+          fac = io(kiosk.url, { auth: { session: id, token: kiosk.token }, transports: ['websocket'], forceNew: true })
+          fac.once('connect', () => resolve())
+        }),
+    )
     const update = (changes: Record<string, unknown>) => fac.timeout(30_000).emitWithAck('session:update', changes)
     await measure('settings: lock', () => update({ locked: true }))
     await measure('settings: title', () => update({ title: '大きな会（改）' }))

@@ -223,6 +223,21 @@ export function projectAll(full: Y.Doc, board: Y.Doc): void {
   }, SERVER_ORIGIN)
 }
 
+/**
+ * Start a board's projection of a document just loaded: settings, prompts and groups at once, the
+ * notes `PROJECTION_CHUNK` per event-loop turn, so loading a session at the note cap does not
+ * hold the loop for the whole board. A board that connects meanwhile gets the rest as updates.
+ */
+export function projectInTurns(full: Y.Doc, board: Y.Doc): void {
+  const s = stateOf(full, board)
+  s.view = readView(full)
+  board.transact(() => {
+    syncAllMeta(full, board)
+    syncAround(full, board, s)
+  }, SERVER_ORIGIN)
+  walkAll(full, board, s)
+}
+
 /** Look at every note again, `PROJECTION_CHUNK` per event-loop turn. */
 function walkAll(full: Y.Doc, board: Y.Doc, s: State): void {
   const walk = ++s.walk

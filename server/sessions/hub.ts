@@ -5,7 +5,7 @@ import type { NoteStatus } from '../../shared/board.ts'
 import { newBoardKey, newNoteId, newSessionId } from '../../shared/ids.ts'
 import type { ServerPresence, SessionState } from '../../shared/protocol.ts'
 import { PROTOCOL_VERSION } from '../../shared/protocol.ts'
-import { projectAll, projectChanges } from '../board/projection.ts'
+import { projectChanges, projectInTurns } from '../board/projection.ts'
 import { initBoard } from '../board/rules.ts'
 import type { Config } from '../config.ts'
 import type { Logger } from '../log.ts'
@@ -231,7 +231,7 @@ export class SessionHub {
     const updates = this.store.loadUpdates(id)
     if (updates.length > 0) Y.applyUpdate(doc, Y.mergeUpdates(updates))
     const board = new WSSharedDoc(boardRoom(id))
-    projectAll(doc, board)
+    projectInTurns(doc, board)
     const session: LiveSession = { row, doc, board, phones: new Map(), updatesSinceCompaction: updates.length, needsFullState: false, holds: 0, idleSince: Date.now() }
     // y-websocket's setupWSConnection finds the rooms here; it must never make one of its own.
     yjsRooms.set(id, doc)
