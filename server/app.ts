@@ -13,7 +13,8 @@ import { sessionRoutes } from './http/sessions.ts'
 import { attachSocketIo } from './realtime/socket.ts'
 import { SessionHub } from './sessions/hub.ts'
 import { NoteIntake } from './sessions/intake.ts'
-import { Store } from './store/store.ts'
+import { lockDataDir } from './store/lock.ts'
+import { ensureDataDir, Store } from './store/store.ts'
 import { DEFAULT_WORDS, WordFilter } from './board/words.ts'
 import { SessionTimers } from './sessions/timers.ts'
 import { attachYjs } from './yjs/upgrade.ts'
@@ -49,7 +50,16 @@ export type DevMiddleware = (app: express.Express, server: http.Server) => Promi
 
 export async function createServer(config: Config, dev?: DevMiddleware): Promise<RunningKiosk> {
   const log = config.log
-  const store = new Store(config.dataDir, config.durability)
+  ensureDataDir(config.dataDir)
+  // Before the database opens: a second kiosk on this folder must not touch it at all.
+  const lock = lockDataDir(config.dataDir)
+  let store: Store
+  try {
+    store = new Store(config.dataDir, config.durability)
+  } catch (err) {
+    lock.release()
+    throw err
+  }
   let token = config.facilitatorToken
   if (!token) {
     token = store.getSetting('facilitator_token')
@@ -156,6 +166,7 @@ export async function createServer(config: Config, dev?: DevMiddleware): Promise
     timers.close()
     hub.close()
     store.close()
+    lock.release()
     throw err
   })
   port = (server.address() as AddressInfo).port
@@ -173,6 +184,7 @@ export async function createServer(config: Config, dev?: DevMiddleware): Promise
       server.closeAllConnections()
       await new Promise<void>((resolve) => server.close(() => resolve()))
       store.close()
+      lock.release()
     })()
     return closing
   }
