@@ -7,6 +7,7 @@ import { PATHS } from '../../shared/protocol.ts'
 import type { Kiosk } from '../context.ts'
 import { isLoopback, originAllowed, secretMatches } from '../guard.ts'
 import type { LiveSession } from '../sessions/hub.ts'
+import { sessionDamage } from '../sessions/load.ts'
 import { registerFacilitatorHandlers } from './facilitator.ts'
 import { registerPhoneHandlers } from './phone.ts'
 import { attachBallots, ballotFor, registerVoteHandlers } from './votes.ts'
@@ -108,6 +109,8 @@ export function attachSocketIo(httpServer: http.Server, kiosk: Kiosk): KioskServ
     } else {
       void socket.join(facilitatorsRoom(session.row.id))
       socket.emit('kiosk:status', storageStatus(kiosk.hub.storeError))
+      const damage = sessionDamage(kiosk.store, session.row.id)
+      if (damage) socket.emit('session:damaged', damage)
     }
     registerPhoneHandlers(socket, session, kiosk)
     registerVoteHandlers(socket, session, kiosk)

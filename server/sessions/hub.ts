@@ -10,6 +10,7 @@ import { initBoard } from '../board/rules.ts'
 import type { Config } from '../config.ts'
 import type { Logger } from '../log.ts'
 import type { SessionRow, Store } from '../store/store.ts'
+import { loadBoard } from './load.ts'
 
 /** The y-websocket room name of a session's board projection (session ids never contain ':'). */
 export const boardRoom = (id: string) => `${id}:board`
@@ -212,11 +213,10 @@ export class SessionHub {
     const row = this.store.getSession(id)
     if (!row) return undefined
     const doc = new WSSharedDoc(id)
-    const updates = this.store.loadUpdates(id)
-    if (updates.length > 0) Y.applyUpdate(doc, Y.mergeUpdates(updates))
+    const stored = loadBoard(this.store, id, doc, this.log)
     const board = new WSSharedDoc(boardRoom(id))
     projectAll(doc, board)
-    const session: LiveSession = { row, doc, board, phones: new Map(), updatesSinceCompaction: updates.length, needsFullState: false, holds: 0, idleSince: Date.now() }
+    const session: LiveSession = { row, doc, board, phones: new Map(), updatesSinceCompaction: stored, needsFullState: false, holds: 0, idleSince: Date.now() }
     // y-websocket's setupWSConnection finds the rooms here; it must never make one of its own.
     yjsRooms.set(id, doc)
     yjsRooms.set(boardRoom(id), board)
