@@ -7,7 +7,8 @@ import { newToken } from '../shared/ids.ts'
 import { PATHS } from '../shared/protocol.ts'
 import type { Config } from './config.ts'
 import type { Kiosk } from './context.ts'
-import { AuthThrottle, ConnectionCounter, RateLimiter } from './guard.ts'
+import { AuthThrottle, ConnectionCounter, isLoopback, RateLimiter } from './guard.ts'
+import { AddressAllowance } from './realtime/allowance.ts'
 import { pageRoutes } from './http/pages.ts'
 import { sessionRoutes } from './http/sessions.ts'
 import { attachSocketIo } from './realtime/socket.ts'
@@ -75,6 +76,7 @@ export async function createServer(config: Config, dev?: DevMiddleware): Promise
   let port = config.port
   const publicOrigin = config.publicUrl ? new URL(config.publicUrl).origin : undefined
   const lan = lanAddresses()[0] ?? 'localhost'
+  const exempt = (address: string) => config.loopbackExempt && isLoopback(address)
   const kiosk: Kiosk = {
     config,
     store,
@@ -84,9 +86,11 @@ export async function createServer(config: Config, dev?: DevMiddleware): Promise
     words,
     timers,
     authFailures: new AuthThrottle(),
-    connections: new ConnectionCounter(config.limits.maxConnectionsPerAddress, config.limits.maxConnectionsTotal),
+    connections: new ConnectionCounter(config.limits.maxConnectionsPerAddress, config.limits.maxConnectionsTotal, exempt),
     notesPerPhone: new RateLimiter(config.limits.notesBurstPerPhone, config.limits.notesPerMinutePerPhone),
     notesPerAddress: new RateLimiter(config.limits.notesBurstPerAddress, config.limits.notesPerMinutePerAddress),
+    allowance: new AddressAllowance(config.limits, exempt),
+    exempt,
     publicBase: () => (config.publicUrl ? config.publicUrl.replace(/\/+$/, '') : `http://${lan}:${port}`),
     publicOrigin,
     log,
@@ -148,8 +152,11 @@ export async function createServer(config: Config, dev?: DevMiddleware): Promise
   const sweep = setInterval(() => {
     kiosk.notesPerPhone.sweep()
     kiosk.notesPerAddress.sweep()
+    kiosk.allowance.sweep()
     kiosk.authFailures.sweep()
   }, 60_000)
+  hub.onUnloaded((id) => kiosk.allowance.forgetSession(id))
+  hub.onDeleted((id) => kiosk.allowance.forgetSession(id))
   const unload = setInterval(() => hub.unloadIdle(config.idleUnloadMs), Math.min(60_000, Math.max(50, config.idleUnloadMs / 2)))
   unload.unref()
   sweep.unref()

@@ -5,7 +5,7 @@ import { isSessionId } from '../../shared/ids.ts'
 import type { ClientToServerEvents, KioskStatus, ServerToClientEvents } from '../../shared/protocol.ts'
 import { PATHS } from '../../shared/protocol.ts'
 import type { Kiosk } from '../context.ts'
-import { isLoopback, originAllowed, secretMatches } from '../guard.ts'
+import { originAllowed, secretMatches } from '../guard.ts'
 import type { LiveSession } from '../sessions/hub.ts'
 import { sessionDamage } from '../sessions/load.ts'
 import { registerFacilitatorHandlers } from './facilitator.ts'
@@ -146,6 +146,6 @@ export function attachSocketIo(httpServer: http.Server, kiosk: Kiosk): KioskServ
     offBallots()
   })
 
-  kiosk.log.debug(`socket.io ready at ${PATHS.socketIo}; loopback exempt from per-address limits: ${isLoopback('127.0.0.1')}`)
+  kiosk.log.debug(`socket.io ready at ${PATHS.socketIo}; loopback exempt from per-address limits: ${kiosk.exempt('127.0.0.1')}`)
   return io
 }
