@@ -46,4 +46,20 @@ describe('the data folder', () => {
     // The damaged file is left as it was, for whoever rescues it.
     expect(fs.readFileSync(file).subarray(100, 110)).toEqual(Buffer.alloc(10, 0xa5))
   })
+
+  it('finds damage in any page at start-up, not at the first load of a session in the middle of a workshop', async () => {
+    const dataDir = tempDir()
+    const k = await startKiosk({ dataDir })
+    const links = await k.createSession()
+    const phone = await k.phone(links.id)
+    for (let i = 0; i < 20; i++) await emitAck(phone, 'note:create', { id: `n${i}`, text: `付箋 ${i} ${'あ'.repeat(150)}` })
+    await k.close()
+    // The schema page is intact; the last page (the board's update log or an index) is not.
+    const file = path.join(dataDir, 'kurumaza.sqlite')
+    const size = fs.statSync(file).size
+    const fd = fs.openSync(file, 'r+')
+    fs.writeSync(fd, Buffer.alloc(4096, 0xa5), 0, 4096, size - 4096)
+    fs.closeSync(fd)
+    await expect(startKiosk({ dataDir })).rejects.toThrow(`The database ${path.resolve(file)} is damaged and cannot be read (malformed`)
+  })
 })
