@@ -77,7 +77,15 @@ export function attachSocketIo(httpServer: http.Server, kiosk: Kiosk): KioskServ
     const parsed = handshakeSchema.safeParse(socket.handshake.auth ?? {})
     if (!parsed.success || !isSessionId(parsed.data.session)) return next(refuse('not_found'))
     const { session: sessionId, deviceId, token } = parsed.data
-    if (!kiosk.hub.get(sessionId)) return next(refuse('not_found'))
+    let live: LiveSession | undefined
+    try {
+      live = kiosk.hub.get(sessionId)
+    } catch (err) {
+      // A session whose store cannot be read is refused, never allowed to end the process.
+      kiosk.log.error(`session ${sessionId} could not be loaded:`, err)
+      return next(refuse('unavailable'))
+    }
+    if (!live) return next(refuse('not_found'))
     const address = socket.handshake.address
     let role: SocketData['role'] = 'phone'
     if (token !== undefined) {

@@ -8,7 +8,7 @@ import WebSocket from 'ws'
 import { readNotes } from '../../shared/board-doc.ts'
 import type { Ack } from '../../shared/errors.ts'
 import type { SessionDamage, SessionLinks } from '../../shared/protocol.ts'
-import { tempDir, type ClientSocket } from '../helpers/kiosk.ts'
+import { emitAck, kioskForTest, tempDir, tryUpgrade, type ClientSocket } from '../helpers/kiosk.ts'
 import { exited, spawnKiosk, type KioskProcess } from '../helpers/process.ts'
 
 const TOKEN = 'damaged-rows-token-0123456789abcdef01234567'
@@ -117,5 +117,30 @@ describe('a stored update row that Yjs cannot read', () => {
     const later = await start(dataDir)
     expect(await boardTexts(later.url, damaged)).toEqual(['一枚目', '三枚目', '二枚目', '四枚目'].sort())
     expect(later.output()).not.toContain('could not be read')
+  }, 120_000) // three kiosk processes one after another, on a machine that may be busy
+})
+
+describe('a session whose stored board cannot be read at all', () => {
+  it('is refused with unavailable (Socket.io) and 503 (Yjs) while the kiosk and other sessions carry on', async () => {
+    const kiosk = await kioskForTest()
+    const broken = await kiosk.createSession('読めない会')
+    const fine = await kiosk.createSession('読める会')
+    // The disk gives a read error for this one session's log, the way SQLite reports one.
+    const store = kiosk.kiosk.store
+    const real = store.loadUpdateRows.bind(store)
+    store.loadUpdateRows = (id) => {
+      if (id === broken.id) throw Object.assign(new Error('disk I/O error'), { code: 'SQLITE_IOERR_READ' })
+      return real(id)
+    }
+    await expect(kiosk.phone(broken.id)).rejects.toMatchObject({ data: { code: 'unavailable' } })
+    const key = new URL(broken.boardUrl).searchParams.get('key') ?? ''
+    expect(await tryUpgrade(`${kiosk.url.replace('http', 'ws')}/yjs/${broken.id}?key=${key}`)).toBe(503)
+    expect(kiosk.logs.some((l) => l.includes(`session ${broken.id} could not be loaded`) && l.includes('disk I/O error'))).toBe(true)
+
+    const phone = await kiosk.phone(fine.id)
+    expect(await emitAck(phone, 'note:create', { id: 'c1', text: '無事です' })).toMatchObject({ ok: true })
+    // Once the disk reads again, so does the session.
+    store.loadUpdateRows = real
+    expect(await emitAck(await kiosk.phone(broken.id), 'note:create', { id: 'c2', text: '戻りました' })).toMatchObject({ ok: true })
   })
 })
