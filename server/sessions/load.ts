@@ -1,5 +1,7 @@
 import * as Y from 'yjs'
+import { WSSharedDoc } from '@y/websocket-server/utils'
 import type { SessionDamage } from '../../shared/protocol.ts'
+import { projectAll } from '../board/projection.ts'
 import type { Logger } from '../log.ts'
 import type { Store } from '../store/store.ts'
 
@@ -56,4 +58,23 @@ export function sessionDamage(store: Store, sessionId: string): SessionDamage | 
   const rows = store.quarantined(sessionId)
   if (rows.length === 0) return null
   return { unreadable: rows.length, bytes: rows.reduce((n, r) => n + r.bytes, 0), since: Math.min(...rows.map((r) => r.at)) }
+}
+
+/**
+ * A session's two documents, ready to serve: the facilitator's, loaded from the store, and the
+ * board's projection of it. When loading fails all the same (the store cannot be read), nothing
+ * is left behind, since each room's awareness runs a timer, and the error goes to the caller.
+ */
+export function loadSessionDocs(store: Store, id: string, boardRoom: string, log: Logger): { doc: WSSharedDoc; board: WSSharedDoc; stored: number } {
+  const doc = new WSSharedDoc(id)
+  const board = new WSSharedDoc(boardRoom)
+  try {
+    const stored = loadBoard(store, id, doc, log)
+    projectAll(doc, board)
+    return { doc, board, stored }
+  } catch (err) {
+    doc.destroy()
+    board.destroy()
+    throw err
+  }
 }
