@@ -28,13 +28,15 @@ describe('starting the kiosk from the terminal', () => {
   it('prints the console URL with its token, a QR code and where data is kept', async () => {
     const dataDir = tempDir()
     const k = await spawnKiosk({ DATA_DIR: dataDir, FACILITATOR_TOKEN: 'printed-token-abcdefghijklmnopqrstuvwxyz012' })
-    await new Promise((r) => setTimeout(r, 200))
-    const out = k.output()
-    expect(out).toMatch(/http:\/\/localhost:\d+\/f\?token=printed-token-abcdefghijklmnopqrstuvwxyz012/)
-    expect(out).toContain('▄') // the QR code
-    expect(out).toContain(path.join(dataDir, 'kurumaza.sqlite'))
-    expect((await fetch(`${k.url}/healthz`)).status).toBe(200)
-    k.child.kill('SIGINT')
+    try {
+      // The banner is written in several chunks: wait for all of it rather than a fixed time.
+      await expect.poll(() => k.output()).toContain(path.join(dataDir, 'kurumaza.sqlite'))
+      await expect.poll(() => k.output()).toContain('▄') // the QR code
+      expect(k.output()).toMatch(/http:\/\/localhost:\d+\/f\?token=printed-token-abcdefghijklmnopqrstuvwxyz012/)
+      expect((await fetch(`${k.url}/healthz`)).status).toBe(200)
+    } finally {
+      k.child.kill('SIGINT')
+    }
     expect(await exited(k.child)).toBe(0)
   })
 
