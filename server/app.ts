@@ -81,7 +81,7 @@ export async function createServer(config: Config, dev?: DevMiddleware): Promise
     config,
     store,
     hub,
-    intake: new NoteIntake(store, hub, log.child('notes'), (text) => words.flags(text)),
+    intake: new NoteIntake(store, hub, log.child('notes'), (text) => words.flags(text), config.limits.maxNotesPerSession),
     token,
     words,
     timers,

@@ -25,6 +25,13 @@ export const LIMITS = {
   /** the word list that sends notes to the moderation queue */
   maxWords: 1_000,
   maxWordChars: 40,
+  /**
+   * Most notes one session holds, whatever their status (a room of 300 writing 15 each fits).
+   * Past it a note is refused with `full` (phones, paper notes), and so is an import of a record
+   * with more. It keeps every operation on one session short on the server's event loop
+   * (`npm run bench -- --only=stall` measures them at the cap).
+   */
+  maxNotesPerSession: 5_000,
 
   /** Per phone: a token bucket of `notesBurstPerPhone`, refilled at `notesPerMinutePerPhone`. */
   notesPerMinutePerPhone: 12,
@@ -56,7 +63,7 @@ export const LIMITS = {
   maxYjsMessageBytes: 2 * 1024 * 1024,
   /** Largest HTTP JSON body. */
   maxHttpBodyBytes: 64 * 1024,
-  /** Largest record that can be imported (a 20,000-note session is about 5 MB). */
+  /** Largest record that can be imported (5,000 notes of 200 characters, as exported, are about 5 MB). */
   maxImportBytes: 8 * 1024 * 1024,
 } as const
 

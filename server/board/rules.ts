@@ -42,12 +42,14 @@ function setPromptEntry(doc: Y.Doc, id: string, text: string, createdAt: number,
   promptsMap(doc).set(id, p)
 }
 
-export type PostVerdict = { ok: true; status: NoteStatus } | { ok: false; error: 'locked' }
+export type PostVerdict = { ok: true; status: NoteStatus } | { ok: false; error: 'locked' | 'full' }
 
 /** Whether a phone may post now, and in which status its note arrives. */
-export function admitNote(doc: Y.Doc, flagged = false, trusted = false): PostVerdict {
+export function admitNote(doc: Y.Doc, flagged = false, trusted = false, maxNotes = Infinity): PostVerdict {
   const meta = readMeta(doc)
   if (meta.closed || (meta.locked && !trusted)) return { ok: false, error: 'locked' }
+  // every note counts, pending and hidden too: they cost the server the same
+  if (notesMap(doc).size >= maxNotes) return { ok: false, error: 'full' }
   return { ok: true, status: !trusted && (meta.moderation === 'pre' || flagged) ? 'pending' : 'visible' }
 }
 

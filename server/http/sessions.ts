@@ -10,7 +10,7 @@ import { writeRecordFiles } from '../record/files.ts'
 import { readRecord } from '../record/import.ts'
 import { RECORD_LANGS, type RecordLang } from '../record/labels.ts'
 import { toMarkdown } from '../record/markdown.ts'
-import { buildRecord } from '../record/record.ts'
+import { buildRecordInTurns } from '../record/record.ts'
 import type { LiveSession } from '../sessions/hub.ts'
 import { requireFacilitator } from './auth.ts'
 import { sessionLinks } from './links.ts'
@@ -29,8 +29,10 @@ export function sessionRoutes(kiosk: Kiosk): Router {
     if (!s) res.status(404).json({ error: 'not_found' })
     return s
   }
+  // Built over several event-loop turns: a session at the note cap is exported without making
+  // the room wait (see bench/stall.ts).
   const recordOf = (s: LiveSession, includeHidden: boolean) =>
-    buildRecord(s.row.id, s.doc, { includeHidden, phones: kiosk.store.phonesPosted(s.row.id), fallbackCreatedAt: s.row.createdAt })
+    buildRecordInTurns(s.row.id, s.doc, { includeHidden, phones: kiosk.store.phonesPosted(s.row.id), fallbackCreatedAt: s.row.createdAt })
 
   router.post('/api/sessions', auth, json, (req, res) => {
     const body: unknown = req.body
@@ -85,7 +87,7 @@ export function sessionRoutes(kiosk: Kiosk): Router {
     res.type('image/svg+xml').set('Cache-Control', 'no-cache').send(svg)
   })
 
-  router.get('/api/sessions/:id/export', auth, (req, res) => {
+  router.get('/api/sessions/:id/export', auth, async (req, res) => {
     const session = sessionOf(req, res)
     if (!session) return
     const format = req.query.format ?? 'json'
@@ -94,7 +96,7 @@ export function sessionRoutes(kiosk: Kiosk): Router {
       res.status(400).json({ error: 'invalid' })
       return
     }
-    const record = recordOf(session, req.query.includeHidden === 'true')
+    const record = await recordOf(session, req.query.includeHidden === 'true')
     const name = `kurumaza-${session.row.id}.${format}`
     res.set('Content-Disposition', `attachment; filename="${name}"`)
     if (format === 'json') res.type('application/json').send(JSON.stringify(record, null, 2))
@@ -102,23 +104,23 @@ export function sessionRoutes(kiosk: Kiosk): Router {
     else res.type('text/csv; charset=utf-8').send(toCsv(record, lang))
   })
 
-  router.post('/api/sessions/import', auth, express.json({ limit: limits.maxImportBytes, strict: true }), (req, res) => {
-    const result = readRecord(req.body, limits)
+  router.post('/api/sessions/import', auth, express.json({ limit: limits.maxImportBytes, strict: true }), async (req, res) => {
+    const result = await readRecord(req.body, limits)
     if (!result.ok) {
       res.status(400).json({ error: result.error })
       return
     }
-    const row = kiosk.hub.create(result.title, result.prompt, result.apply)
+    const row = await kiosk.hub.createFilled(result.title, result.prompt, result.apply)
     res.status(201).json(sessionLinks(kiosk, row))
   })
 
-  router.post('/api/sessions/:id/close', auth, (req, res) => {
+  router.post('/api/sessions/:id/close', auth, async (req, res) => {
     const session = sessionOf(req, res)
     if (!session) return
     setClosed(session.doc, true)
     let files: string[] = []
     try {
-      files = writeRecordFiles(kiosk.config.dataDir, recordOf(session, false))
+      files = await writeRecordFiles(kiosk.config.dataDir, await recordOf(session, false))
     } catch (err) {
       kiosk.log.error('could not write the record files:', err)
       res.status(500).json({ error: 'unavailable' })
@@ -135,16 +137,16 @@ export function sessionRoutes(kiosk: Kiosk): Router {
   })
 
   // A template: same title, prompts and settings, no notes, groups or votes.
-  router.post('/api/sessions/:id/duplicate', auth, (req, res) => {
+  router.post('/api/sessions/:id/duplicate', auth, async (req, res) => {
     const session = sessionOf(req, res)
     if (!session) return
-    const record = recordOf(session, false)
-    const template = readRecord({ ...record, notes: [], groups: [], phases: [], session: { ...record.session, createdAt: new Date().toISOString(), settings: { ...record.session.settings, locked: false } } }, limits)
+    const record = await recordOf(session, false)
+    const template = await readRecord({ ...record, notes: [], groups: [], phases: [], session: { ...record.session, createdAt: new Date().toISOString(), settings: { ...record.session.settings, locked: false } } }, limits)
     if (!template.ok) {
       res.status(400).json({ error: template.error })
       return
     }
-    const row = kiosk.hub.create(template.title, template.prompt, template.apply)
+    const row = await kiosk.hub.createFilled(template.title, template.prompt, template.apply)
     res.status(201).json(sessionLinks(kiosk, row))
   })
 

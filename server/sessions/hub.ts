@@ -96,13 +96,36 @@ export class SessionHub {
 
   /** Make a session; `fill` may write a starting board (an imported record, a template). */
   create(title: string, prompt: string, fill?: (doc: Y.Doc) => void): SessionRow {
+    const seed = this.seed(title, prompt)
+    fill?.(seed)
+    return this.insertSeed(title, prompt, seed)
+  }
+
+  /** The same, for a starting board written over several event-loop turns (a large import). */
+  async createFilled(title: string, prompt: string, fill: (doc: Y.Doc) => Promise<void>): Promise<SessionRow> {
+    const seed = this.seed(title, prompt)
+    // Stored as the updates it was written in, not one encoding of the whole board: at the note
+    // cap that encoding alone would hold the event loop for tens of milliseconds.
+    const updates = [Y.encodeStateAsUpdate(seed)]
+    seed.on('update', (update: Uint8Array) => updates.push(update))
+    await fill(seed)
+    return this.insertSeed(title, prompt, seed, updates)
+  }
+
+  private seed(title: string, prompt: string): Y.Doc {
+    const seed = new Y.Doc()
+    initBoard(seed, { title, prompt, createdAt: Date.now() }, newNoteId())
+    return seed
+  }
+
+  private insertSeed(title: string, prompt: string, seed: Y.Doc, updates = [Y.encodeStateAsUpdate(seed)]): SessionRow {
     let id = newSessionId()
     while (this.store.getSession(id)) id = newSessionId()
     const row: SessionRow = { id, title, prompt, boardKey: newBoardKey(), createdAt: Date.now() }
-    const seed = new Y.Doc()
-    initBoard(seed, row, newNoteId())
-    fill?.(seed)
-    this.store.insertSession(row, Y.encodeStateAsUpdate(seed))
+    this.store.transaction(() => {
+      this.store.insertSession(row, updates[0]!)
+      for (const update of updates.slice(1)) this.store.appendUpdate(id, update)
+    })
     seed.destroy()
     return row
   }

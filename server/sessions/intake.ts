@@ -37,6 +37,8 @@ export class NoteIntake {
     private readonly log: Logger,
     /** whether a note's text should wait for the facilitator even in post-moderation */
     private readonly flags: (text: string) => boolean = () => false,
+    /** notes a session may hold (`maxNotesPerSession`) */
+    private readonly maxNotes = Infinity,
   ) {}
 
   submit(session: LiveSession, req: NoteRequest): Promise<NoteAck> {
@@ -48,7 +50,7 @@ export class NoteIntake {
     const pending = this.batch.get(key)
     if (pending) return new Promise((resolve) => pending.waiters.push(resolve))
 
-    const verdict = admitNote(session.doc, false, req.trusted === true)
+    const verdict = admitNote(session.doc, false, req.trusted === true, this.maxNotes)
     if (!verdict.ok) return Promise.resolve({ ok: false, error: verdict.error })
     return new Promise((resolve) => {
       this.batch.set(key, { session, req, waiters: [resolve] })
@@ -71,8 +73,9 @@ export class NoteIntake {
     try {
       collected = this.hub.collectUpdates(() => {
         for (const item of items) {
-          // The facilitator may have locked the board since the note was admitted.
-          const verdict = admitNote(item.session.doc, !item.req.trusted && this.flags(item.req.text), item.req.trusted === true)
+          // The facilitator may have locked the board since the note was admitted, and the notes
+          // before this one in the batch may have filled the session.
+          const verdict = admitNote(item.session.doc, !item.req.trusted && this.flags(item.req.text), item.req.trusted === true, this.maxNotes)
           if (!verdict.ok) {
             results.set(item, { ok: false, error: verdict.error })
             continue

@@ -1,7 +1,7 @@
 import * as Y from 'yjs'
 import { WSSharedDoc } from '@y/websocket-server/utils'
 import type { SessionDamage } from '../../shared/protocol.ts'
-import { projectAll } from '../board/projection.ts'
+import { projectInTurns } from '../board/projection.ts'
 import type { Logger } from '../log.ts'
 import type { Store } from '../store/store.ts'
 
@@ -70,7 +70,8 @@ export function loadSessionDocs(store: Store, id: string, boardRoom: string, log
   const board = new WSSharedDoc(boardRoom)
   try {
     const stored = loadBoard(store, id, doc, log)
-    projectAll(doc, board)
+    // the notes in turns: a session at the note cap does not hold the event loop for its whole board
+    projectInTurns(doc, board)
     return { doc, board, stored }
   } catch (err) {
     doc.destroy()

@@ -115,7 +115,7 @@ describe('the session record', () => {
     expect(md).toContain('\\<script\\>')
     expect(md).not.toContain('非表示にされる意見')
     // a note's line break stays inside its list item
-    expect(md).toMatch(/- カンマ, と "引用符" と {2}\n {2}改行/)
+    expect(md).toContain('- カンマ, と "引用符" と\\\n  改行')
   })
 
   it('imports a JSON record as a new session with an identical board', async () => {
