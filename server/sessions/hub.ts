@@ -1,6 +1,6 @@
 import * as Y from 'yjs'
 import { WSSharedDoc, docs as yjsRooms } from '@y/websocket-server/utils'
-import { metaMap, notesMap, readMeta } from '../../shared/board-doc.ts'
+import { metaMap, notesMap, readMeta, votesMap } from '../../shared/board-doc.ts'
 import type { NoteStatus } from '../../shared/board.ts'
 import { newBoardKey, newNoteId, newSessionId } from '../../shared/ids.ts'
 import type { ServerPresence, SessionState } from '../../shared/protocol.ts'
@@ -45,8 +45,8 @@ export interface SessionSummaryRow {
 }
 
 type StateListener = (id: string, state: SessionState) => void
-/** A note's status changed (undefined: deleted). */
-type NoteStatusListener = (session: LiveSession, noteId: string, status: NoteStatus | undefined) => void
+/** A note's status or text changed (status undefined: deleted; text given when it was edited). */
+type NoteStatusListener = (session: LiveSession, noteId: string, status: NoteStatus | undefined, text?: string) => void
 /** Something about the notes changed (a vote's ballot may need refreshing). */
 type NotesListener = (session: LiveSession) => void
 
@@ -60,6 +60,7 @@ export class SessionHub {
   private readonly stateListeners = new Set<StateListener>()
   private readonly noteStatusListeners = new Set<NoteStatusListener>()
   private readonly notesListeners = new Set<NotesListener>()
+  private readonly votesListeners = new Set<NotesListener>()
   private readonly loadListeners = new Set<(session: LiveSession) => void>()
   private readonly deleteListeners = new Set<(id: string) => void>()
   private readonly unloadListeners = new Set<(id: string) => void>()
@@ -225,6 +226,9 @@ export class SessionHub {
     doc.on('update', (update: Uint8Array) => this.persist(session, update))
     metaMap(doc).observe(() => this.metaChanged(session))
     notesMap(doc).observeDeep((events) => this.notesChanged(session, events))
+    votesMap(doc).observe(() => {
+      for (const fn of this.votesListeners) fn(session)
+    })
     doc.on('afterTransaction', () => this.scheduleSummary(session))
     this.publishPresence(session)
     for (const fn of this.loadListeners) fn(session)
@@ -291,6 +295,8 @@ export class SessionHub {
       serverNow: Date.now(),
       voting: meta.vote?.open === true,
       protocol: PROTOCOL_VERSION,
+      faceDown: meta.faceDown,
+      vote: meta.vote ? { id: meta.vote.id, open: meta.vote.open } : null,
     }
   }
 
@@ -339,6 +345,12 @@ export class SessionHub {
   onNoteStatus(fn: NoteStatusListener): () => void {
     this.noteStatusListeners.add(fn)
     return () => this.noteStatusListeners.delete(fn)
+  }
+
+  /** Dots were placed or taken back (or a vote opened and cleared them). */
+  onVotesChanged(fn: NotesListener): () => void {
+    this.votesListeners.add(fn)
+    return () => this.votesListeners.delete(fn)
   }
 
   onNotesChanged(fn: NotesListener): () => void {
@@ -426,17 +438,21 @@ export class SessionHub {
 
   private notesChanged(session: LiveSession, events: Array<Y.YEvent<Y.AbstractType<unknown>>>): void {
     const notes = notesMap(session.doc)
-    const changes = new Map<string, NoteStatus | undefined>()
+    const changes = new Map<string, { status: NoteStatus | undefined; text?: string }>()
     for (const event of events) {
       if (event.target === notes) {
-        for (const [key, change] of event.changes.keys) if (change.action === 'delete') changes.set(key, undefined)
-      } else if (event.target.parent === notes && event.changes.keys.has('status')) {
+        for (const [key, change] of event.changes.keys) if (change.action === 'delete') changes.set(key, { status: undefined })
+      } else if (event.target.parent === notes && (event.changes.keys.has('status') || event.changes.keys.has('text'))) {
         const key = event.target._item?.parentSub
-        const status = (event.target as Y.Map<unknown>).get('status')
-        if (key && (status === 'visible' || status === 'pending' || status === 'hidden')) changes.set(key, status)
+        const note = event.target as Y.Map<unknown>
+        const status = note.get('status')
+        const text = note.get('text')
+        // An edit by the facilitator reaches its author's "my notes" with the new text.
+        const edited = event.changes.keys.has('text') && typeof text === 'string' ? { text } : {}
+        if (key && (status === 'visible' || status === 'pending' || status === 'hidden')) changes.set(key, { status, ...edited })
       }
     }
-    for (const [noteId, status] of changes) for (const fn of this.noteStatusListeners) fn(session, noteId, status)
+    for (const [noteId, c] of changes) for (const fn of this.noteStatusListeners) fn(session, noteId, c.status, c.text)
     for (const fn of this.notesListeners) fn(session)
   }
 

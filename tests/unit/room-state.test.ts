@@ -57,7 +57,7 @@ describe('the room state every screen renders from', () => {
     ['the reveal phase, cards face up', { phase: 'reveal' }, { headline: 'reveal', postingNote: 'stillOpen' }],
     ['closed after a vote', { closed: true, locked: true, phase: 'discuss', vote: { open: false } }, { headline: 'closed', vote: 'over', invite: 'closed' }],
   ] as const)('%s', (_, partial, expected) => {
-    const input: RoomInputs = { closed: false, locked: false, phase: 'collect', faceDown: false, vote: null, ...partial }
+    const input: RoomInputs = Object.assign({ closed: false, locked: false, phase: 'collect', faceDown: false, vote: null }, partial)
     expect(roomState(input)).toMatchObject(expected)
   })
 })
