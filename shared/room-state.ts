@@ -25,17 +25,8 @@ export type Posting = 'open' | 'locked' | 'closed'
 export type VoteStage = 'none' | 'coming' | 'open' | 'over'
 
 /** The one sentence each screen leads with; the screens word it in their own language. */
-export type Headline =
-  | 'closed'
-  | 'voteOpen'
-  | 'voteComing'
-  | 'voteOver'
-  | 'faceDown'
-  | 'collect'
-  | 'collectLocked'
-  | 'reveal'
-  | 'group'
-  | 'discuss'
+export const HEADLINES = ['closed', 'voteOpen', 'voteComing', 'voteOver', 'faceDown', 'collect', 'collectLocked', 'reveal', 'group', 'discuss'] as const
+export type Headline = (typeof HEADLINES)[number]
 
 export interface RoomState {
   posting: Posting

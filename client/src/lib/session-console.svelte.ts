@@ -1,7 +1,8 @@
 import { ERRORS, type Ack, type ErrorCode } from '../../../shared/errors.ts'
 import type { ModerationMode, Phase, Spotlight } from '../../../shared/board.ts'
 import { newClientId } from '../../../shared/ids.ts'
-import type { KioskStatus, ModerationAction, SessionState, SessionSummary, SessionUpdatePayload, VoteOpenPayload } from '../../../shared/protocol.ts'
+import type { KioskStatus, ModerationAction, SessionState, SessionSummary, SessionUpdatePayload, VoteOpenPayload, VoteTurnout } from '../../../shared/protocol.ts'
+import { roomState, type RoomState } from '../../../shared/room-state.ts'
 import { BoardRoom } from './board-room.svelte.ts'
 import { clockOffset } from './clock.ts'
 import type { ApiErrorCode, Facilitator } from './facilitator.svelte.ts'
@@ -39,6 +40,8 @@ export class SessionConsole {
   storage = $state.raw<KioskStatus>({ storage: 'ok' })
   /** kiosk time minus this laptop's time, from the last `session:state` */
   clockOffset = $state(0)
+  /** how many phones have voted in the open (or last) vote */
+  turnout = $state.raw<VoteTurnout | null>(null)
   /** KJ grouping, written straight into the read-write document, with undo */
   readonly grouping: GroupingBoard
 
@@ -69,6 +72,12 @@ export class SessionConsole {
     return this.state?.closed ?? this.room.meta.closed
   }
 
+  /** What state the room is in: the same rule the phones and the board word it by. */
+  get roomState(): RoomState {
+    const meta = this.room.meta
+    return roomState({ closed: this.closed, locked: this.locked, phase: this.phase, faceDown: meta.faceDown, vote: meta.vote })
+  }
+
   get moderation(): ModerationMode {
     return this.room.meta.moderation
   }
@@ -85,6 +94,7 @@ export class SessionConsole {
       this.clockOffset = clockOffset(state.serverNow, Date.now())
     })
     socket.on('kiosk:status', (status) => (this.storage = status))
+    socket.on('vote:turnout', (turnout) => (this.turnout = turnout))
     socket.on('connect_error', (err) => {
       const code = refusalCode(err)
       if (code === ERRORS.notFound) this.missing = true
@@ -137,9 +147,14 @@ export class SessionConsole {
     return this.update({ phase })
   }
 
-  /** Turn every note face up on the board (reveal mode off). */
+  /** Turn every note face up on the board: one action, the reveal phase with the cards face up. */
   reveal(): Promise<boolean> {
-    return this.update({ faceDown: false })
+    return this.update({ faceDown: false, phase: 'reveal' })
+  }
+
+  /** Stop or restart posting from phones. */
+  setLocked(locked: boolean): Promise<boolean> {
+    return this.update({ locked })
   }
 
   setSpotlight(spotlight: Spotlight | null): Promise<boolean> {
