@@ -66,6 +66,11 @@ export class PhonePage {
     return this.page.getByTestId('phase').getAttribute('data-phase')
   }
 
+  /** The one line that says what state the room is in (issue 14). */
+  async statusLine(): Promise<string> {
+    return ((await this.page.getByTestId('phase').textContent()) ?? '').replace(/\s+/g, '').trim()
+  }
+
   /** The voting screen, shown while a vote is open. */
   get ballot(): Locator {
     return this.page.getByRole('region', { name: /^(投票|Vote)$/ })
@@ -168,6 +173,16 @@ export class BoardPage {
     return this.page.getByTestId('board-phase').getAttribute('data-phase')
   }
 
+  /** What the join column invites the room to do (or says instead). */
+  async invitation(): Promise<string> {
+    return ((await this.page.getByTestId('join-heading').textContent()) ?? '').trim()
+  }
+
+  /** The board's state words under the heading: posting, face down, the vote. */
+  async stateChips(): Promise<string[]> {
+    return (await this.page.getByTestId('board-state').locator('.chip').allTextContents()).map((c) => c.trim())
+  }
+
   // ---- the record (issue 4): picture and print ----
 
   /** Save the wall as a PNG from the board's own (normally invisible) button, with the keyboard. */
@@ -213,6 +228,16 @@ export class FacilitatorPage {
 
   async setPhase(name: RegExp): Promise<void> {
     await this.page.getByRole('navigation', { name: /進行|Facilitation/ }).getByRole('button', { name }).click()
+  }
+
+  /** The top bar's word for posting: open, closed, or the session ended. */
+  async postingState(): Promise<string> {
+    return ((await this.page.getByTestId('posting-state').textContent()) ?? '').trim()
+  }
+
+  /** The top bar's word for the vote, with its turnout. */
+  async voteState(): Promise<string> {
+    return ((await this.page.getByTestId('vote-state').textContent()) ?? '').trim()
   }
 
   async preModeration(): Promise<void> {
