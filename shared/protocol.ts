@@ -238,6 +238,8 @@ export interface SessionSummary extends SessionLinks {
   /** phones that posted at least one note */
   phones: number
   closed: boolean
+  /** a closed session's record files in `DATA_DIR/records/` (paths on the kiosk's disk) */
+  recordFiles?: string[]
 }
 
 export interface HttpError {

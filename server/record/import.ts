@@ -48,7 +48,9 @@ const recordSchema = z.object({
   phases: z.array(z.object({ phase: z.enum(PHASES), at: time })).max(1_000).optional(),
 })
 
-export type ImportResult = { ok: true; title: string; prompt: string; apply: (doc: Y.Doc) => void } | { ok: false; error: 'invalid' | 'empty' | 'too_long' }
+export type ImportResult =
+  | { ok: true; title: string; prompt: string; apply: (doc: Y.Doc) => void; /** the record's own date, epoch ms */ createdAt: number }
+  | { ok: false; error: 'invalid' | 'empty' | 'too_long' }
 
 export function readRecord(input: unknown, limits: Limits): ImportResult {
   const parsed = recordSchema.safeParse(input)
@@ -140,5 +142,5 @@ export function readRecord(input: unknown, limits: Limits): ImportResult {
       m.set('vote', voted ? { id: 'imported', open: false, perPhone: 1, maxPerNote: 1, showLive: false } : null)
     }, SERVER_ORIGIN)
 
-  return { ok: true, title: title.text, prompt: current.text, apply }
+  return { ok: true, title: title.text, prompt: current.text, apply, createdAt: Date.parse(r.session.createdAt) }
 }

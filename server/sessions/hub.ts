@@ -94,11 +94,11 @@ export class SessionHub {
     private readonly log: Logger,
   ) {}
 
-  /** Make a session; `fill` may write a starting board (an imported record, a template). */
-  create(title: string, prompt: string, fill?: (doc: Y.Doc) => void): SessionRow {
+  /** Make a session; `fill` may write a starting board (an imported record, a template); an import keeps its date. */
+  create(title: string, prompt: string, fill?: (doc: Y.Doc) => void, createdAt = Date.now()): SessionRow {
     let id = newSessionId()
     while (this.store.getSession(id)) id = newSessionId()
-    const row: SessionRow = { id, title, prompt, boardKey: newBoardKey(), createdAt: Date.now() }
+    const row: SessionRow = { id, title, prompt, boardKey: newBoardKey(), createdAt }
     const seed = new Y.Doc()
     initBoard(seed, row, newNoteId())
     fill?.(seed)
