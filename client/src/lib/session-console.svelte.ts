@@ -40,6 +40,8 @@ export class SessionConsole {
   storage = $state.raw<KioskStatus>({ storage: 'ok' })
   /** kiosk time minus this laptop's time, from the last `session:state` */
   clockOffset = $state(0)
+  /** the word list, once loaded: the console says which listed word held a note */
+  words = $state.raw<string[]>([])
   /** how many phones have voted in the open (or last) vote */
   turnout = $state.raw<VoteTurnout | null>(null)
   /** KJ grouping, written straight into the read-write document, with undo */
@@ -87,9 +89,14 @@ export class SessionConsole {
     this.room.start()
     const socket = connect({ session: this.sessionId, token: this.facilitator.token })
     this.#socket = socket
-    socket.on('connect', () => (this.connection = 'connected'))
+    socket.on('connect', () => {
+      this.connection = 'connected'
+      void this.loadWords()
+    })
     socket.on('disconnect', () => (this.connection = 'reconnecting'))
     socket.on('session:state', (state) => {
+      // Just closed (here or elsewhere): the list now knows where the record files were written.
+      if (state.closed && !this.state?.closed && !this.summary?.recordFiles?.length) void this.#loadSummary()
       this.state = state
       this.clockOffset = clockOffset(state.serverNow, Date.now())
     })
@@ -182,12 +189,14 @@ export class SessionConsole {
 
   async loadWords(): Promise<string[] | undefined> {
     const res = await this.#ask((socket) => request(socket, 'words:get', {}))
+    if (res?.ok) this.words = res.words
     return res?.ok ? res.words : undefined
   }
 
   /** The list as the kiosk kept it (cleaned, without repeats), or undefined. */
   async saveWords(words: string[]): Promise<string[] | undefined> {
     const res = await this.#ask((socket) => request(socket, 'words:set', { words }))
+    if (res?.ok) this.words = res.words
     return res?.ok ? res.words : undefined
   }
 
