@@ -274,8 +274,8 @@ export class FacilitatorPage {
   /** Without dragging: a group's "Put inside" select and button. */
   async nestGroup(name: string, inside: string | null): Promise<void> {
     const box = this.page.locator(`[data-group-name="${name}"]`).first()
-    await box.getByRole('combobox', { name: /中に入れる|Put inside/ }).first().selectOption(inside === null ? { index: 0 } : { label: inside })
-    await box.getByRole('button', { name: /^(入れる|Put)$/ }).first().press('Enter')
+    await box.getByRole('combobox', { name: /ほかのグループの中へ|Put this group inside/ }).first().selectOption(inside === null ? { index: 0 } : { label: inside })
+    await box.getByRole('button', { name: /^(そこへ移す|Move it there)$/ }).first().press('Enter')
   }
 
   /** With a mouse: drag a group (by its heading) onto another group. */
