@@ -278,10 +278,17 @@ export class FacilitatorPage {
     await box.getByRole('button', { name: /^(そこへ移す|Move it there)$/ }).first().press('Enter')
   }
 
-  /** With a mouse: drag a group (by its heading) onto another group. */
+  /** With a mouse: drag a group (by its heading) onto another group, moving in steps as a hand does. */
   async dragGroup(name: string, onto: string): Promise<void> {
     const from = this.page.locator(`[data-group-name="${name}"]`).first().getByRole('heading', { name }).first()
-    await from.dragTo(this.page.locator(`[data-group-name="${onto}"]`).first().getByRole('heading', { name: onto }))
+    const to = this.page.locator(`[data-group-name="${onto}"]`).first().getByRole('heading', { name: onto })
+    await from.scrollIntoViewIfNeeded()
+    const a = (await from.boundingBox())!
+    const b = (await to.boundingBox())!
+    await this.page.mouse.move(a.x + Math.min(30, a.width / 2), a.y + a.height / 2)
+    await this.page.mouse.down()
+    await this.page.mouse.move(b.x + Math.min(40, b.width / 2), b.y + b.height / 2, { steps: 8 })
+    await this.page.mouse.up()
   }
 
   /** What the grouping view's live region last said. */
