@@ -281,13 +281,22 @@ export class FacilitatorPage {
   /** With a mouse: drag a group (by its heading) onto another group, moving in steps as a hand does. */
   async dragGroup(name: string, onto: string): Promise<void> {
     const from = this.page.locator(`[data-group-name="${name}"]`).first().getByRole('heading', { name }).first()
-    const to = this.page.locator(`[data-group-name="${onto}"]`).first().getByRole('heading', { name: onto })
-    await from.scrollIntoViewIfNeeded()
+    const box = this.page.locator(`[data-group-name="${onto}"]`).first()
+    const to = box.getByRole('heading', { name: onto })
+    // Both in view: the heading just under the sticky bar, the target below it.
+    await from.evaluate((el) => window.scrollBy(0, el.getBoundingClientRect().top - 120))
     const a = (await from.boundingBox())!
     const b = (await to.boundingBox())!
+    const at = { x: b.x + Math.min(40, b.width / 2), y: b.y + b.height / 2 }
     await this.page.mouse.move(a.x + Math.min(30, a.width / 2), a.y + a.height / 2)
     await this.page.mouse.down()
-    await this.page.mouse.move(b.x + Math.min(40, b.width / 2), b.y + b.height / 2, { steps: 8 })
+    await this.page.mouse.move(at.x, at.y, { steps: 8 })
+    // The browser sends dragover as the pointer moves: keep it moving a little until the group
+    // lights up as the place to drop, then let go.
+    await waitFor(async () => {
+      await this.page.mouse.move(at.x + Math.random() * 4, at.y + Math.random() * 2)
+      expect(await box.evaluate((el) => el.classList.contains('over'))).toBe(true)
+    })
     await this.page.mouse.up()
   }
 
