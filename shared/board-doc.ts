@@ -150,7 +150,9 @@ function readVote(v: unknown): VoteSettings | null {
   if (typeof v !== 'object' || v === null) return null
   const s = v as Record<string, unknown>
   if (typeof s.id !== 'string' || typeof s.perPhone !== 'number' || typeof s.maxPerNote !== 'number') return null
-  return { id: s.id, open: s.open === true, perPhone: s.perPhone, maxPerNote: s.maxPerNote, showLive: s.showLive === true }
+  const vote: VoteSettings = { id: s.id, open: s.open === true, perPhone: s.perPhone, maxPerNote: s.maxPerNote, showLive: s.showLive === true }
+  if (Array.isArray(s.promptIds)) vote.promptIds = s.promptIds.filter((p): p is string => typeof p === 'string')
+  return vote
 }
 
 export function readMeta(doc: Y.Doc): MetaFields {
@@ -172,4 +174,9 @@ export function readMeta(doc: Y.Doc): MetaFields {
     closed: m.get('closed') === true,
     lang: m.get('lang') === 'ja' || m.get('lang') === 'en' ? (m.get('lang') as 'ja' | 'en') : null,
   }
+}
+
+/** Whether a note is on a vote's ballot by its prompt (notes from before prompts existed always are). */
+export function inVoteScope(vote: Pick<VoteSettings, 'promptIds'>, note: Pick<Note, 'promptId'>): boolean {
+  return !vote.promptIds || !note.promptId || vote.promptIds.includes(note.promptId)
 }

@@ -84,6 +84,8 @@ export interface VoteSettings {
   maxPerNote: number
   /** show counts on the board while the vote is open (else only once it is closed) */
   showLive: boolean
+  /** the prompts whose notes are on the ballot; absent: every prompt (votes from before this existed) */
+  promptIds?: string[]
 }
 
 /** The fields of the `meta` map. */

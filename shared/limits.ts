@@ -20,6 +20,8 @@ export const LIMITS = {
   maxGroupNameChars: 60,
   /** dot voting: most dots a facilitator may give each phone */
   maxVotesPerPhone: 20,
+  /** a closed vote's ranking sent to phones: the first this many notes */
+  maxRankedOnPhone: 10,
   /** longest countdown, in seconds (3 hours) */
   maxTimerSeconds: 3 * 60 * 60,
   /** the word list that sends notes to the moderation queue */

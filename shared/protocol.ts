@@ -58,6 +58,10 @@ export interface SessionState {
   /** whether a dot vote is open (its notes come in `vote:ballot`) */
   voting: boolean
   protocol: number
+  /** reveal mode: the notes are still face down on the board (added in v1, optional for old kiosks) */
+  faceDown?: boolean
+  /** the current or last vote: whether one is open, or was and has closed (null before the first) */
+  vote?: { id: string; open: boolean } | null
 }
 
 /** A phone's own dots in the open vote. */
@@ -73,10 +77,34 @@ export interface Ballot {
   open: boolean
   perPhone: number
   maxPerNote: number
-  notes: Array<{ noteId: string; text: string }>
+  notes: BallotNote[]
   /** note id → this phone's dots */
   mine: Record<string, number>
   remaining: number
+}
+
+export interface BallotNote {
+  noteId: string
+  text: string
+  /** the KJ group it sits in, top group first (e.g. "窓口 › 待ち時間"); absent when ungrouped */
+  group?: string
+}
+
+/** A closed vote's ranking, for phones: the notes with dots, most first (at most `maxRankedOnPhone`). */
+export interface VoteResult {
+  voteId: string
+  ranking: Array<{ noteId: string; text: string; votes: number; rank: number }>
+  /** phones that placed at least one dot */
+  voters: number
+}
+
+/** How many phones have voted in the open (or last) vote, for the facilitator. */
+export interface VoteTurnout {
+  voteId: string
+  /** phones that placed at least one dot */
+  voted: number
+  /** phones connected now */
+  phones: number
 }
 
 export type MyNoteStatus = NoteStatus | 'deleted' | 'unknown'
@@ -86,6 +114,8 @@ export interface MyNote {
   id: string
   noteId?: string
   status: MyNoteStatus
+  /** the text as it stands on the board, when the facilitator corrected it */
+  text?: string
 }
 
 export interface SessionUpdatePayload {
@@ -117,6 +147,11 @@ export interface VoteOpenPayload {
   perPhone: number
   maxPerNote: number
   showLive?: boolean
+  /**
+   * the prompts whose notes are on the ballot; by default what the board shows (the current
+   * prompt, or every prompt when the board shows them all)
+   */
+  promptIds?: string[]
 }
 
 export interface TimerStartPayload {
@@ -155,8 +190,12 @@ export interface ServerToClientEvents {
   'session:state': (state: SessionState) => void
   /** to a phone while a vote is open: what it may vote on and its dots */
   'vote:ballot': (ballot: Ballot | null) => void
-  /** to the phone that sent a note, when its status changes */
+  /** to the phone that sent a note, when its status or (edited by the facilitator) its text changes */
   'note:status': (note: MyNote) => void
+  /** to phones when a vote closes, and on connect while the last vote is closed: its ranking */
+  'vote:result': (result: VoteResult | null) => void
+  /** to facilitators while a vote is open (at most once a second) and when it closes */
+  'vote:turnout': (turnout: VoteTurnout) => void
   /** to facilitators: on connect and whenever storing starts or stops failing */
   'kiosk:status': (status: KioskStatus) => void
   /** to facilitators, on connect: parts of this session's saved board that could not be read */
@@ -213,6 +252,8 @@ export interface SessionSummary extends SessionLinks {
   /** phones that posted at least one note */
   phones: number
   closed: boolean
+  /** a closed session's record files in `DATA_DIR/records/` (paths on the kiosk's disk) */
+  recordFiles?: string[]
 }
 
 export interface HttpError {

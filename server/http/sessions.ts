@@ -6,11 +6,12 @@ import type { SessionSummary } from '../../shared/protocol.ts'
 import { setClosed } from '../board/rules.ts'
 import type { Kiosk } from '../context.ts'
 import { toCsv } from '../record/csv.ts'
-import { writeRecordFiles } from '../record/files.ts'
+import { recordFilesOf, writeRecordFiles } from '../record/files.ts'
 import { readRecord } from '../record/import.ts'
 import { RECORD_LANGS, type RecordLang } from '../record/labels.ts'
 import { toMarkdown } from '../record/markdown.ts'
 import { buildRecordInTurns } from '../record/record.ts'
+import { localDate, suffixedTitle } from '../record/titles.ts'
 import type { LiveSession } from '../sessions/hub.ts'
 import { requireFacilitator } from './auth.ts'
 import { sessionLinks } from './links.ts'
@@ -57,14 +58,18 @@ export function sessionRoutes(kiosk: Kiosk): Router {
 
   router.get('/api/sessions', auth, (_req, res) => {
     // Listing never loads a board: sessions not in memory answer from their stored summary.
-    const list: SessionSummary[] = kiosk.hub.list().map((row) => ({
-      ...sessionLinks(kiosk, row),
-      title: row.title,
-      prompt: row.prompt,
-      createdAt: row.createdAt,
-      ...kiosk.hub.summary(row),
-      phones: kiosk.store.phonesPosted(row.id),
-    }))
+    const list: SessionSummary[] = kiosk.hub.list().map((row) => {
+      const summary: SessionSummary = {
+        ...sessionLinks(kiosk, row),
+        title: row.title,
+        prompt: row.prompt,
+        createdAt: row.createdAt,
+        ...kiosk.hub.summary(row),
+        phones: kiosk.store.phonesPosted(row.id),
+      }
+      // Where the secretariat finds a closed session's record, on every visit to its page.
+      return summary.closed ? { ...summary, recordFiles: recordFilesOf(kiosk.config.dataDir, row.id) } : summary
+    })
     res.json(list)
   })
 
@@ -110,7 +115,9 @@ export function sessionRoutes(kiosk: Kiosk): Router {
       res.status(400).json({ error: result.error })
       return
     }
-    const row = await kiosk.hub.createFilled(result.title, result.prompt, result.apply)
+    // Told apart from the original in the list, and listed under the day the workshop was held.
+    const title = suffixedTitle(result.title, `（読み込み ${localDate(Date.now())}）`, limits.maxTitleChars)
+    const row = await kiosk.hub.createFilled(title, result.prompt, result.apply, Number.isFinite(result.createdAt) ? result.createdAt : Date.now())
     res.status(201).json(sessionLinks(kiosk, row))
   })
 
@@ -146,7 +153,7 @@ export function sessionRoutes(kiosk: Kiosk): Router {
       res.status(400).json({ error: template.error })
       return
     }
-    const row = await kiosk.hub.createFilled(template.title, template.prompt, template.apply)
+    const row = await kiosk.hub.createFilled(suffixedTitle(template.title, '（複製）', limits.maxTitleChars), template.prompt, template.apply)
     res.status(201).json(sessionLinks(kiosk, row))
   })
 

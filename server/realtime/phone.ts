@@ -1,6 +1,7 @@
 import { fail } from '../../shared/errors.ts'
 import { checkNoteText } from '../../shared/text.ts'
 import type { MyNote } from '../../shared/protocol.ts'
+import { notesMap, readNote } from '../../shared/board-doc.ts'
 import { noteStatus } from '../board/rules.ts'
 import type { Kiosk } from '../context.ts'
 import type { LiveSession } from '../sessions/hub.ts'
@@ -38,7 +39,11 @@ export function registerPhoneHandlers(socket: KioskSocket, session: LiveSession,
       const notes: MyNote[] = parsed.data.ids.map((id) => {
         const noteId = kiosk.store.getNoteId(session.row.id, id)
         if (!noteId) return { id, status: 'unknown' }
-        return { id, noteId, status: noteStatus(session.doc, noteId) ?? 'deleted' }
+        const status = noteStatus(session.doc, noteId)
+        if (!status) return { id, noteId, status: 'deleted' }
+        // A note the facilitator corrected comes back with its text as the board shows it.
+        const note = readNote(noteId, notesMap(session.doc).get(noteId))
+        return note?.editedAt !== undefined ? { id, noteId, status, text: note.text } : { id, noteId, status }
       })
       return { ok: true as const, notes }
     }),

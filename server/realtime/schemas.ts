@@ -57,6 +57,7 @@ export const voteOpenSchema = z.object({
   perPhone: z.number().int().min(1),
   maxPerNote: z.number().int().min(1),
   showLive: z.boolean().optional(),
+  promptIds: z.array(z.string().min(1).max(64)).min(1).max(LIMITS.maxPrompts).optional(),
 })
 
 export const voteCastSchema = z.object({

@@ -12,6 +12,7 @@ import { registerFacilitatorHandlers } from './facilitator.ts'
 import { registerPhoneHandlers } from './phone.ts'
 import { attachBallots, ballotFor, registerVoteHandlers } from './votes.ts'
 import { handshakeSchema } from './schemas.ts'
+import { attachVoteResults, greetWithVote } from './vote-results.ts'
 
 export interface SocketData {
   sessionId: string
@@ -128,18 +129,21 @@ export function attachSocketIo(httpServer: http.Server, kiosk: Kiosk): KioskServ
       const ballot = ballotFor(kiosk, session, socket.data.phoneKey)
       if (ballot) socket.emit('vote:ballot', ballot)
     }
+    greetWithVote(kiosk, session, socket)
   })
 
   const offState = kiosk.hub.onStateChange((id, state) => {
     io.to([phonesRoom(id), facilitatorsRoom(id)]).emit('session:state', state)
   })
   // Only the phone that sent a note hears what became of it.
-  const offStatus = kiosk.hub.onNoteStatus((session, noteId, status) => {
+  const offStatus = kiosk.hub.onNoteStatus((session, noteId, status, text) => {
     const owner = kiosk.store.ownerOf(session.row.id, noteId)
     if (!owner?.deviceId) return
-    io.to(deviceRoom(session.row.id, owner.deviceId)).emit('note:status', { id: owner.clientId, noteId, status: status ?? 'deleted' })
+    const note = { id: owner.clientId, noteId, status: status ?? 'deleted', ...(text !== undefined ? { text } : {}) } as const
+    io.to(deviceRoom(session.row.id, owner.deviceId)).emit('note:status', note)
   })
   const offBallots = attachBallots(io, kiosk)
+  const offResults = attachVoteResults(io, kiosk)
   const offHealth = kiosk.hub.onStoreHealth((error) => {
     for (const s of kiosk.hub.loaded()) io.to(facilitatorsRoom(s.row.id)).emit('kiosk:status', storageStatus(error))
   })
@@ -152,6 +156,7 @@ export function attachSocketIo(httpServer: http.Server, kiosk: Kiosk): KioskServ
     offState()
     offStatus()
     offBallots()
+    offResults()
   })
 
   kiosk.log.debug(`socket.io ready at ${PATHS.socketIo}; loopback exempt from per-address limits: ${kiosk.exempt('127.0.0.1')}`)

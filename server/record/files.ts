@@ -27,3 +27,18 @@ export async function writeRecordFiles(dataDir: string, record: SessionRecord): 
   await fs.promises.writeFile(files[1]!, toMarkdown(record))
   return files
 }
+
+/** The record files written when a session was closed (none when it never was), newest name first. */
+export function recordFilesOf(dataDir: string, sessionId: string): string[] {
+  const dir = path.join(dataDir, 'records')
+  let names: string[]
+  try {
+    names = fs.readdirSync(dir)
+  } catch {
+    return []
+  }
+  return names
+    .filter((n) => n.endsWith(`_${sessionId}.json`) || n.endsWith(`_${sessionId}.md`))
+    .sort()
+    .map((n) => path.join(dir, n))
+}

@@ -52,7 +52,7 @@ export const IMPORT_CHUNK = 250
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve))
 
 export type ImportResult =
-  | { ok: true; title: string; prompt: string; apply: (doc: Y.Doc) => Promise<void> }
+  | { ok: true; title: string; prompt: string; apply: (doc: Y.Doc) => Promise<void>; /** the record's own date, epoch ms */ createdAt: number }
   | { ok: false; error: 'invalid' | 'empty' | 'too_long' | 'full' }
 
 /**
@@ -165,5 +165,5 @@ export async function readRecord(input: unknown, limits: Limits): Promise<Import
     }, SERVER_ORIGIN)
   }
 
-  return { ok: true, title: title.text, prompt: current.text, apply }
+  return { ok: true, title: title.text, prompt: current.text, apply, createdAt: Date.parse(r.session.createdAt) }
 }

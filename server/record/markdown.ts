@@ -1,5 +1,6 @@
 import type { SessionRecord } from './record.ts'
 import { formatDate, LABELS, type RecordLang } from './labels.ts'
+import { rankingLines } from './ranking.ts'
 
 /**
  * The record as Markdown, ready to paste into minutes. Every user text (notes, titles, prompts,
@@ -44,6 +45,7 @@ export function toMarkdown(record: SessionRecord, lang: RecordLang = 'ja'): stri
   if (record.counts.votes > 0) out.push(`- ${L.votes}: ${L.voteCount(record.counts.votes)}`)
   if (!record.includesHidden && record.counts.visible < record.counts.notes) out.push(`- ${L.hiddenNote}`)
   out.push('')
+  out.push(...rankingLines(record, lang, escapeMarkdown))
 
   const noteLine = (n: Note, depth: number) => {
     const votes = n.votes > 0 ? ` (${L.voteCount(n.votes)})` : ''

@@ -1,6 +1,6 @@
 import * as Y from 'yjs'
 import { WSSharedDoc, docs as yjsRooms } from '@y/websocket-server/utils'
-import { metaMap, notesMap, readMeta } from '../../shared/board-doc.ts'
+import { metaMap, notesMap, readMeta, votesMap } from '../../shared/board-doc.ts'
 import type { NoteStatus } from '../../shared/board.ts'
 import { newBoardKey, newNoteId, newSessionId } from '../../shared/ids.ts'
 import type { ServerPresence, SessionState } from '../../shared/protocol.ts'
@@ -46,8 +46,8 @@ export interface SessionSummaryRow {
 }
 
 type StateListener = (id: string, state: SessionState) => void
-/** A note's status changed (undefined: deleted). */
-type NoteStatusListener = (session: LiveSession, noteId: string, status: NoteStatus | undefined) => void
+/** A note's status or text changed (status undefined: deleted; text given when it was edited). */
+type NoteStatusListener = (session: LiveSession, noteId: string, status: NoteStatus | undefined, text?: string) => void
 /** Something about the notes changed (a vote's ballot may need refreshing). */
 type NotesListener = (session: LiveSession) => void
 
@@ -61,6 +61,7 @@ export class SessionHub {
   private readonly stateListeners = new Set<StateListener>()
   private readonly noteStatusListeners = new Set<NoteStatusListener>()
   private readonly notesListeners = new Set<NotesListener>()
+  private readonly votesListeners = new Set<NotesListener>()
   private readonly loadListeners = new Set<(session: LiveSession) => void>()
   private readonly deleteListeners = new Set<(id: string) => void>()
   private readonly unloadListeners = new Set<(id: string) => void>()
@@ -94,34 +95,34 @@ export class SessionHub {
     private readonly log: Logger,
   ) {}
 
-  /** Make a session; `fill` may write a starting board (an imported record, a template). */
-  create(title: string, prompt: string, fill?: (doc: Y.Doc) => void): SessionRow {
-    const seed = this.seed(title, prompt)
+  /** Make a session; `fill` may write a starting board (an imported record, a template); an import keeps its date. */
+  create(title: string, prompt: string, fill?: (doc: Y.Doc) => void, createdAt = Date.now()): SessionRow {
+    const seed = this.seed(title, prompt, createdAt)
     fill?.(seed)
-    return this.insertSeed(title, prompt, seed)
+    return this.insertSeed(title, prompt, seed, createdAt)
   }
 
   /** The same, for a starting board written over several event-loop turns (a large import). */
-  async createFilled(title: string, prompt: string, fill: (doc: Y.Doc) => Promise<void>): Promise<SessionRow> {
-    const seed = this.seed(title, prompt)
+  async createFilled(title: string, prompt: string, fill: (doc: Y.Doc) => Promise<void>, createdAt = Date.now()): Promise<SessionRow> {
+    const seed = this.seed(title, prompt, createdAt)
     // Stored as the updates it was written in, not one encoding of the whole board: at the note
     // cap that encoding alone would hold the event loop for tens of milliseconds.
     const updates = [Y.encodeStateAsUpdate(seed)]
     seed.on('update', (update: Uint8Array) => updates.push(update))
     await fill(seed)
-    return this.insertSeed(title, prompt, seed, updates)
+    return this.insertSeed(title, prompt, seed, createdAt, updates)
   }
 
-  private seed(title: string, prompt: string): Y.Doc {
+  private seed(title: string, prompt: string, createdAt: number): Y.Doc {
     const seed = new Y.Doc()
-    initBoard(seed, { title, prompt, createdAt: Date.now() }, newNoteId())
+    initBoard(seed, { title, prompt, createdAt }, newNoteId())
     return seed
   }
 
-  private insertSeed(title: string, prompt: string, seed: Y.Doc, updates = [Y.encodeStateAsUpdate(seed)]): SessionRow {
+  private insertSeed(title: string, prompt: string, seed: Y.Doc, createdAt: number, updates = [Y.encodeStateAsUpdate(seed)]): SessionRow {
     let id = newSessionId()
     while (this.store.getSession(id)) id = newSessionId()
-    const row: SessionRow = { id, title, prompt, boardKey: newBoardKey(), createdAt: Date.now() }
+    const row: SessionRow = { id, title, prompt, boardKey: newBoardKey(), createdAt }
     this.store.transaction(() => {
       this.store.insertSession(row, updates[0]!)
       for (const update of updates.slice(1)) this.store.appendUpdate(id, update)
@@ -245,6 +246,9 @@ export class SessionHub {
     doc.on('update', (update: Uint8Array) => this.persist(session, update))
     metaMap(doc).observe(() => this.metaChanged(session))
     notesMap(doc).observeDeep((events) => this.notesChanged(session, events))
+    votesMap(doc).observe(() => {
+      for (const fn of this.votesListeners) fn(session)
+    })
     doc.on('afterTransaction', () => this.scheduleSummary(session))
     this.publishPresence(session)
     for (const fn of this.loadListeners) fn(session)
@@ -311,6 +315,8 @@ export class SessionHub {
       serverNow: Date.now(),
       voting: meta.vote?.open === true,
       protocol: PROTOCOL_VERSION,
+      faceDown: meta.faceDown,
+      vote: meta.vote ? { id: meta.vote.id, open: meta.vote.open } : null,
     }
   }
 
@@ -359,6 +365,12 @@ export class SessionHub {
   onNoteStatus(fn: NoteStatusListener): () => void {
     this.noteStatusListeners.add(fn)
     return () => this.noteStatusListeners.delete(fn)
+  }
+
+  /** Dots were placed or taken back (or a vote opened and cleared them). */
+  onVotesChanged(fn: NotesListener): () => void {
+    this.votesListeners.add(fn)
+    return () => this.votesListeners.delete(fn)
   }
 
   onNotesChanged(fn: NotesListener): () => void {
@@ -446,17 +458,21 @@ export class SessionHub {
 
   private notesChanged(session: LiveSession, events: Array<Y.YEvent<Y.AbstractType<unknown>>>): void {
     const notes = notesMap(session.doc)
-    const changes = new Map<string, NoteStatus | undefined>()
+    const changes = new Map<string, { status: NoteStatus | undefined; text?: string }>()
     for (const event of events) {
       if (event.target === notes) {
-        for (const [key, change] of event.changes.keys) if (change.action === 'delete') changes.set(key, undefined)
-      } else if (event.target.parent === notes && event.changes.keys.has('status')) {
+        for (const [key, change] of event.changes.keys) if (change.action === 'delete') changes.set(key, { status: undefined })
+      } else if (event.target.parent === notes && (event.changes.keys.has('status') || event.changes.keys.has('text'))) {
         const key = event.target._item?.parentSub
-        const status = (event.target as Y.Map<unknown>).get('status')
-        if (key && (status === 'visible' || status === 'pending' || status === 'hidden')) changes.set(key, status)
+        const note = event.target as Y.Map<unknown>
+        const status = note.get('status')
+        const text = note.get('text')
+        // An edit by the facilitator reaches its author's "my notes" with the new text.
+        const edited = event.changes.keys.has('text') && typeof text === 'string' ? { text } : {}
+        if (key && (status === 'visible' || status === 'pending' || status === 'hidden')) changes.set(key, { status, ...edited })
       }
     }
-    for (const [noteId, status] of changes) for (const fn of this.noteStatusListeners) fn(session, noteId, status)
+    for (const [noteId, c] of changes) for (const fn of this.noteStatusListeners) fn(session, noteId, c.status, c.text)
     for (const fn of this.notesListeners) fn(session)
   }
 

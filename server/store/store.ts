@@ -205,6 +205,9 @@ export class Store {
       setDots: db.prepare(
         'INSERT INTO ballots (session_id, vote_id, phone_key, note_id, dots) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET dots = excluded.dots',
       ),
+      voters: db.prepare<[string, string], { n: number }>(
+        'SELECT count(DISTINCT phone_key) AS n FROM ballots WHERE session_id = ? AND vote_id = ? AND dots > 0',
+      ),
       deleteSession: db.prepare('DELETE FROM sessions WHERE id = ?'),
       phonesPosted: db.prepare<[string], { n: number }>(
         'SELECT count(DISTINCT device_id) AS n FROM note_ids WHERE session_id = ? AND device_id IS NOT NULL',
@@ -321,6 +324,11 @@ export class Store {
 
   setDots(sessionId: string, voteId: string, phoneKey: string, noteId: string, dots: number): void {
     this.stmt.setDots.run(sessionId, voteId, phoneKey, noteId, dots)
+  }
+
+  /** Phones that have at least one dot in a vote (the turnout; who they are stays in here). */
+  voters(sessionId: string, voteId: string): number {
+    return this.stmt.voters.get(sessionId, voteId)?.n ?? 0
   }
 
   /** Run `fn` in one SQLite transaction: all of its writes land together or none do. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Group, Note, Prompt } from '../../shared/board.ts'
 import { balancedRuns, fitSections, sectionCardRect, type Rect } from '../../client/src/board/layout.ts'
-import { groupSections, promptSections } from '../../client/src/board/sections.ts'
+import { groupSections, promptGroupSections, promptSections } from '../../client/src/board/sections.ts'
 
 const note = (id: string, groupId: string | null = null, promptId = 'p1'): Note => ({ id, text: id, createdAt: Number(id.replace(/\D/g, '')) || 0, status: 'visible', promptId, groupId })
 const overlaps = (a: Rect, b: Rect): boolean => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h
@@ -20,6 +20,22 @@ describe('the areas of the board', () => {
       ['group', '窓口 › 待ち時間', ['n2', 'n4']],
       ['ungrouped', '', ['n3']],
     ])
+  })
+
+  it('keeps the groups when every prompt is shown: one area per group within each prompt', () => {
+    const prompts: Prompt[] = [
+      { id: 'p1', text: '問い1', createdAt: 1, order: 0 },
+      { id: 'p2', text: '問い2', createdAt: 2, order: 1 },
+    ]
+    const sections = promptGroupSections([note('n1', 'b'), note('n2'), note('n3', null, 'p2'), note('n4', 'a', 'p2')], prompts, 'p1', groups)
+    expect(sections.map((s) => [s.kind, s.label, s.notes.map((n) => n.id)])).toEqual([
+      ['group', '問い1 › 窓口 › 待ち時間', ['n1']],
+      ['prompt', '問い1', ['n2']],
+      ['group', '問い2 › 窓口', ['n4']],
+      ['prompt', '問い2', ['n3']],
+    ])
+    // A prompt without groups stays one area headed by its text.
+    expect(promptGroupSections([note('n5'), note('n6')], prompts, 'p1', groups).map((s) => [s.kind, s.label])).toEqual([['prompt', '問い1']])
   })
 
   it('stays one plain area while no group holds a note', () => {

@@ -20,6 +20,8 @@ export interface MyPost {
   error?: ErrorCode
   /** what became of it on the board, from `note:mine` */
   status?: MyNoteStatus
+  /** the facilitator corrected its text: `text` is the board's, this was what the phone sent */
+  original?: string
 }
 
 /** Old settled notes beyond this are forgotten; unsent ones never are. */
@@ -40,6 +42,7 @@ function parsePost(value: unknown): MyPost | undefined {
   if (post.state === 'sending') post.state = 'queued'
   if (ERROR_CODES.includes(v.error as ErrorCode)) post.error = v.error as ErrorCode
   if (BOARD_STATUSES.includes(v.status as MyNoteStatus)) post.status = v.status as MyNoteStatus
+  if (typeof v.original === 'string') post.original = v.original
   return post
 }
 
