@@ -2,6 +2,7 @@ import express, { type ErrorRequestHandler } from 'express'
 import helmet from 'helmet'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
+import type { Duplex } from 'node:stream'
 import os from 'node:os'
 import { newToken } from '../shared/ids.ts'
 import { PATHS } from '../shared/protocol.ts'
@@ -10,13 +11,14 @@ import type { Kiosk } from './context.ts'
 import { AuthThrottle, ConnectionCounter, RateLimiter } from './guard.ts'
 import { pageRoutes } from './http/pages.ts'
 import { sessionRoutes } from './http/sessions.ts'
-import { attachSocketIo } from './realtime/socket.ts'
+import { attachSocketIo, type KioskServer } from './realtime/socket.ts'
 import { SessionHub } from './sessions/hub.ts'
 import { NoteIntake } from './sessions/intake.ts'
 import { Store } from './store/store.ts'
 import { DEFAULT_WORDS, WordFilter } from './board/words.ts'
 import { SessionTimers } from './sessions/timers.ts'
-import { attachYjs } from './yjs/upgrade.ts'
+import { engineQuery, ownedBySocketIo, routeUpgrades } from './upgrades.ts'
+import { refuseUpgrade, yjsUpgrades } from './yjs/upgrade.ts'
 
 export interface RunningKiosk {
   /** where this process listens, e.g. http://127.0.0.1:41234 */
@@ -28,6 +30,8 @@ export interface RunningKiosk {
   publicBase: string
   dataFile: string
   kiosk: Kiosk
+  /** TCP connections open on the server right now, upgraded ones included */
+  openSockets(): Promise<number>
   /** Stop serving and close the database; safe to call more than once. */
   close(): Promise<void>
 }
@@ -75,6 +79,7 @@ export async function createServer(config: Config, dev?: DevMiddleware): Promise
     timers,
     authFailures: new AuthThrottle(),
     connections: new ConnectionCounter(config.limits.maxConnectionsPerAddress, config.limits.maxConnectionsTotal),
+    transports: new ConnectionCounter(config.limits.maxTransportsPerAddress, config.limits.maxTransportsTotal),
     notesPerPhone: new RateLimiter(config.limits.notesBurstPerPhone, config.limits.notesPerMinutePerPhone),
     notesPerAddress: new RateLimiter(config.limits.notesBurstPerAddress, config.limits.notesPerMinutePerAddress),
     publicBase: () => (config.publicUrl ? config.publicUrl.replace(/\/+$/, '') : `http://${lan}:${port}`),
@@ -85,7 +90,18 @@ export async function createServer(config: Config, dev?: DevMiddleware): Promise
   const app = express()
   app.disable('x-powered-by')
   app.set('trust proxy', false)
-  const server = http.createServer(app)
+  // Socket.io's requests go straight to it, decided on the same raw URL as its upgrades.
+  let io: KioskServer | undefined
+  const server = http.createServer((req, res) => {
+    if (io && ownedBySocketIo(req.url)) io.engine.handleRequest(req, res)
+    else app(req, res)
+  })
+  // Every socket, upgraded ones included (the server forgets those), so closing ends them all.
+  const sockets = new Set<Duplex>()
+  server.on('connection', (socket: Duplex) => {
+    sockets.add(socket)
+    socket.once('close', () => sockets.delete(socket))
+  })
 
   if (!dev) {
     app.use(
@@ -132,9 +148,22 @@ export async function createServer(config: Config, dev?: DevMiddleware): Promise
   }
   app.use(onError)
 
-  const io = attachSocketIo(server, kiosk)
-  // In development Vite's hot-reload socket shares the port.
-  const yjs = attachYjs(server, kiosk, dev ? [DEV_HMR_PATH] : [])
+  io = attachSocketIo(kiosk)
+  const socketIo = io
+  const yjs = yjsUpgrades(kiosk)
+  const stopUpgrades = routeUpgrades(server, {
+    // Only the WebSocket transport upgrades: Engine.IO would accept another, then wait 30 s
+    // for a close handshake that a stray client never sends.
+    socketIo: (req, socket, head) => {
+      if (engineQuery(req).transport === 'websocket') socketIo.engine.handleUpgrade(req, socket, head)
+      else refuseUpgrade(socket, 400, 'Bad Request')
+    },
+    yjs,
+    // In development Vite's hot-reload socket shares the port.
+    passThrough: dev ? [DEV_HMR_PATH] : [],
+    answerMs: config.limits.upgradeAnswerMs,
+    log,
+  })
   const sweep = setInterval(() => {
     kiosk.notesPerPhone.sweep()
     kiosk.notesPerAddress.sweep()
@@ -167,15 +196,20 @@ export async function createServer(config: Config, dev?: DevMiddleware): Promise
       clearInterval(sweep)
       clearInterval(unload)
       timers.close()
+      stopUpgrades()
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()))
       yjs.close()
-      await new Promise<void>((resolve) => io.close(() => resolve()))
+      await socketIo.close()
       hub.close()
-      server.closeAllConnections()
-      await new Promise<void>((resolve) => server.close(() => resolve()))
+      // Whatever is still open (slow or half-closed clients, upgrades) ends now: a bounded stop.
+      for (const socket of sockets) socket.destroy()
+      await stopped
       store.close()
     })()
     return closing
   }
 
-  return { url: `http://${shownHost}:${port}`, port, token, publicBase: kiosk.publicBase(), dataFile: store.file, kiosk, close }
+  const openSockets = () => new Promise<number>((resolve, reject) => server.getConnections((err, n) => (err ? reject(err) : resolve(n))))
+
+  return { url: `http://${shownHost}:${port}`, port, token, openSockets, publicBase: kiosk.publicBase(), dataFile: store.file, kiosk, close }
 }
