@@ -45,6 +45,18 @@ export function lanAddresses(): string[] {
   return out
 }
 
+/**
+ * The WebSocket origins of the kiosk a page was served from (the host it was reached by, and
+ * PUBLIC_URL's): what a page may connect to besides 'self', which covers them in current
+ * browsers but not in every older one. A Host that is not a plain host[:port] names nothing.
+ */
+export function kioskSocketOrigins(host: string | undefined, publicOrigin: string | undefined): string {
+  const hosts = new Set<string>()
+  if (host && /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/.test(host)) hosts.add(host.toLowerCase())
+  if (publicOrigin) hosts.add(new URL(publicOrigin).host)
+  return [...hosts].flatMap((h) => [`ws://${h}`, `wss://${h}`]).join(' ')
+}
+
 /** Where Vite's hot-reload WebSocket lives in `npm run dev`. */
 export const DEV_HMR_PATH = '/__vite_hmr'
 
@@ -113,7 +125,7 @@ export async function createServer(config: Config, dev?: DevMiddleware): Promise
             'script-src': ["'self'"],
             'style-src': ["'self'", "'unsafe-inline'"],
             'img-src': ["'self'", 'data:'],
-            'connect-src': ["'self'", 'ws:', 'wss:'],
+            'connect-src': ["'self'", (req) => kioskSocketOrigins(req.headers.host, publicOrigin)],
             'font-src': ["'self'"],
             'object-src': ["'none'"],
             'frame-ancestors': ["'none'"],

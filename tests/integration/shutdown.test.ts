@@ -24,7 +24,7 @@ describe('stopping the kiosk', () => {
 
     // a phone and a board that do nothing wrong
     const phone = io(k.url, { auth: { session: links.id }, transports: ['websocket'], reconnection: false, forceNew: true })
-    await new Promise((resolve, reject) => phone.once('connect', resolve).once('connect_error', reject))
+    await new Promise<void>((resolve, reject) => phone.once('connect', () => resolve()).once('connect_error', reject))
     const board = new WebSocket(`${k.url.replace('http', 'ws')}/yjs/${links.id}?key=${key}`)
     await new Promise((resolve) => board.once('open', resolve))
     board.pause() // and stops reading

@@ -1,3 +1,4 @@
+import http from 'node:http'
 import { describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import type { Config } from '../../server/config.ts'
@@ -143,5 +144,31 @@ describe('every upgrade has one owner that answers it', () => {
     const ack = await (phone.timeout(5_000) as unknown as { emitWithAck(e: string, p: unknown): Promise<{ ok: boolean }> }).emitWithAck('note:create', { id: 'poll', text: 'ポーリング' })
     expect(ack.ok).toBe(true)
     phone.close()
+  })
+})
+
+describe('what pages may connect to', () => {
+  const cspOf = (port: number, host: string) =>
+    new Promise<string>((resolve, reject) => {
+      http.get({ host: '127.0.0.1', port, path: '/healthz', headers: { host } }, (res) => {
+        res.resume()
+        resolve(String(res.headers['content-security-policy']))
+      }).on('error', reject)
+    })
+  const connectSrc = (csp: string) => csp.split(';').map((d) => d.trim()).find((d) => d.startsWith('connect-src')) ?? ''
+
+  it('allows the kiosk itself (the host it was reached by, and PUBLIC_URL), not any WebSocket anywhere', async () => {
+    const kiosk = await kioskForTest({ publicUrl: 'http://kiosk.example:8080' })
+    const src = connectSrc(await cspOf(kiosk.port, `127.0.0.1:${kiosk.port}`))
+    expect(src.split(' ').sort()).toEqual(
+      ["'self'", 'connect-src', `ws://127.0.0.1:${kiosk.port}`, `wss://127.0.0.1:${kiosk.port}`, 'ws://kiosk.example:8080', 'wss://kiosk.example:8080'].sort(),
+    )
+  })
+
+  it('names nothing for a Host header that is not a plain host', async () => {
+    const kiosk = await kioskForTest()
+    const csp = await cspOf(kiosk.port, 'evil.example script-src *')
+    expect(connectSrc(csp).trim()).toBe("connect-src 'self'")
+    expect(csp).not.toContain('*')
   })
 })
