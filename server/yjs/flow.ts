@@ -39,15 +39,6 @@ export function parseFrame(bytes: Uint8Array): Frame {
   throw new Error(`unknown sync step ${step}`)
 }
 
-/** Whether a read-only connection's frame may reach the document: only a well-formed sync step 1. */
-export function readOnlyMayPass(data: Uint8Array): boolean {
-  try {
-    return parseFrame(data).kind === 'step1'
-  } catch {
-    return false
-  }
-}
-
 function toBytes(data: unknown): Uint8Array {
   if (data instanceof ArrayBuffer) return new Uint8Array(data)
   if (Array.isArray(data)) return new Uint8Array(Buffer.concat(data as Buffer[]))

@@ -9,8 +9,6 @@ import { boardRoom } from '../sessions/hub.ts'
 import { originAllowed, remoteAddress, secretMatches } from '../guard.ts'
 import { controlFlow } from './flow.ts'
 
-export { readOnlyMayPass } from './flow.ts'
-
 type Access = 'read' | 'write'
 
 /** Answer an upgrade with an HTTP error and close the socket once the answer is out. */

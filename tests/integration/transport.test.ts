@@ -84,13 +84,13 @@ describe('connections are counted only while they exist', () => {
   })
 
   it('caps Engine.IO handshakes that never name a session (long-polling included), and frees them', async () => {
-    const kiosk = await kioskForTest({ limits: limits({ maxTransportsTotal: 20, socketConnectTimeoutMs: 300 }), idleUnloadMs: 200 })
+    const kiosk = await kioskForTest({ limits: limits({ maxTransportsTotal: 20, socketConnectTimeoutMs: 3_000 }), idleUnloadMs: 200 })
     const links = await kiosk.createSession()
     const statuses = await Promise.all(Array.from({ length: 60 }, () => fetch(`${kiosk.url}/socket.io/?EIO=4&transport=polling`).then((r) => r.status)))
     expect(statuses.filter((s) => s === 200)).toHaveLength(20)
     expect(statuses.filter((s) => s === 403)).toHaveLength(40)
     // nobody named a session: they time out, and the room gets in again
-    await waitFor(() => expect(kiosk.kiosk.transports.total).toBe(0))
+    await waitFor(() => expect(kiosk.kiosk.transports.total).toBe(0), 15_000)
     const phone = await kiosk.phone(links.id)
     expect((await emitAck<{ ok: boolean }>(phone, 'note:create', { id: 'n', text: 'ok' })).ok).toBe(true)
     phone.close()
