@@ -156,6 +156,26 @@ if (process.env.BIG) {
   loop.disable()
   results.bigBoardFlood = { notes: 20_000, connections: 4, framesEach: 30, maxEventLoopDelay: `${Math.round(loop.max / 1e6)} ms`, phoneAckDuringFlood: ack }
   for (const a of attackers) a.terminate()
+  // 3c. and 40 fresh connections at once, each asking for the whole board once
+  await sleep(6_000)
+  const loop2 = monitorEventLoopDelay({ resolution: 10 })
+  loop2.enable()
+  const t1 = performance.now()
+  const fresh = Array.from({ length: 40 }, () => {
+    const a = new WebSocket(`${k.url.replace('http', 'ws')}/yjs/${links.id}?key=${key}`)
+    a.on('error', () => {})
+    a.once('open', () => a.send(Buffer.from([0, 0, 1, 0])))
+    return a
+  })
+  await sleep(200)
+  const ack2 = await phone.timeout(120_000).emitWithAck('note:create', { id: 'during-2', text: 'まだ?' }).then(
+    () => `${Math.round(performance.now() - t1)} ms`,
+    () => 'no ack in 120 s',
+  )
+  await sleep(3_000)
+  loop2.disable()
+  results.bigBoardFreshConnections = { connections: 40, maxEventLoopDelay: `${Math.round(loop2.max / 1e6)} ms`, phoneAckMeanwhile: ack2 }
+  for (const a of fresh) a.terminate()
   await Promise.race([k.close(), sleep(3_000)])
 }
 

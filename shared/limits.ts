@@ -51,6 +51,8 @@ export const LIMITS = {
 
   /** Yjs: a connection's sync step 1 is answered at most once per this long (extra ones wait, coalesced). */
   yjsSyncAnswerIntervalMs: 2_000,
+  /** Yjs: a board's whole state, encoded for one new client, is reused for others this long (plus what changed since). */
+  yjsFullSyncReuseMs: 5_000,
   /** Yjs: a connection whose unsent backlog exceeds this (beyond its largest single message) is not reading: closed. */
   yjsBacklogBytes: 4 * 1024 * 1024,
   /** Yjs: frames a read-only connection (a board) may send: a burst, then a steady rate. */

@@ -1,10 +1,10 @@
 import type { WebSocket } from 'ws'
 import * as Y from 'yjs'
 import * as decoding from 'lib0/decoding'
-import * as encoding from 'lib0/encoding'
 import type { Limits } from '../../shared/limits.ts'
 import { YJS_CLOSE } from '../../shared/protocol.ts'
 import { RateLimiter } from '../guard.ts'
+import type { SyncQueue } from './sync-queue.ts'
 import type { Logger } from '../log.ts'
 
 const MESSAGE_SYNC = 0
@@ -59,21 +59,23 @@ export interface FlowOptions {
   log: Logger
   /** who this is, for the log */
   label: string
+  /** the kiosk's queue of sync answers */
+  syncQueue: SyncQueue
 }
 
 /**
  * Bounds what one y-websocket connection may cost, whatever it sends. Installed on a socket
  * before `setupWSConnection`, it takes over the library's message listener:
- * - sync step 1 (which makes the server encode the board) is answered by us: one answer in
- *   flight at a time and at most one per `yjsSyncAnswerIntervalMs`; step 1s that arrive
- *   meanwhile are coalesced into the next answer, never queued;
+ * - sync step 1 (which makes the server encode the board) is answered through the kiosk's
+ *   SyncQueue: one answer queued or in flight per connection, at most one per
+ *   `yjsSyncAnswerIntervalMs`; step 1s that arrive meanwhile are coalesced into the next;
  * - a connection whose unsent backlog outgrows `yjsBacklogBytes` (beyond its largest single
  *   message, so a big board's first sync always goes out) is not reading: closed with 4001;
  * - a read-only connection may send a burst of frames, then a steady trickle: a board sends a
  *   handful per connection; over that it is closed with 4002; its writes are dropped anyway;
  * - a malformed frame is logged once, then only counted (the count is logged on close).
  */
-export function controlFlow(ws: WebSocket, { access, doc, limits, log, label }: FlowOptions): void {
+export function controlFlow(ws: WebSocket, { access, doc, limits, log, label, syncQueue }: FlowOptions): void {
   let libraryListener: ((data: unknown, isBinary: boolean) => void) | undefined
   const on = ws.on.bind(ws)
   // setupWSConnection registers the only other 'message' listener: keep it, call it ourselves.
@@ -108,11 +110,15 @@ export function controlFlow(ws: WebSocket, { access, doc, limits, log, label }: 
     send(data, options ?? {}, cb)
   }) as WebSocket['send']
 
-  // Sync step 1: one answer in flight, at most one per interval, extra requests coalesced.
+  // Sync step 1: one answer queued or in flight, at most one per interval, extra requests coalesced.
   let wanted: Uint8Array | undefined
   let inFlight = false
   let lastAnswer = -Infinity
   let timer: NodeJS.Timeout | undefined
+  const done = () => {
+    inFlight = false
+    if (wanted && !timer) answer()
+  }
   const answer = () => {
     timer = undefined
     if (!wanted || inFlight || closing) return
@@ -125,14 +131,15 @@ export function controlFlow(ws: WebSocket, { access, doc, limits, log, label }: 
     wanted = undefined
     inFlight = true
     lastAnswer = Date.now()
-    const encoder = encoding.createEncoder()
-    encoding.writeVarUint(encoder, MESSAGE_SYNC)
-    encoding.writeVarUint(encoder, SYNC_STEP2)
-    encoding.writeVarUint8Array(encoder, Y.encodeStateAsUpdate(doc, stateVector))
-    ws.send(encoding.toUint8Array(encoder), {}, () => {
-      inFlight = false
-      if (wanted && !timer) answer()
-    })
+    syncQueue.answer(
+      doc,
+      stateVector,
+      (messages) => messages.forEach((m, i) => ws.send(m, {}, i === messages.length - 1 ? done : undefined)),
+      () => {
+        if (closing) inFlight = false
+        return !closing
+      },
+    )
   }
 
   const frames = new RateLimiter(limits.yjsReadOnlyFramesBurst, limits.yjsReadOnlyFramesPerMinute)

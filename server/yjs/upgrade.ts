@@ -8,6 +8,7 @@ import type { Kiosk } from '../context.ts'
 import { boardRoom } from '../sessions/hub.ts'
 import { originAllowed, remoteAddress, secretMatches } from '../guard.ts'
 import { controlFlow } from './flow.ts'
+import { SyncQueue } from './sync-queue.ts'
 
 type Access = 'read' | 'write'
 
@@ -33,6 +34,7 @@ export function yjsUpgrades(kiosk: Kiosk): YjsUpgrades {
   const { limits } = kiosk.config
   const log = kiosk.log.child('yjs')
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxYjsMessageBytes })
+  const syncQueue = new SyncQueue(limits.yjsFullSyncReuseMs, 3, (err) => log.error('could not answer a sync:', err))
 
   const handle = (req: http.IncomingMessage, socket: Duplex, head: Buffer, url: URL) => {
     if (!originAllowed(req, kiosk.publicOrigin)) return refuseUpgrade(socket, 403, 'Forbidden')
@@ -63,7 +65,7 @@ export function yjsUpgrades(kiosk: Kiosk): YjsUpgrades {
         kiosk.hub.release(session)
       })
       const doc = granted === 'read' ? session.board : session.doc
-      controlFlow(ws, { access: granted, doc, limits, log, label: `${granted === 'read' ? 'board' : 'console'} ${id} from ${address}` })
+      controlFlow(ws, { access: granted, doc, limits, log, label: `${granted === 'read' ? 'board' : 'console'} ${id} from ${address}`, syncQueue })
       try {
         // Readers get the board's projection; flow control drops their writes besides.
         setupWSConnection(ws, req, { docName: granted === 'read' ? boardRoom(id) : id })
@@ -77,6 +79,7 @@ export function yjsUpgrades(kiosk: Kiosk): YjsUpgrades {
   return {
     handle,
     close() {
+      syncQueue.close()
       for (const ws of wss.clients) ws.terminate()
       wss.close()
     },

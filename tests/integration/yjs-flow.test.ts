@@ -111,6 +111,27 @@ describe("a board key cannot stall the room", () => {
     expect(kiosk.logs.join('\n')).not.toContain('closing the connection')
   })
 
+  it('gives a board that opens just after changes the same board as one that was there all along', async () => {
+    const kiosk = await kioskForTest({ limits: ROOMY_LIMITS, durability: 'normal' })
+    const links = await kiosk.createSession()
+    const fac = await kiosk.facilitator(links.id)
+    await fillBoard(kiosk, fac, 20)
+    const first = await kiosk.board(links) // the board's whole state is encoded (and kept) for it
+    const notes = first.doc.getMap('notes')
+    const gone = [...notes.keys()].slice(0, 3)
+    for (const noteId of gone) expect(await emitAck(fac, 'note:moderate', { noteId, action: 'delete' })).toEqual({ ok: true })
+    await fillBoard(kiosk, fac, 0)
+    expect(await emitAck(fac, 'note:create', { id: 'late', text: '後から来た付箋' })).toMatchObject({ ok: true })
+    await waitFor(() => expect(notes.size).toBe(18))
+    // within the reuse window: served the kept state plus what changed since, deletions included
+    const later = await Promise.all([kiosk.board(links), kiosk.board(links)])
+    for (const b of later) {
+      const mine = b.doc.getMap('notes')
+      await waitFor(() => expect([...mine.keys()].sort()).toEqual([...notes.keys()].sort()))
+      for (const noteId of gone) expect(mine.has(noteId)).toBe(false)
+    }
+  })
+
   it('logs the first malformed frame of a board, then only counts them', async () => {
     const kiosk = await kioskForTest()
     const links = await kiosk.createSession()
