@@ -1,7 +1,10 @@
 import http from 'node:http'
-import { describe, expect, it } from 'vitest'
+import type { AddressInfo } from 'node:net'
+import { describe, expect, it, onTestFinished } from 'vitest'
 import WebSocket from 'ws'
 import type { Config } from '../../server/config.ts'
+import { quietLogger } from '../../server/log.ts'
+import { routeUpgrades } from '../../server/upgrades.ts'
 import { emitAck, kioskForTest, type TestKiosk } from '../helpers/kiosk.ts'
 import { rawExchange, upgradeRequest } from '../helpers/raw.ts'
 import { waitFor } from '../helpers/wait.ts'
@@ -123,6 +126,26 @@ describe('every upgrade has one owner that answers it', () => {
     expect(answer.closed).toBe(true)
     expect(answer.received).toMatch(/^HTTP\/1\.1 4\d\d /)
     await waitFor(() => expect(kiosk.openSockets()).resolves.toBe(0))
+  })
+
+  it('closes an upgrade its owner never answers, after the answer timeout', async () => {
+    // an owner with a bug: it takes the upgrade and does nothing
+    const server = http.createServer()
+    const taken: string[] = []
+    routeUpgrades(server, {
+      socketIo: (req) => taken.push(req.url ?? ''),
+      yjs: { handle: (req) => taken.push(req.url ?? ''), close() {} },
+      passThrough: [],
+      answerMs: 300,
+      log: quietLogger(),
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())))
+    const port = (server.address() as AddressInfo).port
+    const answers = await Promise.all([rawExchange(port, upgradeRequest('/socket.io/?EIO=4&transport=websocket')), rawExchange(port, upgradeRequest('/yjs/abcdefghjk'))])
+    expect(taken).toHaveLength(2)
+    for (const a of answers) expect(a).toEqual({ received: '', closed: true })
+    await waitFor(() => expect(new Promise((r) => server.getConnections((_e, n) => r(n)))).resolves.toBe(0))
   })
 
   it('still opens Socket.io over WebSocket and over long-polling', async () => {
