@@ -52,7 +52,14 @@ export function yjsUpgrades(kiosk: Kiosk): YjsUpgrades {
       return refuseUpgrade(socket, 401, 'Unauthorized')
     }
     if (!kiosk.connections.allows(address)) return refuseUpgrade(socket, 429, 'Too Many Requests')
-    const session = kiosk.hub.get(id)
+    let session
+    try {
+      session = kiosk.hub.get(id)
+    } catch (err) {
+      // A session whose store cannot be read is refused, never allowed to end the process.
+      kiosk.log.error(`session ${id} could not be loaded:`, err)
+      return refuseUpgrade(socket, 503, 'Service Unavailable')
+    }
     if (!session) return refuseUpgrade(socket, 404, 'Not Found')
     const granted = access
     wss.handleUpgrade(req, socket, head, (ws) => {
