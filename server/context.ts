@@ -19,7 +19,10 @@ export interface Kiosk {
   /** notes containing these words wait for the facilitator, whatever the moderation mode */
   words: WordFilter
   timers: SessionTimers
+  /** Socket.io and Yjs connections: what `maxConnectionsPerAddress` and `maxConnectionsTotal` cap */
   connections: ConnectionCounter
+  /** Engine.IO transports, handshakes included: what `maxTransportsPerAddress` and `maxTransportsTotal` cap */
+  transports: ConnectionCounter
   /** wrong tokens and keys, per address */
   authFailures: AuthThrottle
   notesPerPhone: RateLimiter

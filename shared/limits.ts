@@ -59,6 +59,28 @@ export const LIMITS = {
   maxConnectionsPerAddress: 24,
   maxConnectionsTotal: 3_000,
 
+  /**
+   * Engine.IO connections (the transport under a Socket.io connection, long-polling included),
+   * counted from the handshake, before any session is named: per address (loopback exempt) and
+   * in total. Above the Socket.io caps so that a client over those still hears `rate_limited`.
+   */
+  maxTransportsPerAddress: 32,
+  maxTransportsTotal: 3_200,
+  /** A transport that names no session within this long is closed. */
+  socketConnectTimeoutMs: 20_000,
+  /** An upgrade request nobody has answered within this long is closed (a safety net). */
+  upgradeAnswerMs: 10_000,
+
+  /** Yjs: a connection's sync step 1 is answered at most once per this long (extra ones wait, coalesced). */
+  yjsSyncAnswerIntervalMs: 2_000,
+  /** Yjs: a board's whole state, encoded for one new client, is reused for others this long (plus what changed since). */
+  yjsFullSyncReuseMs: 5_000,
+  /** Yjs: a connection whose unsent backlog exceeds this (beyond its largest single message) is not reading: closed. */
+  yjsBacklogBytes: 4 * 1024 * 1024,
+  /** Yjs: frames a read-only connection (a board) may send: a burst, then a steady rate. */
+  yjsReadOnlyFramesBurst: 30,
+  yjsReadOnlyFramesPerMinute: 120,
+
   /** Largest Socket.io message; a 10,000-character note (~30 KB) must still get `too_long`. */
   maxSocketMessageBytes: 64 * 1024,
   /** Largest Yjs WebSocket frame (the facilitator may paste or import big changes). */

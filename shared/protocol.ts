@@ -21,6 +21,19 @@ export const PATHS = {
   qr: (id: string) => `/qr/${id}.svg`,
 } as const
 
+/**
+ * Why the kiosk closed a y-websocket connection. Outside 4400–4499, so y-websocket reconnects
+ * (with its back-off): a projector that fell behind simply starts over.
+ */
+export const YJS_CLOSE = {
+  /** the connection did not read what it was sent: its backlog grew over the cap */
+  backlog: { code: 4001, reason: 'backlog' },
+  /** a read-only connection sent far more frames than a board ever needs */
+  rateLimited: { code: 4002, reason: 'rate_limited' },
+  /** the connection caps filled up while the upgrade was under way */
+  overCap: { code: 4003, reason: 'over_capacity' },
+} as const
+
 /** `auth` a Socket.io client sends in its handshake. */
 export interface HandshakeAuth {
   session: string

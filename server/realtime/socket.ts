@@ -1,11 +1,11 @@
-import type http from 'node:http'
+import http from 'node:http'
 import { Server, type Socket } from 'socket.io'
 import { fail, type Ack, type ErrorCode } from '../../shared/errors.ts'
 import { isSessionId } from '../../shared/ids.ts'
 import type { ClientToServerEvents, KioskStatus, ServerToClientEvents } from '../../shared/protocol.ts'
 import { PATHS } from '../../shared/protocol.ts'
 import type { Kiosk } from '../context.ts'
-import { originAllowed, secretMatches } from '../guard.ts'
+import { originAllowed, remoteAddress, secretMatches } from '../guard.ts'
 import type { LiveSession } from '../sessions/hub.ts'
 import { sessionDamage } from '../sessions/load.ts'
 import { registerFacilitatorHandlers } from './facilitator.ts'
@@ -13,6 +13,7 @@ import { registerPhoneHandlers } from './phone.ts'
 import { attachBallots, ballotFor, registerVoteHandlers } from './votes.ts'
 import { handshakeSchema } from './schemas.ts'
 import { attachVoteResults, greetWithVote } from './vote-results.ts'
+import { engineQuery } from '../upgrades.ts'
 
 export interface SocketData {
   sessionId: string
@@ -21,6 +22,13 @@ export interface SocketData {
   phoneKey: string
   deviceId: string | null
   address: string
+}
+
+/** What we use of an Engine.IO connection (the transport under a Socket.io connection). */
+interface EngineConnection {
+  remoteAddress: string
+  once(event: 'close', fn: () => void): void
+  close(discard?: boolean): void
 }
 
 export type KioskServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>
@@ -59,19 +67,42 @@ export function handler<P>(
   }
 }
 
-export function attachSocketIo(httpServer: http.Server, kiosk: Kiosk): KioskServer {
+/**
+ * Socket.io, on an Engine.IO that never listens on a port of its own: the kiosk's server hands
+ * it the requests and upgrades it owns (see server/upgrades.ts), so none falls between the two.
+ */
+export function attachSocketIo(kiosk: Kiosk): KioskServer {
   const { limits } = kiosk.config
-  const io: KioskServer = new Server(httpServer, {
+  // Engine.IO hooks its own listeners onto the server it is given: give it one that is never
+  // started, and route to it by hand.
+  const detached = http.createServer()
+  const { transports } = kiosk
+  const io: KioskServer = new Server(detached, {
     path: PATHS.socketIo,
     serveClient: false,
-    // Yjs upgrades on the same server may take longer than a second to validate.
-    destroyUpgrade: false,
     maxHttpBufferSize: limits.maxSocketMessageBytes,
     connectionStateRecovery: undefined,
     allowRequest: (req, callback) => {
-      if (!originAllowed(req, kiosk.publicOrigin)) callback('forbidden_origin', false)
-      else callback(null, true)
+      if (!originAllowed(req, kiosk.publicOrigin)) return callback('forbidden_origin', false)
+      // A handshake (no sid yet) makes a transport that lives until it times out: cap them.
+      const handshake = !engineQuery(req).sid
+      if (handshake && !transports.allows(remoteAddress(req))) return callback('rate_limited', false)
+      callback(null, true)
     },
+  })
+  // Transports that have named a session and passed the checks below.
+  const named = new WeakSet<object>()
+  io.engine.on('connection', (conn: EngineConnection) => {
+    const release = transports.admit(conn.remoteAddress)
+    // `true` discards the transport: a long-polling one would otherwise wait 30 s for a poll.
+    if (!release) return conn.close(true)
+    const timer = setTimeout(() => {
+      if (!named.has(conn)) conn.close(true)
+    }, limits.socketConnectTimeoutMs)
+    conn.once('close', () => {
+      clearTimeout(timer)
+      release()
+    })
   })
 
   io.use((socket, next) => {
@@ -97,18 +128,28 @@ export function attachSocketIo(httpServer: http.Server, kiosk: Kiosk): KioskServ
       }
       role = 'facilitator'
     }
-    if (!kiosk.connections.open(address)) return next(refuse('rate_limited'))
+    // Its transport may already be gone (a close packet right behind the connect): count nothing.
+    if (socket.conn.readyState !== 'open') return next(refuse('not_found'))
+    const release = kiosk.connections.admit(address)
+    if (!release) return next(refuse('rate_limited'))
+    // Socket.io may still drop the socket before 'connection' (its transport closed meanwhile):
+    // the transport's close releases it then; a connected socket's 'disconnect' releases it too.
+    named.add(socket.conn)
+    socket.conn.once('close', release)
+    socket.once('disconnect', () => {
+      socket.conn.off('close', release)
+      release()
+    })
     socket.data = { sessionId, role, deviceId: deviceId ?? null, phoneKey: deviceId ? `d:${deviceId}` : `c:${socket.id}`, address }
     next()
   })
 
   io.on('connection', (socket: KioskSocket) => {
     const session = kiosk.hub.get(socket.data.sessionId) as LiveSession
-    const { role, address } = socket.data
+    const { role } = socket.data
     kiosk.hub.hold(session)
     socket.on('disconnect', () => {
       kiosk.hub.release(session)
-      kiosk.connections.close(address)
       if (role === 'phone') kiosk.hub.phoneLeft(session, socket.data.phoneKey)
     })
     if (role === 'phone') {
