@@ -30,15 +30,21 @@ export function cleanText(raw: string, maxLines: number = LIMITS.maxNoteLines): 
 
 let segmenter: Intl.Segmenter | undefined
 
-/** Characters as people count them: one per grapheme cluster (an emoji with modifiers is one). */
-export function countChars(text: string): number {
+/**
+ * Characters as people see them: grapheme clusters (an emoji with modifiers, a family, a flag is
+ * one). The one place text is cut into characters, for counting, cutting and line breaking.
+ */
+export function graphemes(text: string): string[] {
   if (typeof Intl !== 'undefined' && 'Segmenter' in Intl) {
     segmenter ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' })
-    let n = 0
-    for (const _ of segmenter.segment(text)) n++
-    return n
+    return Array.from(segmenter.segment(text), (s) => s.segment)
   }
-  return Array.from(text).length
+  return Array.from(text)
+}
+
+/** Characters as people count them: one per grapheme cluster (an emoji with modifiers is one). */
+export function countChars(text: string): number {
+  return graphemes(text).length
 }
 
 export type TextVerdict =
