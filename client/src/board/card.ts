@@ -33,11 +33,14 @@ export interface CardBox {
   innerH: number
 }
 
+/** The widest card edge a theme draws (high contrast: 3 px), kept free of text on every side. */
+const EDGE = 3
+
 /** Padding and text area of a card `w`×`h`; `scale` makes the spotlight's padding roomier. */
 export function cardBox(w: number, h: number, badges: boolean, scale = 1): CardBox {
   const padding = Math.round(Math.max(4, Math.min(28, Math.round(Math.min(w, h) * 0.08))) * scale)
   const badgeH = badges ? Math.max(18, Math.min(52, Math.round(h * 0.2))) : 0
-  return { padding, badgeH, innerW: Math.max(0, w - 2 * padding), innerH: Math.max(0, h - 2 * padding - badgeH) }
+  return { padding, badgeH, innerW: Math.max(0, w - 2 * padding - 2 * EDGE), innerH: Math.max(0, h - 2 * padding - badgeH - 2 * EDGE) }
 }
 
 const WIDE = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\u3000-\u303f\uff01-\uff60]/u
@@ -77,6 +80,13 @@ export const estimate =
   (s) =>
     emWidth(s) * px
 
+/**
+ * The line the estimate fills: a little narrower than the card's, so a line the estimate fills
+ * exactly (ten 20 px characters in 200 px) still fits with the real font's rounding, instead of
+ * wrapping one more line than the card has room for.
+ */
+const safeLine = (innerW: number): number => innerW - 2
+
 interface Profile {
   /** per paragraph: each piece's width in em, with and without its trailing spaces */
   paragraphs: Array<{ widths: number[]; trimmed: number[] }>
@@ -104,7 +114,7 @@ function profile(text: string): Profile {
 export function fitsAt(text: string, px: number, innerW: number, innerH: number, whole = true): boolean {
   if (innerW <= 0 || innerH <= 0) return false
   const p = profile(text)
-  const lineEm = innerW / px
+  const lineEm = safeLine(innerW) / px
   if (whole && p.widest > lineEm) return false
   let lines = 0
   for (const q of p.paragraphs) {
@@ -143,5 +153,5 @@ export function fitFont(
 
 /** The segments a card renders (a <wbr> between two), for text at `px` in a line `innerW` wide. */
 export function cardSegments(text: string, innerW: number, px: number): string[][] {
-  return lineSegments(text, innerW, estimate(px))
+  return lineSegments(text, safeLine(innerW), estimate(px))
 }

@@ -168,6 +168,8 @@ const HEADER_LINE = 1.25
 /** The smallest cell, in floor-sized em: three lines and padding tall, six characters wide. */
 const MIN_CELL_LINES = 5
 const MIN_CELL_EMS = 7
+/** The largest text of a note too long for one cell, as a multiple of the floor. */
+const LONG_NOTE_STEP = 1.1
 
 const EMPTY_WALL: WallLayout = { pages: [], cellW: 0, cellH: 0, gap: 0, headerPx: 0 }
 
@@ -182,7 +184,10 @@ function sizeNote(text: string, cellW: number, cellH: number, maxCols: number, o
   const boxOf = (s: Span) => cardBox(s.cols * cellW + (s.cols - 1) * o.gap, s.rows * cellH + (s.rows - 1) * o.gap, o.badges, o.padScale)
   for (const span of spans) {
     const b = boxOf(span)
-    const px = text === '' ? o.floor : fitFont(text, b.innerW, b.innerH, o.floor, o.max)
+    // A note in a bigger card is a long one: it keeps the size of the longest notes in one cell
+    // (its length class), not the large text its wider card would allow.
+    const max = span === spans[0] ? o.max : Math.round(o.floor * LONG_NOTE_STEP)
+    const px = text === '' ? o.floor : fitFont(text, b.innerW, b.innerH, o.floor, max)
     if (px !== undefined) return { span, px }
   }
   // A phrase wider than any card (a long URL): cut it, in the largest card, at the floor.

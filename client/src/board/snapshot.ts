@@ -157,7 +157,8 @@ function drawBoard(ctx: CanvasRenderingContext2D, view: BoardView, c: Palette, f
       ctx.font = font(700, 24)
       ctx.fillStyle = c.muted
       const label = `${p + 1} / ${pages.length}`
-      ctx.fillText(label, W - PAD_X - measure(label), top - (p === 0 ? 0 : PAGE_GAP / 2 + 12))
+      // In the space above its page: the first page's is on the phase line, at the right.
+      ctx.fillText(label, W - PAD_X - measure(label), top - (p === 0 ? 40 : PAGE_GAP / 2 + 12))
     }
     drawPage(ctx, view, c, font, plan.layout, p, { x: PAD_X, y: top, w: plan.wall.w, h: plan.wall.h })
   })
