@@ -192,11 +192,6 @@ describe('layoutWall: legible at any number of notes', () => {
     }
   })
 
-  it('lays out 500 notes fast enough for the projector', () => {
-    const t0 = performance.now()
-    layoutWall([{ header: null, texts: notes(500).map((t, i) => `${t} ${i}`) }], WALL.w, WALL.h, { floor: 20, max: 86 })
-    expect(performance.now() - t0).toBeLessThan(2_000)
-  })
 })
 
 describe('the card’s text size (card.ts)', () => {

@@ -175,26 +175,58 @@ const EMPTY_WALL: WallLayout = { pages: [], cellW: 0, cellH: 0, gap: 0, headerPx
 
 interface Sized {
   span: Span
-  px: number
+  cut: boolean
 }
 
-/** The span and text size of one note in cells of `cellW`×`cellH`, or undefined if none fits. */
-function sizeNote(text: string, cellW: number, cellH: number, maxCols: number, o: Required<WallOptions>): Sized | undefined {
-  const spans = SPANS.filter((s) => s.cols <= maxCols)
-  const boxOf = (s: Span) => cardBox(s.cols * cellW + (s.cols - 1) * o.gap, s.rows * cellH + (s.rows - 1) * o.gap, o.badges, o.padScale)
-  for (const span of spans) {
-    const b = boxOf(span)
-    // A note in a bigger card is a long one: it keeps the size of the longest notes in one cell
-    // (its length class), not the large text its wider card would allow.
-    const max = span === spans[0] ? o.max : Math.round(o.floor * LONG_NOTE_STEP)
-    const px = text === '' ? o.floor : fitFont(text, b.innerW, b.innerH, o.floor, max)
-    if (px !== undefined) return { span, px }
+/**
+ * Spans already worked out, per text and cell: a note arriving on a 500-note board, or the next
+ * layout with the same cells, costs the new note's sizing only, not everyone's again.
+ */
+const spanCache = new Map<string, { span: Span; cut: boolean } | null>()
+
+/**
+ * The card a note needs in cells of `cellW`×`cellH`: the smallest span where it fits at the
+ * floor with its phrases whole, or else (a phrase wider than any card, a long URL) the largest,
+ * cut; undefined when it fits nowhere. Only the floor is tried here: the text size is worked
+ * out once the layout is chosen (`textSize`), so trying many layouts stays cheap.
+ */
+function spanFor(text: string, cellW: number, cellH: number, maxCols: number, o: Required<WallOptions>): { span: Span; cut: boolean } | undefined {
+  const key = `${cellW}×${cellH}×${maxCols}×${o.floor}×${o.badges}×${o.padScale}×${o.gap}\u0000${text}`
+  let hit = spanCache.get(key)
+  if (hit === undefined) {
+    hit = null
+    const spans = SPANS.filter((s) => s.cols <= maxCols)
+    for (const span of spans) {
+      const b = spanBox(span, cellW, cellH, o)
+      if (text === '' || fitsAt(text, o.floor, b.innerW, b.innerH)) {
+        hit = { span, cut: false }
+        break
+      }
+    }
+    const last = spans[spans.length - 1]
+    if (!hit && last) {
+      const b = spanBox(last, cellW, cellH, o)
+      if (fitsAt(text, o.floor, b.innerW, b.innerH, false)) hit = { span: last, cut: true }
+    }
+    if (spanCache.size > 200_000) spanCache.clear()
+    spanCache.set(key, hit)
   }
-  // A phrase wider than any card (a long URL): cut it, in the largest card, at the floor.
-  const last = spans[spans.length - 1]
-  if (!last) return undefined
-  const b = boxOf(last)
-  return fitsAt(text, o.floor, b.innerW, b.innerH, false) ? { span: last, px: o.floor } : undefined
+  return hit ?? undefined
+}
+
+const spanBox = (s: Span, cellW: number, cellH: number, o: Required<WallOptions>) =>
+  cardBox(s.cols * cellW + (s.cols - 1) * o.gap, s.rows * cellH + (s.rows - 1) * o.gap, o.badges, o.padScale)
+
+/**
+ * The note's text size in its card: the largest step that fits. A note in a bigger card is a
+ * long one: it keeps the size of the longest notes in one cell (its length class), not the
+ * large text its wider card would allow.
+ */
+function textSize(text: string, fit: { span: Span; cut: boolean }, cellW: number, cellH: number, o: Required<WallOptions>): number {
+  if (text === '' || fit.cut) return o.floor
+  const b = spanBox(fit.span, cellW, cellH, o)
+  const max = fit.span === SPANS[0] ? o.max : Math.round(o.floor * LONG_NOTE_STEP)
+  return fitFont(text, b.innerW, b.innerH, o.floor, max) ?? o.floor
 }
 
 /** Headers wrap onto as many lines as they need at the header size: never cut. */
@@ -294,7 +326,7 @@ function packWall(sections: readonly WallSection[], sized: Sized[][], width: num
         page.cards.push({
           section: si,
           index: i,
-          px: sized[si]![i]!.px,
+          px: 0,
           rect: { x: x + p.col * (cellW + gap), y: y + headerH + (p.row - rowStart) * (cellH + gap), w: s.cols * cellW + (s.cols - 1) * gap, h: s.rows * cellH + (s.rows - 1) * gap },
         })
       })
@@ -345,7 +377,7 @@ export function layoutWall(sections: readonly WallSection[], width: number, heig
     ...options,
   }
   const total = sections.reduce((n, s) => n + s.texts.length, 0)
-  let best: { pages: WallPage[]; cellW: number; cellH: number } | undefined
+  let best: { pages: WallPage[]; cellW: number; cellH: number; sized: Sized[][] } | undefined
   const maxCols = Math.max(1, Math.min(24, Math.floor((width + o.gap) / (o.floor * MIN_CELL_EMS + o.gap))))
   // Densest first, so the fewest pages are known early and larger cells are tried against them.
   for (let cols = maxCols; cols >= 1; cols--) {
@@ -362,7 +394,7 @@ export function layoutWall(sections: readonly WallSection[], width: number, heig
       for (const s of sections) {
         const row: Sized[] = []
         for (const text of s.texts) {
-          const fit = sizeNote(text, cellW, cellH, cols, o)
+          const fit = spanFor(text, cellW, cellH, cols, o)
           if (!fit) {
             ok = false
             break
@@ -376,10 +408,17 @@ export function layoutWall(sections: readonly WallSection[], width: number, heig
       const pages = packWall(sections, sized, width, height, cellW, cellH, o)
       if (!pages) continue
       const better = !best || pages.length < best.pages.length || (pages.length === best.pages.length && cellW * cellH > best.cellW * best.cellH)
-      if (better) best = { pages, cellW, cellH }
+      if (better) best = { pages, cellW, cellH, sized }
     }
   }
   if (!best) return EMPTY_WALL
+  const chosen = best
+  for (const page of chosen.pages) {
+    for (const card of page.cards) {
+      const text = sections[card.section]!.texts[card.index]!
+      card.px = textSize(text, chosen.sized[card.section]![card.index]!, chosen.cellW, chosen.cellH, o)
+    }
+  }
   centre(best.pages, width, height)
   return { pages: best.pages, cellW: best.cellW, cellH: best.cellH, gap: o.gap, headerPx: o.headerPx }
 }
