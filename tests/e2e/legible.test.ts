@@ -72,7 +72,7 @@ async function pages(page: Page): Promise<{ page: number; pages: number }> {
 /** Wait until the board has all notes and the wall's cards have settled. */
 async function boardReady(board: BoardPage, notes: number): Promise<void> {
   await waitFor(async () => expect(Number(await board.page.getByTestId('note-count').getAttribute('data-count'))).toBe(notes), { timeout: 20_000 })
-  await waitFor(async () => expect((await pages(board.page)).pages).toBeGreaterThan(0), { timeout: 10_000 })
+  await waitFor(async () => expect(await board.page.locator('[data-testid="note-text"]').count()).toBeGreaterThan(0), { timeout: 10_000 })
   await settle(board.page)
 }
 
@@ -117,6 +117,11 @@ describe.skipIf(!HAS_BROWSER)('a board legible from the back of the room (1920×
 
   it('60 notes: every card at 20 px or more, none cut off, pages in words, every note on a page', async () => {
     const { fac, ctx, board } = await boardWith(kiosk(), 60, 'DX研修 第1回')
+    // What the room sees first: every card on the screen legible and whole.
+    for (const c of await measureCards(board.page)) {
+      expect(c.fontPx, c.text).toBeGreaterThanOrEqual(20)
+      expect(c.clipped, `cut off: ${c.text} ${c.box}`).toBe(false)
+    }
     const first = await pages(board.page)
     expect(first.page).toBe(1)
     if (first.pages > 1) {
@@ -233,6 +238,17 @@ describe.skipIf(!HAS_BROWSER)('a board legible from the back of the room (1920×
     expect(size.px).toBeGreaterThanOrEqual(60)
     expect(size.cut).toBe(false)
     await screenshot(board.page, 'board-spotlight-ja')
+    await ctx.close()
+  })
+
+  it('a phone breaks Japanese lines by the same rules: kinsoku, and phrases kept whole', async () => {
+    const k = kiosk()
+    const links = await k.createSession('スマホの改行')
+    const ctx = await personContext(browser(), 'phone')
+    const page = await ctx.newPage()
+    await page.goto(onKiosk(k.url, links.joinUrl))
+    const style = await page.locator('body').evaluate((b) => ({ lineBreak: getComputedStyle(b).lineBreak, wordBreak: getComputedStyle(b).wordBreak }))
+    expect(style).toEqual({ lineBreak: 'strict', wordBreak: 'auto-phrase' })
     await ctx.close()
   })
 
