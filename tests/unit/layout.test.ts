@@ -169,6 +169,17 @@ describe('layoutWall: legible at any number of notes', () => {
     expect(card.rect.w * card.rect.h).toBeGreaterThan(wall.cellW * wall.cellH)
   })
 
+  it('never leaves the wall empty: a note too long for any card at the floor is still shown', () => {
+    const huge = Array.from({ length: 12 }, () => 'あ'.repeat(16)).join('\n')
+    for (const [w, h] of [
+      [600, 300],
+      [1560, 880],
+    ] as const) {
+      const wall = layoutWall([{ header: null, texts: ['短い', huge, '紙の申請書が多すぎる'] }], w, h, { floor: 20, max: 86 })
+      expect(wall.pages.flatMap((p) => p.cards.map((c) => c.index)).sort()).toEqual([0, 1, 2])
+    }
+  })
+
   it('splits a group over pages under its own header, never cutting the header', () => {
     const sections = [
       { header: 'とても長いグループの名前 › その中の、さらに長い名前のグループ 12', texts: notes(90) },

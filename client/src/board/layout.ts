@@ -175,14 +175,17 @@ const EMPTY_WALL: WallLayout = { pages: [], cellW: 0, cellH: 0, gap: 0, headerPx
 
 interface Sized {
   span: Span
+  /** a phrase cut: no card keeps it whole */
   cut: boolean
+  /** too long even for the largest card at the floor: shown cut off, the last resort */
+  overfull: boolean
 }
 
 /**
  * Spans already worked out, per text and cell: a note arriving on a 500-note board, or the next
  * layout with the same cells, costs the new note's sizing only, not everyone's again.
  */
-const spanCache = new Map<string, { span: Span; cut: boolean } | null>()
+const spanCache = new Map<string, Sized | null>()
 
 /**
  * The card a note needs in cells of `cellW`×`cellH`: the smallest span where it fits at the
@@ -190,7 +193,7 @@ const spanCache = new Map<string, { span: Span; cut: boolean } | null>()
  * cut; undefined when it fits nowhere. Only the floor is tried here: the text size is worked
  * out once the layout is chosen (`textSize`), so trying many layouts stays cheap.
  */
-function spanFor(text: string, cellW: number, cellH: number, maxCols: number, o: Required<WallOptions>): { span: Span; cut: boolean } | undefined {
+function spanFor(text: string, cellW: number, cellH: number, maxCols: number, o: Required<WallOptions>): Sized | undefined {
   const key = `${cellW}×${cellH}×${maxCols}×${o.floor}×${o.badges}×${o.padScale}×${o.gap}\u0000${text}`
   let hit = spanCache.get(key)
   if (hit === undefined) {
@@ -199,14 +202,17 @@ function spanFor(text: string, cellW: number, cellH: number, maxCols: number, o:
     for (const span of spans) {
       const b = spanBox(span, cellW, cellH, o)
       if (text === '' || fitsAt(text, o.floor, b.innerW, b.innerH)) {
-        hit = { span, cut: false }
+        hit = { span, cut: false, overfull: false }
         break
       }
     }
+    // A phrase wider than any card (a long URL) is cut, in the largest card; a text too long
+    // even for that gets it too, only where no layout has room for it (the layout prefers any
+    // other): a wall with one note cut is better than an empty wall.
     const last = spans[spans.length - 1]
     if (!hit && last) {
       const b = spanBox(last, cellW, cellH, o)
-      if (fitsAt(text, o.floor, b.innerW, b.innerH, false)) hit = { span: last, cut: true }
+      hit = { span: last, cut: true, overfull: !fitsAt(text, o.floor, b.innerW, b.innerH, false) }
     }
     if (spanCache.size > 200_000) spanCache.clear()
     spanCache.set(key, hit)
@@ -222,7 +228,7 @@ const spanBox = (s: Span, cellW: number, cellH: number, o: Required<WallOptions>
  * long one: it keeps the size of the longest notes in one cell (its length class), not the
  * large text its wider card would allow.
  */
-function textSize(text: string, fit: { span: Span; cut: boolean }, cellW: number, cellH: number, o: Required<WallOptions>): number {
+function textSize(text: string, fit: Sized, cellW: number, cellH: number, o: Required<WallOptions>): number {
   if (text === '' || fit.cut) return o.floor
   const b = spanBox(fit.span, cellW, cellH, o)
   const max = fit.span === SPANS[0] ? o.max : Math.round(o.floor * LONG_NOTE_STEP)
@@ -377,7 +383,7 @@ export function layoutWall(sections: readonly WallSection[], width: number, heig
     ...options,
   }
   const total = sections.reduce((n, s) => n + s.texts.length, 0)
-  let best: { pages: WallPage[]; cellW: number; cellH: number; sized: Sized[][] } | undefined
+  let best: { pages: WallPage[]; cellW: number; cellH: number; sized: Sized[][]; overfull: number } | undefined
   const maxCols = Math.max(1, Math.min(24, Math.floor((width + o.gap) / (o.floor * MIN_CELL_EMS + o.gap))))
   // Densest first, so the fewest pages are known early and larger cells are tried against them.
   for (let cols = maxCols; cols >= 1; cols--) {
@@ -388,7 +394,7 @@ export function layoutWall(sections: readonly WallSection[], width: number, heig
       if (cellH < o.floor * MIN_CELL_LINES || cellW / cellH > CELL_ASPECT.max) break
       if (cellW / cellH < CELL_ASPECT.min) continue
       // Every note takes a cell at least: a layout that cannot beat the best one is not tried.
-      if (best && Math.ceil(total / (cols * rows)) > best.pages.length) continue
+      if (best && best.overfull === 0 && Math.ceil(total / (cols * rows)) > best.pages.length) continue
       const sized: Sized[][] = []
       let ok = true
       for (const s of sections) {
@@ -407,8 +413,12 @@ export function layoutWall(sections: readonly WallSection[], width: number, heig
       if (!ok) continue
       const pages = packWall(sections, sized, width, height, cellW, cellH, o)
       if (!pages) continue
-      const better = !best || pages.length < best.pages.length || (pages.length === best.pages.length && cellW * cellH > best.cellW * best.cellH)
-      if (better) best = { pages, cellW, cellH, sized }
+      const overfull = sized.reduce((n, row) => n + row.filter((s) => s.overfull).length, 0)
+      const better =
+        !best ||
+        overfull < best.overfull ||
+        (overfull === best.overfull && (pages.length < best.pages.length || (pages.length === best.pages.length && cellW * cellH > best.cellW * best.cellH)))
+      if (better) best = { pages, cellW, cellH, sized, overfull }
     }
   }
   if (!best) return EMPTY_WALL
