@@ -7,13 +7,15 @@ import { newToken } from '../shared/ids.ts'
 import { PATHS } from '../shared/protocol.ts'
 import type { Config } from './config.ts'
 import type { Kiosk } from './context.ts'
-import { AuthThrottle, ConnectionCounter, RateLimiter } from './guard.ts'
+import { AuthThrottle, ConnectionCounter, isLoopback, RateLimiter } from './guard.ts'
+import { AddressAllowance } from './realtime/allowance.ts'
 import { pageRoutes } from './http/pages.ts'
 import { sessionRoutes } from './http/sessions.ts'
 import { attachSocketIo } from './realtime/socket.ts'
 import { SessionHub } from './sessions/hub.ts'
 import { NoteIntake } from './sessions/intake.ts'
-import { Store } from './store/store.ts'
+import { lockDataDir } from './store/lock.ts'
+import { ensureDataDir, Store } from './store/store.ts'
 import { DEFAULT_WORDS, WordFilter } from './board/words.ts'
 import { SessionTimers } from './sessions/timers.ts'
 import { attachYjs } from './yjs/upgrade.ts'
@@ -49,7 +51,16 @@ export type DevMiddleware = (app: express.Express, server: http.Server) => Promi
 
 export async function createServer(config: Config, dev?: DevMiddleware): Promise<RunningKiosk> {
   const log = config.log
-  const store = new Store(config.dataDir, config.durability)
+  ensureDataDir(config.dataDir)
+  // Before the database opens: a second kiosk on this folder must not touch it at all.
+  const lock = lockDataDir(config.dataDir)
+  let store: Store
+  try {
+    store = new Store(config.dataDir, config.durability)
+  } catch (err) {
+    lock.release()
+    throw err
+  }
   let token = config.facilitatorToken
   if (!token) {
     token = store.getSetting('facilitator_token')
@@ -65,6 +76,7 @@ export async function createServer(config: Config, dev?: DevMiddleware): Promise
   let port = config.port
   const publicOrigin = config.publicUrl ? new URL(config.publicUrl).origin : undefined
   const lan = lanAddresses()[0] ?? 'localhost'
+  const exempt = (address: string) => config.loopbackExempt && isLoopback(address)
   const kiosk: Kiosk = {
     config,
     store,
@@ -74,9 +86,11 @@ export async function createServer(config: Config, dev?: DevMiddleware): Promise
     words,
     timers,
     authFailures: new AuthThrottle(),
-    connections: new ConnectionCounter(config.limits.maxConnectionsPerAddress, config.limits.maxConnectionsTotal),
+    connections: new ConnectionCounter(config.limits.maxConnectionsPerAddress, config.limits.maxConnectionsTotal, exempt),
     notesPerPhone: new RateLimiter(config.limits.notesBurstPerPhone, config.limits.notesPerMinutePerPhone),
     notesPerAddress: new RateLimiter(config.limits.notesBurstPerAddress, config.limits.notesPerMinutePerAddress),
+    allowance: new AddressAllowance(config.limits, exempt),
+    exempt,
     publicBase: () => (config.publicUrl ? config.publicUrl.replace(/\/+$/, '') : `http://${lan}:${port}`),
     publicOrigin,
     log,
@@ -138,8 +152,11 @@ export async function createServer(config: Config, dev?: DevMiddleware): Promise
   const sweep = setInterval(() => {
     kiosk.notesPerPhone.sweep()
     kiosk.notesPerAddress.sweep()
+    kiosk.allowance.sweep()
     kiosk.authFailures.sweep()
   }, 60_000)
+  hub.onUnloaded((id) => kiosk.allowance.forgetSession(id))
+  hub.onDeleted((id) => kiosk.allowance.forgetSession(id))
   const unload = setInterval(() => hub.unloadIdle(config.idleUnloadMs), Math.min(60_000, Math.max(50, config.idleUnloadMs / 2)))
   unload.unref()
   sweep.unref()
@@ -156,6 +173,7 @@ export async function createServer(config: Config, dev?: DevMiddleware): Promise
     timers.close()
     hub.close()
     store.close()
+    lock.release()
     throw err
   })
   port = (server.address() as AddressInfo).port
@@ -173,6 +191,7 @@ export async function createServer(config: Config, dev?: DevMiddleware): Promise
       server.closeAllConnections()
       await new Promise<void>((resolve) => server.close(() => resolve()))
       store.close()
+      lock.release()
     })()
     return closing
   }

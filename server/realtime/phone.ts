@@ -3,7 +3,6 @@ import { checkNoteText } from '../../shared/text.ts'
 import type { MyNote } from '../../shared/protocol.ts'
 import { noteStatus } from '../board/rules.ts'
 import type { Kiosk } from '../context.ts'
-import { isLoopback } from '../guard.ts'
 import type { LiveSession } from '../sessions/hub.ts'
 import { noteCreateSchema, noteMineSchema } from './schemas.ts'
 import { handler, type KioskSocket } from './socket.ts'
@@ -25,7 +24,7 @@ export function registerPhoneHandlers(socket: KioskSocket, session: LiveSession,
       // The facilitator typing in paper notes for people without a phone is not rate limited.
       if (socket.data.role === 'phone') {
         if (!kiosk.notesPerPhone.take(socket.data.phoneKey)) return fail('rate_limited')
-        if (!isLoopback(socket.data.address) && !kiosk.notesPerAddress.take(socket.data.address)) return fail('rate_limited')
+        if (!kiosk.exempt(socket.data.address) && !kiosk.notesPerAddress.take(socket.data.address)) return fail('rate_limited')
       }
       return kiosk.intake.submit(session, { clientId: parsed.data.id, text: text.text, deviceId: socket.data.deviceId, trusted: socket.data.role === 'facilitator' })
     }),

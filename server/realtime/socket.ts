@@ -5,8 +5,9 @@ import { isSessionId } from '../../shared/ids.ts'
 import type { ClientToServerEvents, KioskStatus, ServerToClientEvents } from '../../shared/protocol.ts'
 import { PATHS } from '../../shared/protocol.ts'
 import type { Kiosk } from '../context.ts'
-import { isLoopback, originAllowed, secretMatches } from '../guard.ts'
+import { originAllowed, secretMatches } from '../guard.ts'
 import type { LiveSession } from '../sessions/hub.ts'
+import { sessionDamage } from '../sessions/load.ts'
 import { registerFacilitatorHandlers } from './facilitator.ts'
 import { registerPhoneHandlers } from './phone.ts'
 import { attachBallots, ballotFor, registerVoteHandlers } from './votes.ts'
@@ -76,7 +77,15 @@ export function attachSocketIo(httpServer: http.Server, kiosk: Kiosk): KioskServ
     const parsed = handshakeSchema.safeParse(socket.handshake.auth ?? {})
     if (!parsed.success || !isSessionId(parsed.data.session)) return next(refuse('not_found'))
     const { session: sessionId, deviceId, token } = parsed.data
-    if (!kiosk.hub.get(sessionId)) return next(refuse('not_found'))
+    let live: LiveSession | undefined
+    try {
+      live = kiosk.hub.get(sessionId)
+    } catch (err) {
+      // A session whose store cannot be read is refused, never allowed to end the process.
+      kiosk.log.error(`session ${sessionId} could not be loaded:`, err)
+      return next(refuse('unavailable'))
+    }
+    if (!live) return next(refuse('not_found'))
     const address = socket.handshake.address
     let role: SocketData['role'] = 'phone'
     if (token !== undefined) {
@@ -108,6 +117,8 @@ export function attachSocketIo(httpServer: http.Server, kiosk: Kiosk): KioskServ
     } else {
       void socket.join(facilitatorsRoom(session.row.id))
       socket.emit('kiosk:status', storageStatus(kiosk.hub.storeError))
+      const damage = sessionDamage(kiosk.store, session.row.id)
+      if (damage) socket.emit('session:damaged', damage)
     }
     registerPhoneHandlers(socket, session, kiosk)
     registerVoteHandlers(socket, session, kiosk)
@@ -143,6 +154,6 @@ export function attachSocketIo(httpServer: http.Server, kiosk: Kiosk): KioskServ
     offBallots()
   })
 
-  kiosk.log.debug(`socket.io ready at ${PATHS.socketIo}; loopback exempt from per-address limits: ${isLoopback('127.0.0.1')}`)
+  kiosk.log.debug(`socket.io ready at ${PATHS.socketIo}; loopback exempt from per-address limits: ${kiosk.exempt('127.0.0.1')}`)
   return io
 }

@@ -5,11 +5,12 @@ import type { NoteStatus } from '../../shared/board.ts'
 import { newBoardKey, newNoteId, newSessionId } from '../../shared/ids.ts'
 import type { ServerPresence, SessionState } from '../../shared/protocol.ts'
 import { PROTOCOL_VERSION } from '../../shared/protocol.ts'
-import { projectAll, projectChanges } from '../board/projection.ts'
+import { projectChanges } from '../board/projection.ts'
 import { initBoard } from '../board/rules.ts'
 import type { Config } from '../config.ts'
 import type { Logger } from '../log.ts'
 import type { SessionRow, Store } from '../store/store.ts'
+import { loadSessionDocs } from './load.ts'
 
 /** The y-websocket room name of a session's board projection (session ids never contain ':'). */
 export const boardRoom = (id: string) => `${id}:board`
@@ -211,12 +212,8 @@ export class SessionHub {
     if (existing) return existing
     const row = this.store.getSession(id)
     if (!row) return undefined
-    const doc = new WSSharedDoc(id)
-    const updates = this.store.loadUpdates(id)
-    if (updates.length > 0) Y.applyUpdate(doc, Y.mergeUpdates(updates))
-    const board = new WSSharedDoc(boardRoom(id))
-    projectAll(doc, board)
-    const session: LiveSession = { row, doc, board, phones: new Map(), updatesSinceCompaction: updates.length, needsFullState: false, holds: 0, idleSince: Date.now() }
+    const { doc, board, stored } = loadSessionDocs(this.store, id, boardRoom(id), this.log)
+    const session: LiveSession = { row, doc, board, phones: new Map(), updatesSinceCompaction: stored, needsFullState: false, holds: 0, idleSince: Date.now() }
     // y-websocket's setupWSConnection finds the rooms here; it must never make one of its own.
     yjsRooms.set(id, doc)
     yjsRooms.set(boardRoom(id), board)

@@ -17,6 +17,15 @@ export interface SessionRow {
   summary?: { notes: number; closed: boolean }
 }
 
+/** An update row that Yjs could not read, set aside when its session was loaded. */
+export interface QuarantinedRow {
+  seq: number
+  bytes: number
+  error: string
+  /** when it was set aside (epoch ms) */
+  at: number
+}
+
 export interface NoteIdRow {
   clientId: string
   noteId: string
@@ -34,7 +43,8 @@ function fromRaw({ summary, ...row }: RawSessionRow): SessionRow {
   }
 }
 
-const SCHEMA_VERSION = 1
+/** 2: quarantined_updates, where update rows Yjs cannot read are set aside. */
+const SCHEMA_VERSION = 2
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS settings (
@@ -55,6 +65,14 @@ CREATE TABLE IF NOT EXISTS updates (
   data       BLOB NOT NULL
 );
 CREATE INDEX IF NOT EXISTS updates_by_session ON updates(session_id, seq);
+CREATE TABLE IF NOT EXISTS quarantined_updates (
+  seq            INTEGER PRIMARY KEY,
+  session_id     TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+  data           BLOB NOT NULL,
+  error          TEXT NOT NULL,
+  quarantined_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS quarantined_by_session ON quarantined_updates(session_id, seq);
 CREATE TABLE IF NOT EXISTS note_ids (
   session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
   client_id  TEXT NOT NULL,
@@ -83,20 +101,61 @@ export class StoreError extends Error {
   }
 }
 
+/** Make the data folder if needed and check this process may write there. */
+export function ensureDataDir(dataDir: string): void {
+  try {
+    fs.mkdirSync(dataDir, { recursive: true })
+    fs.accessSync(dataDir, fs.constants.W_OK)
+  } catch (err) {
+    throw new StoreError(`DATA_DIR ${path.resolve(dataDir)} is not writable (${(err as Error).message})`, 'unwritable')
+  }
+}
+
+/** SQLite's codes for a file that is not a database, or one whose pages do not add up. */
+const DAMAGED_CODES = new Set(['SQLITE_NOTADB', 'SQLITE_CORRUPT'])
+
+/**
+ * The one line a facilitator needs when the database file itself is damaged: which file, what
+ * to do, and what is safe elsewhere. Undefined for any other error.
+ */
+function damaged(err: unknown, file: string, dataDir: string): StoreError | undefined {
+  const code = String((err as { code?: unknown }).code ?? '')
+  if (![...DAMAGED_CODES].some((c) => code.startsWith(c))) return undefined
+  const abs = path.resolve(file)
+  return new StoreError(
+    `The database ${abs} is damaged and cannot be read (${(err as Error).message}). ` +
+      `To start with an empty database, stop Kurumaza and move the file aside (rename it, and any ${path.basename(abs)}-wal and -shm beside it, e.g. to ${path.basename(abs)}.damaged) ` +
+      `or put back a backup copy of the data folder, then start again; ` +
+      `the records of closed sessions are still in ${path.resolve(dataDir, 'records')} (import their JSON from the console).`,
+    'corrupt',
+  )
+}
+
 export class Store {
   readonly file: string
   private readonly db: Database.Database
-  private readonly stmt
+  private readonly stmt: ReturnType<Store['open']>
 
   constructor(dataDir: string, durability: 'full' | 'normal' = 'full') {
-    try {
-      fs.mkdirSync(dataDir, { recursive: true })
-      fs.accessSync(dataDir, fs.constants.W_OK)
-    } catch (err) {
-      throw new StoreError(`DATA_DIR ${path.resolve(dataDir)} is not writable (${(err as Error).message})`, 'unwritable')
-    }
+    ensureDataDir(dataDir)
     this.file = path.join(dataDir, 'kurumaza.sqlite')
-    this.db = new Database(this.file)
+    let db: Database.Database | undefined
+    try {
+      db = new Database(this.file)
+      this.db = db
+      this.stmt = this.open(durability)
+    } catch (err) {
+      if (db?.open) db.close()
+      throw damaged(err, this.file, dataDir) ?? err
+    }
+  }
+
+  private open(durability: 'full' | 'normal') {
+    // Before anything writes to it: a file with damaged pages is reported at start-up, in one
+    // line with the remedy, rather than found by a session's first load mid-workshop. Reads
+    // every page (about 10 ms a megabyte); a kiosk's database is rarely more than a few dozen.
+    const check = this.db.pragma('quick_check(1)', { simple: true })
+    if (check !== 'ok') throw Object.assign(new Error(`malformed: ${String(check)}`), { code: 'SQLITE_CORRUPT' })
     // Must come before the first table: lets compaction hand freed pages back to the disk.
     this.db.pragma('auto_vacuum = INCREMENTAL')
     this.db.pragma('journal_mode = WAL')
@@ -109,10 +168,13 @@ export class Store {
     // Databases from before the summary column get it added.
     const columns = this.db.prepare<[], { name: string }>('PRAGMA table_info(sessions)').all()
     if (!columns.some((c) => c.name === 'summary')) this.db.exec('ALTER TABLE sessions ADD COLUMN summary TEXT')
-    this.db.prepare('INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)').run('schema_version', String(SCHEMA_VERSION))
+    // Every change so far only adds tables (CREATE … IF NOT EXISTS above): recording the version is all.
+    this.db
+      .prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = max(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER))')
+      .run('schema_version', String(SCHEMA_VERSION))
 
     const db = this.db
-    this.stmt = {
+    return {
       getSetting: db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?'),
       setSetting: db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
       insertSession: db.prepare('INSERT INTO sessions (id, title, prompt, board_key, created_at) VALUES (?, ?, ?, ?, ?)'),
@@ -123,7 +185,14 @@ export class Store {
       setSummary: db.prepare('UPDATE sessions SET summary = ? WHERE id = ?'),
       setTexts: db.prepare('UPDATE sessions SET title = ?, prompt = ? WHERE id = ?'),
       appendUpdate: db.prepare('INSERT INTO updates (session_id, data) VALUES (?, ?)'),
-      loadUpdates: db.prepare<[string], { data: Buffer }>('SELECT data FROM updates WHERE session_id = ? ORDER BY seq'),
+      loadUpdates: db.prepare<[string], { seq: number; data: Buffer }>('SELECT seq, data FROM updates WHERE session_id = ? ORDER BY seq'),
+      quarantine: db.prepare(
+        'INSERT OR REPLACE INTO quarantined_updates (seq, session_id, data, error, quarantined_at) SELECT seq, session_id, data, ?, ? FROM updates WHERE seq = ? AND session_id = ?',
+      ),
+      deleteUpdate: db.prepare('DELETE FROM updates WHERE seq = ? AND session_id = ?'),
+      quarantined: db.prepare<[string], QuarantinedRow>(
+        'SELECT seq, length(data) AS bytes, error, quarantined_at AS at FROM quarantined_updates WHERE session_id = ? ORDER BY seq',
+      ),
       countUpdates: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM updates WHERE session_id = ?'),
       deleteUpdates: db.prepare('DELETE FROM updates WHERE session_id = ?'),
       getNoteId: db.prepare<[string, string], { noteId: string }>('SELECT note_id AS noteId FROM note_ids WHERE session_id = ? AND client_id = ?'),
@@ -181,7 +250,30 @@ export class Store {
   }
 
   loadUpdates(sessionId: string): Uint8Array[] {
-    return this.stmt.loadUpdates.all(sessionId).map((r) => new Uint8Array(r.data))
+    return this.loadUpdateRows(sessionId).map((r) => r.data)
+  }
+
+  /** A session's update log with each row's place in it (to set a bad row aside by). */
+  loadUpdateRows(sessionId: string): Array<{ seq: number; data: Uint8Array }> {
+    return this.stmt.loadUpdates.all(sessionId).map((r) => ({ seq: r.seq, data: new Uint8Array(r.data) }))
+  }
+
+  /**
+   * Move update rows Yjs cannot read out of the log into `quarantined_updates`, with why and
+   * when: kept byte for byte (for a later rescue), but no longer in the way of loading.
+   */
+  quarantineUpdates(sessionId: string, rows: Array<{ seq: number; error: string }>, at = Date.now()): void {
+    this.db.transaction(() => {
+      for (const r of rows) {
+        this.stmt.quarantine.run(r.error, at, r.seq, sessionId)
+        this.stmt.deleteUpdate.run(r.seq, sessionId)
+      }
+    })()
+  }
+
+  /** The update rows of a session that were set aside, oldest first (without their bytes). */
+  quarantined(sessionId: string): QuarantinedRow[] {
+    return this.stmt.quarantined.all(sessionId)
   }
 
   countUpdates(sessionId: string): number {
