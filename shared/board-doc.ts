@@ -2,6 +2,7 @@ import * as Y from 'yjs'
 import {
   DOC_KEYS,
   NOTE_STATUSES,
+  type BoardPage,
   PHASES,
   type Group,
   type MetaFields,
@@ -140,6 +141,14 @@ function readSpotlight(v: unknown): Spotlight | null {
   return (s.kind === 'note' || s.kind === 'group') && typeof s.id === 'string' ? { kind: s.kind, id: s.id } : null
 }
 
+function readBoardPage(v: unknown): BoardPage | null {
+  if (typeof v !== 'object' || v === null) return null
+  const p = v as Record<string, unknown>
+  if (p.kind === 'page' && typeof p.index === 'number' && Number.isInteger(p.index) && p.index >= 0) return { kind: 'page', index: p.index }
+  if (p.kind === 'group' && typeof p.id === 'string') return { kind: 'group', id: p.id }
+  return null
+}
+
 function readTimer(v: unknown): TimerState | null {
   if (typeof v !== 'object' || v === null) return null
   const t = v as Record<string, unknown>
@@ -169,6 +178,8 @@ export function readMeta(doc: Y.Doc): MetaFields {
     currentPromptId: str(m.get('currentPromptId')),
     showAllPrompts: m.get('showAllPrompts') === true,
     spotlight: readSpotlight(m.get('spotlight')),
+    boardPage: readBoardPage(m.get('boardPage')),
+    showJoin: m.get('showJoin') === true,
     timer: readTimer(m.get('timer')),
     vote: readVote(m.get('vote')),
     closed: m.get('closed') === true,

@@ -18,6 +18,8 @@ export const LIMITS = {
   maxPromptChars: 300,
   maxPrompts: 30,
   maxGroupNameChars: 60,
+  /** the highest page of the wall the facilitator may hold (the board counts it round its pages) */
+  maxBoardPage: 999,
   /** dot voting: most dots a facilitator may give each phone */
   maxVotesPerPhone: 20,
   /** a closed vote's ranking sent to phones: the first this many notes */

@@ -4,7 +4,7 @@
  * docs/PROTOCOL.md explains it for people scripting against the kiosk.
  */
 import type { Ack, ErrorCode } from './errors.ts'
-import type { ModerationMode, NoteStatus, Phase, Spotlight, UiLang } from './board.ts'
+import type { BoardPage, ModerationMode, NoteStatus, Phase, Spotlight, UiLang } from './board.ts'
 
 export const PROTOCOL_VERSION = 1
 
@@ -144,6 +144,10 @@ export interface SessionUpdatePayload {
   currentPromptId?: string
   showAllPrompts?: boolean
   spotlight?: Spotlight | null
+  /** hold a page of the wall (or a group's page) on the projector, or null to turn pages by themselves */
+  boardPage?: BoardPage | null
+  /** keep the QR code large on the board even once the room has joined */
+  showJoin?: boolean
   /** fix every screen of the session to one language, or null to let each device choose */
   lang?: UiLang | null
 }

@@ -118,16 +118,22 @@ let segmenter: Intl.Segmenter | undefined
  */
 const SIMPLE = /^[\n\u0020-\u007E\u00A0-\u02FF\u0370-\u0482\u048A-\u052F\u2010-\u2027\u2030-\u205E\u2100-\u27BF\u3000-\u3029\u3030-\u303F\u3041-\u3096\u309B-\u30FF\u3400-\u4DBF\u4E00-\u9FFF\uAC00-\uD7A3\uFF01-\uFF9D]*$/
 
+/**
+ * Characters as people see them: grapheme clusters (an emoji with modifiers, a family, a flag is
+ * one). The one place text is cut into characters, for counting, cutting and line breaking.
+ */
+export function graphemes(text: string): string[] {
+  if (typeof Intl !== 'undefined' && 'Segmenter' in Intl) {
+    segmenter ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' })
+    return Array.from(segmenter.segment(text), (s) => s.segment)
+  }
+  return Array.from(text)
+}
+
 /** Characters as people count them: one per grapheme cluster (an emoji with modifiers is one). */
 export function countChars(text: string): number {
   if (SIMPLE.test(text)) return text.length
-  if (typeof Intl !== 'undefined' && 'Segmenter' in Intl) {
-    segmenter ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' })
-    let n = 0
-    for (const _ of segmenter.segment(text)) n++
-    return n
-  }
-  return Array.from(text).length
+  return graphemes(text).length
 }
 
 export type TextVerdict =

@@ -11,6 +11,7 @@ import {
   setCurrentPrompt,
   setCurrentPromptText,
   setPhase,
+  setBoardPage,
   setSpotlight,
   updateMeta,
 } from '../board/rules.ts'
@@ -66,15 +67,17 @@ export function registerFacilitatorHandlers(socket: KioskSocket, session: LiveSe
     }
     if (p.currentPromptId !== undefined && !promptsMap(doc).has(p.currentPromptId)) return fail('not_found')
     if (p.spotlight && !spotlightExists(p.spotlight)) return fail('not_found')
+    if (p.boardPage?.kind === 'group' && !doc.getMap('groups').has(p.boardPage.id)) return fail('not_found')
     // Everything is checked: apply all of it in one transaction.
     doc.transact(() => {
       // Reveal is one action: the reveal phase turns the cards face up, unless told otherwise.
       const faceDown = p.faceDown ?? (p.phase === 'reveal' ? false : undefined)
-      updateMeta(doc, { title, locked: p.locked, moderation: p.moderation, faceDown, showAllPrompts: p.showAllPrompts, lang: p.lang })
+      updateMeta(doc, { title, locked: p.locked, moderation: p.moderation, faceDown, showAllPrompts: p.showAllPrompts, lang: p.lang, showJoin: p.showJoin })
       if (p.currentPromptId !== undefined) setCurrentPrompt(doc, p.currentPromptId)
       if (prompt !== undefined) setCurrentPromptText(doc, prompt)
       if (p.phase !== undefined) setPhase(doc, p.phase, Date.now())
       if (p.spotlight !== undefined) setSpotlight(doc, p.spotlight)
+      if (p.boardPage !== undefined) setBoardPage(doc, p.boardPage)
     })
     return { ok: true }
   })

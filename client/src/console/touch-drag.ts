@@ -1,4 +1,4 @@
-import type { GroupingBoard } from '../lib/grouping.svelte.ts'
+import type { GroupingBoard } from './grouping.svelte.ts'
 import type { DragKind } from './drag.ts'
 
 /**

@@ -37,6 +37,9 @@ const ja = {
   'wall.unvoted': '票のない付箋 {n}枚',
   'wall.spotlight': '大きく表示',
   'wall.ranking': '投票の順位',
+  'wall.continued': '（続き）',
+  'wall.pagesAuto': '付箋は{n}ページあります。{s}秒ごとに次のページへ進みます',
+  'wall.pagesHeld': '付箋は{n}ページあります。ファシリテーターがこのページを表示しています',
   'wall.timeLeft': '残り時間',
   'wall.voteNow': 'スマホで投票してください（1人 {n} 票）',
 
@@ -89,6 +92,9 @@ const en: Record<keyof typeof ja, Message> = {
   'wall.unvoted': plural('{n} note without dots', '{n} notes without dots'),
   'wall.spotlight': 'Spotlight',
   'wall.ranking': 'Ranking',
+  'wall.continued': '(continued)',
+  'wall.pagesAuto': 'The notes fill {n} pages; the next one comes every {s} seconds',
+  'wall.pagesHeld': 'The notes fill {n} pages; the facilitator is holding this one',
   'wall.timeLeft': 'Time left',
   'wall.voteNow': plural('Vote on your phone ({n} dot each)', 'Vote on your phone ({n} dots each)'),
 

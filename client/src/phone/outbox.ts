@@ -1,6 +1,6 @@
 import { ERROR_CODES, type ErrorCode } from '../../../shared/errors.ts'
 import type { MyNoteStatus } from '../../../shared/protocol.ts'
-import { readJson, writeJson } from './storage.ts'
+import { readJson, writeJson } from '../lib/storage.ts'
 
 /**
  * What this phone wrote in one session, kept in localStorage so that a note written in a Wi-Fi

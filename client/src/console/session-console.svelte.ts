@@ -3,12 +3,12 @@ import type { ModerationMode, Phase, Spotlight } from '../../../shared/board.ts'
 import { newClientId } from '../../../shared/ids.ts'
 import type { KioskStatus, SessionDamage, ModerationAction, SessionState, SessionSummary, SessionUpdatePayload, VoteOpenPayload, VoteTurnout } from '../../../shared/protocol.ts'
 import { roomState, type RoomState } from '../../../shared/room-state.ts'
-import { BoardRoom } from './board-room.svelte.ts'
-import { clockOffset } from './clock.ts'
+import { BoardRoom } from '../lib/board-room.svelte.ts'
+import { clockOffset } from '../lib/clock.ts'
 import type { ApiErrorCode, Facilitator } from './facilitator.svelte.ts'
 import { GroupingBoard } from './grouping.svelte.ts'
-import type { ConsoleKey, Params } from './i18n.ts'
-import { connect, refusalCode, request, type KioskSocket } from './socket.ts'
+import type { ConsoleKey, Params } from '../lib/i18n.ts'
+import { connect, refusalCode, request, type KioskSocket } from '../lib/socket.ts'
 
 /**
  * One session seen from the facilitator's laptop: every note over Yjs (read-write with the

@@ -5,11 +5,11 @@ import type { Phase, UiLang } from '../../../shared/board.ts'
 import { PATHS, type Ballot, type MyNote, type SessionState, type VoteResult } from '../../../shared/protocol.ts'
 import { roomState, type RoomState } from '../../../shared/room-state.ts'
 import { checkNoteText } from '../../../shared/text.ts'
-import { clockOffset } from './clock.ts'
+import { clockOffset } from '../lib/clock.ts'
 import { loadPosts, savePosts, type MyPost } from './outbox.ts'
-import { getJson } from './page.ts'
-import { connect, refusalCode, request, type KioskSocket } from './socket.ts'
-import { readString, removeKey, writeString } from './storage.ts'
+import { getJson } from '../lib/page.ts'
+import { connect, refusalCode, request, type KioskSocket } from '../lib/socket.ts'
+import { readString, removeKey, writeString } from '../lib/storage.ts'
 
 /**
  * A phone's view of its session: the Socket.io connection, the session's texts and lock, the
