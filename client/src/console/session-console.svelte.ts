@@ -98,7 +98,7 @@ export class SessionConsole {
     socket.on('disconnect', () => (this.connection = 'reconnecting'))
     socket.on('session:state', (state) => {
       // Just closed (here or elsewhere): the list now knows where the record files were written.
-      if (state.closed && !this.state?.closed && !this.summary?.recordFiles?.length) void this.#loadSummary()
+      if (state.closed && !this.state?.closed && !this.summary?.recordFiles?.length) void this.#awaitRecordFiles()
       this.state = state
       this.clockOffset = clockOffset(state.serverNow, Date.now())
     })
@@ -263,6 +263,18 @@ export class SessionConsole {
       this.#fail(res.error)
     }
     return res
+  }
+
+  /** The record files are written just after the session closes: ask until the list names them. */
+  async #awaitRecordFiles(): Promise<void> {
+    for (let i = 0; i < 20; i++) {
+      if (i > 0) {
+        await new Promise((resolve) => setTimeout(resolve, 500))
+        if (!this.state?.closed) return
+      }
+      await this.#loadSummary()
+      if (this.summary?.recordFiles?.length) return
+    }
   }
 
   async #loadSummary(): Promise<void> {
