@@ -25,8 +25,8 @@ function knowsNothing(doc: Y.Doc, stateVector: Uint8Array): boolean {
  * encoding a whole board can take hundreds of milliseconds, so after an answer that took `d`
  * the next waits `spacing × d`, and the event loop spends at most 1/(1 + spacing) of its time
  * here however many connections ask. A fresh client (the usual case: every board page that
- * opens) gets the board's whole state from a cache made at most `reuseMs` ago, followed by
- * what changed since (small: the newer items and the delete set).
+ * opens) gets what changed since a cache made at most `reuseMs` ago (small: the newer items and
+ * the delete set), then the board's whole state from that cache as the sync answer.
  */
 export class SyncQueue {
   private readonly jobs: Array<() => void> = []
@@ -79,7 +79,10 @@ export class SyncQueue {
       cached = { update: Y.encodeStateAsUpdate(doc), stateVector: Y.encodeStateVector(doc), at: Date.now() }
       this.cache.set(doc, cached)
     }
-    // Always sent: deletions since the cache do not show in a state vector, the delete set carries them.
-    return [syncMessage(SYNC_STEP2, cached.update), syncMessage(SYNC_UPDATE, Y.encodeStateAsUpdate(doc, cached.stateVector))]
+    // What changed since the cache goes FIRST, as an update the client holds until its base
+    // arrives: y-websocket reports "synced" on step 2, so step 2 must come last, or a client would
+    // read a board up to `reuseMs` old as current. The delta is always sent: deletions since the
+    // cache do not show in a state vector, the delete set carries them.
+    return [syncMessage(SYNC_UPDATE, Y.encodeStateAsUpdate(doc, cached.stateVector)), syncMessage(SYNC_STEP2, cached.update)]
   }
 }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
+import * as Y from 'yjs'
+import { WebsocketProvider } from 'y-websocket'
 import type { Config } from '../../server/config.ts'
 import { YJS_CLOSE } from '../../shared/protocol.ts'
 import { emitAck, kioskForTest, ROOMY_LIMITS, type ClientSocket, type TestKiosk } from '../helpers/kiosk.ts'
@@ -129,6 +131,20 @@ describe("a board key cannot stall the room", () => {
       const mine = b.doc.getMap('notes')
       await waitFor(() => expect([...mine.keys()].sort()).toEqual([...notes.keys()].sort()))
       for (const noteId of gone) expect(mine.has(noteId)).toBe(false)
+    }
+    // And already at the moment it says "synced": a client that reads then sees the board as it is.
+    const doc = new Y.Doc()
+    const provider = new WebsocketProvider(`${kiosk.url.replace('http', 'ws')}/yjs`, links.id, doc, {
+      params: { key: new URL(links.boardUrl).searchParams.get('key') ?? '' },
+      WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+      disableBc: true,
+    })
+    try {
+      const atSync = await new Promise<string[]>((resolve) => provider.once('sync', () => resolve([...doc.getMap('notes').keys()].sort())))
+      expect(atSync).toEqual([...notes.keys()].sort())
+    } finally {
+      provider.destroy()
+      doc.destroy()
     }
   })
 
