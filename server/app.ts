@@ -11,8 +11,9 @@ import { AuthThrottle, ConnectionCounter, RateLimiter } from './guard.ts'
 import { pageRoutes } from './http/pages.ts'
 import { sessionRoutes } from './http/sessions.ts'
 import { attachSocketIo } from './realtime/socket.ts'
-import { SessionHub } from './sessions/hub.ts'
-import { NoteIntake } from './sessions/intake.ts'
+import { Persistence } from './sessions/persistence.ts'
+import { SessionRegistry } from './sessions/registry.ts'
+import { rows } from './store/rows.ts'
 import { Store } from './store/store.ts'
 import { DEFAULT_WORDS, WordFilter } from './board/words.ts'
 import { SessionTimers } from './sessions/timers.ts'
@@ -50,26 +51,36 @@ export type DevMiddleware = (app: express.Express, server: http.Server) => Promi
 export async function createServer(config: Config, dev?: DevMiddleware): Promise<RunningKiosk> {
   const log = config.log
   const store = new Store(config.dataDir, config.durability)
+  const persistence = new Persistence(store, config, log.child('store'))
   let token = config.facilitatorToken
   if (!token) {
     token = store.getSetting('facilitator_token')
     if (!token) {
       token = newToken()
-      store.setSetting('facilitator_token', token)
+      await persistence.write([rows.setting('facilitator_token', token)]).catch(async (err: unknown) => {
+        await store.close()
+        throw err
+      })
     }
   }
-  const hub = new SessionHub(store, config, log.child('sessions'))
+  const sessions = new SessionRegistry(store, persistence, config, log.child('sessions'))
   const savedWords = store.getSetting('moderation_words')
   const words = new WordFilter(savedWords ? (JSON.parse(savedWords) as string[]) : [...DEFAULT_WORDS])
-  const timers = new SessionTimers(hub, log.child('timers'))
+  const timers = new SessionTimers(sessions, log.child('timers'))
   let port = config.port
   const publicOrigin = config.publicUrl ? new URL(config.publicUrl).origin : undefined
   const lan = lanAddresses()[0] ?? 'localhost'
   const kiosk: Kiosk = {
     config,
-    store,
-    hub,
-    intake: new NoteIntake(store, hub, log.child('notes'), (text) => words.flags(text)),
+    sessions,
+    storage: persistence,
+    records: {
+      noteId: (sessionId, clientId) => store.getNoteId(sessionId, clientId),
+      ownerOf: (sessionId, noteId) => store.ownerOf(sessionId, noteId),
+      myDots: (sessionId, voteId, phoneKey) => store.myDots(sessionId, voteId, phoneKey),
+      phonesPosted: (sessionId) => store.phonesPosted(sessionId),
+      saveSetting: (key, value) => persistence.write([rows.setting(key, value)]),
+    },
     token,
     words,
     timers,
@@ -112,7 +123,7 @@ export async function createServer(config: Config, dev?: DevMiddleware): Promise
   }
   app.get(PATHS.health, (_req, res) => {
     // Unhealthy while the last write to the database failed: notes would be refused.
-    if (hub.storeError) res.status(503).json({ ok: false, error: 'unavailable' })
+    if (persistence.storeError) res.status(503).json({ ok: false, error: 'unavailable' })
     else res.json({ ok: true })
   })
   app.use(sessionRoutes(kiosk))
@@ -140,7 +151,7 @@ export async function createServer(config: Config, dev?: DevMiddleware): Promise
     kiosk.notesPerAddress.sweep()
     kiosk.authFailures.sweep()
   }, 60_000)
-  const unload = setInterval(() => hub.unloadIdle(config.idleUnloadMs), Math.min(60_000, Math.max(50, config.idleUnloadMs / 2)))
+  const unload = setInterval(() => sessions.unloadIdle(config.idleUnloadMs), Math.min(60_000, Math.max(50, config.idleUnloadMs / 2)))
   unload.unref()
   sweep.unref()
 
@@ -150,12 +161,12 @@ export async function createServer(config: Config, dev?: DevMiddleware): Promise
       server.off('error', reject)
       resolve()
     })
-  }).catch((err) => {
+  }).catch(async (err) => {
     clearInterval(sweep)
     clearInterval(unload)
     timers.close()
-    hub.close()
-    store.close()
+    sessions.close()
+    await store.close()
     throw err
   })
   port = (server.address() as AddressInfo).port
@@ -169,10 +180,10 @@ export async function createServer(config: Config, dev?: DevMiddleware): Promise
       timers.close()
       yjs.close()
       await new Promise<void>((resolve) => io.close(() => resolve()))
-      hub.close()
+      sessions.close()
       server.closeAllConnections()
       await new Promise<void>((resolve) => server.close(() => resolve()))
-      store.close()
+      await store.close()
     })()
     return closing
   }

@@ -11,7 +11,7 @@ import { readRecord } from '../record/import.ts'
 import { RECORD_LANGS, type RecordLang } from '../record/labels.ts'
 import { toMarkdown } from '../record/markdown.ts'
 import { buildRecord } from '../record/record.ts'
-import type { LiveSession } from '../sessions/hub.ts'
+import type { LiveSession } from '../sessions/session.ts'
 import { requireFacilitator } from './auth.ts'
 import { sessionLinks } from './links.ts'
 
@@ -22,7 +22,7 @@ export function sessionRoutes(kiosk: Kiosk): Router {
   const { limits } = kiosk.config
   const json = express.json({ limit: limits.maxHttpBodyBytes, strict: true })
 
-  const findSession = (id: unknown) => (isSessionId(id) ? kiosk.hub.get(id) : undefined)
+  const findSession = (id: unknown) => (isSessionId(id) ? kiosk.sessions.get(id) : undefined)
   /** The session named in the path, or a 404 answered already. */
   const sessionOf = (req: Request, res: Response): LiveSession | undefined => {
     const s = findSession(req.params.id)
@@ -30,9 +30,9 @@ export function sessionRoutes(kiosk: Kiosk): Router {
     return s
   }
   const recordOf = (s: LiveSession, includeHidden: boolean) =>
-    buildRecord(s.row.id, s.doc, { includeHidden, phones: kiosk.store.phonesPosted(s.row.id), fallbackCreatedAt: s.row.createdAt })
+    buildRecord(s.row.id, s.doc, { includeHidden, phones: kiosk.records.phonesPosted(s.id), fallbackCreatedAt: s.row.createdAt })
 
-  router.post('/api/sessions', auth, json, (req, res) => {
+  router.post('/api/sessions', auth, json, async (req, res) => {
     const body: unknown = req.body
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
       res.status(400).json({ error: 'invalid' })
@@ -49,19 +49,19 @@ export function sessionRoutes(kiosk: Kiosk): Router {
       res.status(400).json({ error: prompt.error })
       return
     }
-    const row = kiosk.hub.create(title.text, prompt.text)
+    const row = await kiosk.sessions.create(title.text, prompt.text)
     res.status(201).json(sessionLinks(kiosk, row))
   })
 
   router.get('/api/sessions', auth, (_req, res) => {
     // Listing never loads a board: sessions not in memory answer from their stored summary.
-    const list: SessionSummary[] = kiosk.hub.list().map((row) => ({
+    const list: SessionSummary[] = kiosk.sessions.list().map((row) => ({
       ...sessionLinks(kiosk, row),
       title: row.title,
       prompt: row.prompt,
       createdAt: row.createdAt,
-      ...kiosk.hub.summary(row),
-      phones: kiosk.store.phonesPosted(row.id),
+      ...kiosk.sessions.summary(row),
+      phones: kiosk.records.phonesPosted(row.id),
     }))
     res.json(list)
   })
@@ -102,20 +102,20 @@ export function sessionRoutes(kiosk: Kiosk): Router {
     else res.type('text/csv; charset=utf-8').send(toCsv(record, lang))
   })
 
-  router.post('/api/sessions/import', auth, express.json({ limit: limits.maxImportBytes, strict: true }), (req, res) => {
+  router.post('/api/sessions/import', auth, express.json({ limit: limits.maxImportBytes, strict: true }), async (req, res) => {
     const result = readRecord(req.body, limits)
     if (!result.ok) {
       res.status(400).json({ error: result.error })
       return
     }
-    const row = kiosk.hub.create(result.title, result.prompt, result.apply)
+    const row = await kiosk.sessions.create(result.title, result.prompt, result.apply)
     res.status(201).json(sessionLinks(kiosk, row))
   })
 
-  router.post('/api/sessions/:id/close', auth, (req, res) => {
+  router.post('/api/sessions/:id/close', auth, async (req, res) => {
     const session = sessionOf(req, res)
     if (!session) return
-    setClosed(session.doc, true)
+    await session.commit({ apply: (doc) => setClosed(doc, true) })
     let files: string[] = []
     try {
       files = writeRecordFiles(kiosk.config.dataDir, recordOf(session, false))
@@ -127,15 +127,15 @@ export function sessionRoutes(kiosk: Kiosk): Router {
     res.json({ ok: true, files })
   })
 
-  router.post('/api/sessions/:id/reopen', auth, (req, res) => {
+  router.post('/api/sessions/:id/reopen', auth, async (req, res) => {
     const session = sessionOf(req, res)
     if (!session) return
-    setClosed(session.doc, false)
+    await session.commit({ apply: (doc) => setClosed(doc, false) })
     res.json({ ok: true })
   })
 
   // A template: same title, prompts and settings, no notes, groups or votes.
-  router.post('/api/sessions/:id/duplicate', auth, (req, res) => {
+  router.post('/api/sessions/:id/duplicate', auth, async (req, res) => {
     const session = sessionOf(req, res)
     if (!session) return
     const record = recordOf(session, false)
@@ -144,7 +144,7 @@ export function sessionRoutes(kiosk: Kiosk): Router {
       res.status(400).json({ error: template.error })
       return
     }
-    const row = kiosk.hub.create(template.title, template.prompt, template.apply)
+    const row = await kiosk.sessions.create(template.title, template.prompt, template.apply)
     res.status(201).json(sessionLinks(kiosk, row))
   })
 
@@ -157,14 +157,14 @@ export function sessionRoutes(kiosk: Kiosk): Router {
       heapUsedBytes: mem.heapUsed,
       activeHandles: process.getActiveResourcesInfo().length,
       connections: kiosk.connections.total,
-      sessionsLoaded: kiosk.hub.loaded().length,
-      storage: kiosk.hub.storeError ? 'failing' : 'ok',
+      sessionsLoaded: kiosk.sessions.loaded().length,
+      storage: kiosk.storage.storeError ? 'failing' : 'ok',
     })
   })
 
-  router.delete('/api/sessions/:id', auth, (req, res) => {
+  router.delete('/api/sessions/:id', auth, async (req, res) => {
     const id = req.params.id
-    if (!isSessionId(id) || !kiosk.hub.delete(id)) {
+    if (!isSessionId(id) || !(await kiosk.sessions.delete(id))) {
       res.status(404).json({ error: 'not_found' })
       return
     }

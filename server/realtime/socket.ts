@@ -6,11 +6,12 @@ import type { ClientToServerEvents, KioskStatus, ServerToClientEvents } from '..
 import { PATHS } from '../../shared/protocol.ts'
 import type { Kiosk } from '../context.ts'
 import { isLoopback, originAllowed, secretMatches } from '../guard.ts'
-import type { LiveSession } from '../sessions/hub.ts'
+import { StoreFailure } from '../sessions/persistence.ts'
+import type { LiveSession } from '../sessions/session.ts'
+import { handshakeSchema } from '../../shared/schemas.ts'
 import { registerFacilitatorHandlers } from './facilitator.ts'
 import { registerPhoneHandlers } from './phone.ts'
 import { attachBallots, ballotFor, registerVoteHandlers } from './votes.ts'
-import { handshakeSchema } from './schemas.ts'
 
 export interface SocketData {
   sessionId: string
@@ -37,7 +38,8 @@ function refuse(code: ErrorCode): Error & { data: { code: ErrorCode } } {
 
 /**
  * Wraps an event handler in the shape every untrusted input gets: no callback, no action;
- * a thrown error acks `invalid` instead of reaching Socket.io.
+ * a change that could not be stored (and was taken back) acks `unavailable`; any other thrown
+ * error acks `invalid` instead of reaching Socket.io.
  */
 export function handler<P>(
   kiosk: Kiosk,
@@ -50,6 +52,7 @@ export function handler<P>(
       .then(
         (res) => ack(res),
         (err) => {
+          if (err instanceof StoreFailure) return ack(fail('unavailable'))
           kiosk.log.error('event handler failed:', err)
           ack(fail('invalid'))
         },
@@ -76,7 +79,7 @@ export function attachSocketIo(httpServer: http.Server, kiosk: Kiosk): KioskServ
     const parsed = handshakeSchema.safeParse(socket.handshake.auth ?? {})
     if (!parsed.success || !isSessionId(parsed.data.session)) return next(refuse('not_found'))
     const { session: sessionId, deviceId, token } = parsed.data
-    if (!kiosk.hub.get(sessionId)) return next(refuse('not_found'))
+    if (!kiosk.sessions.get(sessionId)) return next(refuse('not_found'))
     const address = socket.handshake.address
     let role: SocketData['role'] = 'phone'
     if (token !== undefined) {
@@ -93,46 +96,46 @@ export function attachSocketIo(httpServer: http.Server, kiosk: Kiosk): KioskServ
   })
 
   io.on('connection', (socket: KioskSocket) => {
-    const session = kiosk.hub.get(socket.data.sessionId) as LiveSession
+    const session = kiosk.sessions.get(socket.data.sessionId) as LiveSession
     const { role, address } = socket.data
-    kiosk.hub.hold(session)
+    kiosk.sessions.hold(session)
     socket.on('disconnect', () => {
-      kiosk.hub.release(session)
+      kiosk.sessions.release(session)
       kiosk.connections.close(address)
-      if (role === 'phone') kiosk.hub.phoneLeft(session, socket.data.phoneKey)
+      if (role === 'phone') kiosk.sessions.presence.left(session, socket.data.phoneKey)
     })
     if (role === 'phone') {
-      kiosk.hub.phoneJoined(session, socket.data.phoneKey)
+      kiosk.sessions.presence.joined(session, socket.data.phoneKey)
       void socket.join(phonesRoom(session.row.id))
       if (socket.data.deviceId) void socket.join(deviceRoom(session.row.id, socket.data.deviceId))
     } else {
       void socket.join(facilitatorsRoom(session.row.id))
-      socket.emit('kiosk:status', storageStatus(kiosk.hub.storeError))
+      socket.emit('kiosk:status', storageStatus(kiosk.storage.storeError))
     }
     registerPhoneHandlers(socket, session, kiosk)
     registerVoteHandlers(socket, session, kiosk)
     registerFacilitatorHandlers(socket, session, kiosk)
-    socket.emit('session:state', kiosk.hub.state(session))
+    socket.emit('session:state', session.state())
     if (role === 'phone') {
       const ballot = ballotFor(kiosk, session, socket.data.phoneKey)
       if (ballot) socket.emit('vote:ballot', ballot)
     }
   })
 
-  const offState = kiosk.hub.onStateChange((id, state) => {
+  const offState = kiosk.sessions.events.state.on((id, state) => {
     io.to([phonesRoom(id), facilitatorsRoom(id)]).emit('session:state', state)
   })
   // Only the phone that sent a note hears what became of it.
-  const offStatus = kiosk.hub.onNoteStatus((session, noteId, status) => {
-    const owner = kiosk.store.ownerOf(session.row.id, noteId)
+  const offStatus = kiosk.sessions.events.noteStatus.on((session, noteId, status) => {
+    const owner = kiosk.records.ownerOf(session.id, noteId)
     if (!owner?.deviceId) return
     io.to(deviceRoom(session.row.id, owner.deviceId)).emit('note:status', { id: owner.clientId, noteId, status: status ?? 'deleted' })
   })
   const offBallots = attachBallots(io, kiosk)
-  const offHealth = kiosk.hub.onStoreHealth((error) => {
-    for (const s of kiosk.hub.loaded()) io.to(facilitatorsRoom(s.row.id)).emit('kiosk:status', storageStatus(error))
+  const offHealth = kiosk.storage.health.on((error) => {
+    for (const s of kiosk.sessions.loaded()) io.to(facilitatorsRoom(s.row.id)).emit('kiosk:status', storageStatus(error))
   })
-  const offDeleted = kiosk.hub.onDeleted((id) => {
+  const offDeleted = kiosk.sessions.events.deleted.on((id) => {
     io.in([phonesRoom(id), facilitatorsRoom(id)]).disconnectSockets(true)
   })
   io.engine.on('close', () => {

@@ -1,11 +1,15 @@
 import Database from 'better-sqlite3'
 import fs from 'node:fs'
 import path from 'node:path'
+import { Worker } from 'node:worker_threads'
+import { SCHEMA, SCHEMA_VERSION, type Row } from './sql.ts'
+import type { FromWriter, ToWriter, WorkerOptions } from './worker.ts'
 
 /**
- * The embedded store: sessions, each session's Yjs update log, and the idempotency record of
- * every note a phone sent. Everything is synchronous (better-sqlite3), so a write has reached
- * the database file before the caller acknowledges anything.
+ * The embedded store: sessions, each session's Yjs update log, the idempotency record of every
+ * note a phone sent, and ballots. Reads are synchronous on this thread (WAL lets them run beside
+ * the writer); every write goes to the writer thread (store/worker.ts) as a batch of rows and
+ * resolves once its transaction has committed, so nothing is acknowledged before it is on disk.
  */
 export interface SessionRow {
   id: string
@@ -15,11 +19,6 @@ export interface SessionRow {
   createdAt: number
   /** what the session list shows while the session is not in memory */
   summary?: { notes: number; closed: boolean }
-}
-
-export interface NoteIdRow {
-  clientId: string
-  noteId: string
 }
 
 type RawSessionRow = Omit<SessionRow, 'summary'> & { summary: string | null }
@@ -34,46 +33,6 @@ function fromRaw({ summary, ...row }: RawSessionRow): SessionRow {
   }
 }
 
-const SCHEMA_VERSION = 1
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS settings (
-  key   TEXT PRIMARY KEY,
-  value TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS sessions (
-  id         TEXT PRIMARY KEY,
-  title      TEXT NOT NULL,
-  prompt     TEXT NOT NULL DEFAULT '',
-  board_key  TEXT NOT NULL,
-  created_at INTEGER NOT NULL,
-  summary    TEXT
-);
-CREATE TABLE IF NOT EXISTS updates (
-  seq        INTEGER PRIMARY KEY AUTOINCREMENT,
-  session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
-  data       BLOB NOT NULL
-);
-CREATE INDEX IF NOT EXISTS updates_by_session ON updates(session_id, seq);
-CREATE TABLE IF NOT EXISTS note_ids (
-  session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
-  client_id  TEXT NOT NULL,
-  note_id    TEXT NOT NULL,
-  device_id  TEXT,
-  created_at INTEGER NOT NULL,
-  PRIMARY KEY (session_id, client_id)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS note_ids_by_note ON note_ids(session_id, note_id);
-CREATE TABLE IF NOT EXISTS ballots (
-  session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
-  vote_id    TEXT NOT NULL,
-  phone_key  TEXT NOT NULL,
-  note_id    TEXT NOT NULL,
-  dots       INTEGER NOT NULL,
-  PRIMARY KEY (session_id, vote_id, phone_key, note_id)
-) WITHOUT ROWID;
-`
-
 export class StoreError extends Error {
   constructor(
     message: string,
@@ -83,10 +42,24 @@ export class StoreError extends Error {
   }
 }
 
+/**
+ * The writer thread's module: the TypeScript source when the server runs from source (tests,
+ * `npm run dev`, through tsx), the bundled file next to the server bundle under `npm start`.
+ */
+function writerScript(): URL {
+  if (import.meta.url.endsWith('.ts')) return new URL('./worker-dev.mjs', import.meta.url)
+  return new URL('./store-worker.js', import.meta.url)
+}
+
 export class Store {
   readonly file: string
   private readonly db: Database.Database
   private readonly stmt
+  private readonly worker: Worker
+  private seq = 0
+  private readonly waiting = new Map<number, { resolve: () => void; reject: (err: Error) => void }>()
+  private closed: Promise<void> | undefined
+  private workerError: Error | undefined
 
   constructor(dataDir: string, durability: 'full' | 'normal' = 'full') {
     try {
@@ -100,32 +73,26 @@ export class Store {
     // Must come before the first table: lets compaction hand freed pages back to the disk.
     this.db.pragma('auto_vacuum = INCREMENTAL')
     this.db.pragma('journal_mode = WAL')
-    // After a checkpoint the WAL file is cut back to this size instead of staying at its peak.
-    this.db.pragma('journal_size_limit = 1048576')
-    this.db.pragma(`synchronous = ${durability === 'full' ? 'FULL' : 'NORMAL'}`)
-    this.db.pragma('foreign_keys = ON')
     this.db.pragma('busy_timeout = 5000')
+    // Checkpoints belong to the writer thread.
+    this.db.pragma('wal_autocheckpoint = 0')
     this.db.exec(SCHEMA)
     // Databases from before the summary column get it added.
     const columns = this.db.prepare<[], { name: string }>('PRAGMA table_info(sessions)').all()
     if (!columns.some((c) => c.name === 'summary')) this.db.exec('ALTER TABLE sessions ADD COLUMN summary TEXT')
     this.db.prepare('INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)').run('schema_version', String(SCHEMA_VERSION))
+    // From here on this connection only reads.
+    this.db.pragma('query_only = ON')
 
     const db = this.db
     this.stmt = {
       getSetting: db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?'),
-      setSetting: db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
-      insertSession: db.prepare('INSERT INTO sessions (id, title, prompt, board_key, created_at) VALUES (?, ?, ?, ?, ?)'),
       getSession: db.prepare<[string], RawSessionRow>('SELECT id, title, prompt, board_key AS boardKey, created_at AS createdAt, summary FROM sessions WHERE id = ?'),
       listSessions: db.prepare<[], RawSessionRow>(
         'SELECT id, title, prompt, board_key AS boardKey, created_at AS createdAt, summary FROM sessions ORDER BY created_at DESC, rowid DESC',
       ),
-      setSummary: db.prepare('UPDATE sessions SET summary = ? WHERE id = ?'),
-      setTexts: db.prepare('UPDATE sessions SET title = ?, prompt = ? WHERE id = ?'),
-      appendUpdate: db.prepare('INSERT INTO updates (session_id, data) VALUES (?, ?)'),
       loadUpdates: db.prepare<[string], { data: Buffer }>('SELECT data FROM updates WHERE session_id = ? ORDER BY seq'),
       countUpdates: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM updates WHERE session_id = ?'),
-      deleteUpdates: db.prepare('DELETE FROM updates WHERE session_id = ?'),
       getNoteId: db.prepare<[string, string], { noteId: string }>('SELECT note_id AS noteId FROM note_ids WHERE session_id = ? AND client_id = ?'),
       ownerOf: db.prepare<[string, string], { clientId: string; deviceId: string | null }>(
         'SELECT client_id AS clientId, device_id AS deviceId FROM note_ids WHERE session_id = ? AND note_id = ?',
@@ -133,30 +100,47 @@ export class Store {
       myDots: db.prepare<[string, string, string], { noteId: string; dots: number }>(
         'SELECT note_id AS noteId, dots FROM ballots WHERE session_id = ? AND vote_id = ? AND phone_key = ? AND dots > 0',
       ),
-      setDots: db.prepare(
-        'INSERT INTO ballots (session_id, vote_id, phone_key, note_id, dots) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET dots = excluded.dots',
-      ),
-      deleteSession: db.prepare('DELETE FROM sessions WHERE id = ?'),
       phonesPosted: db.prepare<[string], { n: number }>(
         'SELECT count(DISTINCT device_id) AS n FROM note_ids WHERE session_id = ? AND device_id IS NOT NULL',
       ),
-      insertNoteId: db.prepare('INSERT INTO note_ids (session_id, client_id, note_id, device_id, created_at) VALUES (?, ?, ?, ?, ?)'),
     }
+
+    this.worker = new Worker(writerScript(), { workerData: { file: this.file, durability } satisfies WorkerOptions })
+    this.worker.on('message', (msg: FromWriter) => {
+      if (msg.kind !== 'done') return
+      const w = this.waiting.get(msg.seq)
+      this.waiting.delete(msg.seq)
+      if (msg.error === undefined) w?.resolve()
+      else w?.reject(new Error(msg.error))
+    })
+    // A writer that cannot start or dies fails every write, loudly, instead of hanging them.
+    this.worker.on('error', (err) => this.failAll(err))
+    this.worker.on('exit', () => this.failAll(this.workerError ?? new Error('the database writer stopped')))
+  }
+
+  private failAll(err: Error): void {
+    this.workerError ??= err
+    for (const w of this.waiting.values()) w.reject(err)
+    this.waiting.clear()
+  }
+
+  /** Write rows in one transaction on the writer thread; resolves once it has committed. */
+  write(rows: Row[]): Promise<void> {
+    if (this.workerError || this.closed) return Promise.reject(this.workerError ?? new Error('the store is closed'))
+    const seq = ++this.seq
+    return new Promise((resolve, reject) => {
+      this.waiting.set(seq, { resolve, reject })
+      this.worker.postMessage({ kind: 'batch', seq, rows } satisfies ToWriter)
+    })
+  }
+
+  /** Writes waiting for the disk. */
+  get pendingWrites(): number {
+    return this.waiting.size
   }
 
   getSetting(key: string): string | undefined {
     return this.stmt.getSetting.get(key)?.value
-  }
-
-  setSetting(key: string, value: string): void {
-    this.stmt.setSetting.run(key, value)
-  }
-
-  insertSession(row: SessionRow, initialUpdate: Uint8Array): void {
-    this.db.transaction(() => {
-      this.stmt.insertSession.run(row.id, row.title, row.prompt, row.boardKey, row.createdAt)
-      this.stmt.appendUpdate.run(row.id, Buffer.from(initialUpdate))
-    })()
   }
 
   getSession(id: string): SessionRow | undefined {
@@ -168,18 +152,6 @@ export class Store {
     return this.stmt.listSessions.all().map(fromRaw)
   }
 
-  setSummary(id: string, summary: { notes: number; closed: boolean }): void {
-    this.stmt.setSummary.run(JSON.stringify(summary), id)
-  }
-
-  setSessionTexts(id: string, title: string, prompt: string): void {
-    this.stmt.setTexts.run(title, prompt, id)
-  }
-
-  appendUpdate(sessionId: string, update: Uint8Array): void {
-    this.stmt.appendUpdate.run(sessionId, Buffer.from(update.buffer, update.byteOffset, update.byteLength))
-  }
-
   loadUpdates(sessionId: string): Uint8Array[] {
     return this.stmt.loadUpdates.all(sessionId).map((r) => new Uint8Array(r.data))
   }
@@ -188,26 +160,8 @@ export class Store {
     return this.stmt.countUpdates.get(sessionId)?.n ?? 0
   }
 
-  /** Replace a session's update log with one update holding the whole state. */
-  compact(sessionId: string, state: Uint8Array): void {
-    this.db.transaction(() => {
-      this.stmt.deleteUpdates.run(sessionId)
-      this.appendUpdate(sessionId, state)
-    })()
-    this.db.pragma('incremental_vacuum')
-  }
-
   getNoteId(sessionId: string, clientId: string): string | undefined {
     return this.stmt.getNoteId.get(sessionId, clientId)?.noteId
-  }
-
-  insertNoteId(sessionId: string, clientId: string, noteId: string, deviceId: string | null, createdAt: number): void {
-    this.stmt.insertNoteId.run(sessionId, clientId, noteId, deviceId, createdAt)
-  }
-
-  /** Remove a session with its log, idempotency records and ballots. */
-  deleteSession(id: string): void {
-    this.stmt.deleteSession.run(id)
   }
 
   /** How many phones posted in a session (a count only: device ids never leave the store). */
@@ -227,16 +181,20 @@ export class Store {
     return out
   }
 
-  setDots(sessionId: string, voteId: string, phoneKey: string, noteId: string, dots: number): void {
-    this.stmt.setDots.run(sessionId, voteId, phoneKey, noteId, dots)
-  }
-
-  /** Run `fn` in one SQLite transaction: all of its writes land together or none do. */
-  transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)()
-  }
-
-  close(): void {
-    if (this.db.open) this.db.close()
+  /** Wait for the writes already sent, checkpoint, and close both connections; safe to call twice. */
+  close(): Promise<void> {
+    this.closed ??= (async () => {
+      if (!this.workerError) {
+        const done = new Promise<void>((resolve) => {
+          this.worker.on('message', (m: FromWriter) => m.kind === 'closed' && resolve())
+          this.worker.once('exit', () => resolve())
+        })
+        this.worker.postMessage({ kind: 'close' } satisfies ToWriter)
+        await done
+      }
+      await this.worker.terminate()
+      if (this.db.open) this.db.close()
+    })()
+    return this.closed
   }
 }

@@ -6,7 +6,7 @@ import { setupWSConnection } from '@y/websocket-server/utils'
 import { isSessionId } from '../../shared/ids.ts'
 import { PATHS } from '../../shared/protocol.ts'
 import type { Kiosk } from '../context.ts'
-import { boardRoom } from '../sessions/hub.ts'
+import { boardRoom } from './rooms.ts'
 import { originAllowed, remoteAddress, secretMatches } from '../guard.ts'
 
 type Access = 'read' | 'write'
@@ -58,7 +58,7 @@ export function attachYjs(httpServer: http.Server, kiosk: Kiosk, passThrough: re
     if (!originAllowed(req, kiosk.publicOrigin)) return reject(socket, 403, 'Forbidden')
     const id = url.pathname.slice(prefix.length)
     if (!isSessionId(id)) return reject(socket, 404, 'Not Found')
-    const row = kiosk.store.getSession(id)
+    const row = kiosk.sessions.row(id)
     if (!row) return reject(socket, 404, 'Not Found')
     const address = remoteAddress(req)
     if (!kiosk.authFailures.allowed(address)) return reject(socket, 429, 'Too Many Requests')
@@ -70,16 +70,16 @@ export function attachYjs(httpServer: http.Server, kiosk: Kiosk, passThrough: re
       return reject(socket, 401, 'Unauthorized')
     }
     if (!kiosk.connections.open(address)) return reject(socket, 429, 'Too Many Requests')
-    const session = kiosk.hub.get(id)
+    const session = kiosk.sessions.get(id)
     if (!session) {
       kiosk.connections.close(address)
       return reject(socket, 404, 'Not Found')
     }
-    kiosk.hub.hold(session)
+    kiosk.sessions.hold(session)
     wss.handleUpgrade(req, socket, head, (ws) => {
       ws.on('close', () => {
         kiosk.connections.close(address)
-        kiosk.hub.release(session)
+        kiosk.sessions.release(session)
       })
       ws.on('error', (err) => kiosk.log.debug('yjs socket error:', err.message))
       // Readers get the board's projection; their writes are dropped besides (defence in depth).

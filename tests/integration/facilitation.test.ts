@@ -117,7 +117,7 @@ describe('dot voting', () => {
     if (situation === 'the note is hidden') await emitAck(fac, 'note:moderate', { noteId: a, action: 'hide' })
     const target = situation === 'the note does not exist' ? 'nope' : a
     expect(await emitAck(voter, 'vote:cast', { noteId: target })).toEqual({ ok: false, error })
-    expect(readVotes(kiosk().kiosk.hub.get(links.id)!.doc).size).toBe(0)
+    expect(readVotes(kiosk().kiosk.sessions.get(links.id)!.doc).size).toBe(0)
   })
 
   it('refuses to take back a dot the phone never placed', async () => {
