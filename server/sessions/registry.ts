@@ -72,6 +72,8 @@ export class SessionRegistry {
   async delete(id: string): Promise<boolean> {
     if (!this.store.getSession(id)) return false
     const live = this.live.get(id)
+    // Changes already made are written (and answered) before the session's rows go.
+    this.persistence.flush()
     if (live) this.drop(live)
     this.summaries.delete(id)
     await this.persistence.write([rows.deleteSession(id)])
