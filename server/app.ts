@@ -75,8 +75,6 @@ export async function createServer(config: Config, dev?: DevMiddleware): Promise
     sessions,
     storage: persistence,
     records: {
-      noteId: (sessionId, clientId) => store.getNoteId(sessionId, clientId),
-      ownerOf: (sessionId, noteId) => store.ownerOf(sessionId, noteId),
       myDots: (sessionId, voteId, phoneKey) => store.myDots(sessionId, voteId, phoneKey),
       phonesPosted: (sessionId) => store.phonesPosted(sessionId),
       saveSetting: (key, value) => persistence.write([rows.setting(key, value)]),

@@ -8,10 +8,6 @@ import type { SessionTimers } from './sessions/timers.ts'
 
 /** What handlers may read from the store and the one thing they may write beside boards. */
 export interface Records {
-  /** the note id given to a phone's note (its own id for it), once stored */
-  noteId(sessionId: string, clientId: string): string | undefined
-  /** who sent a note: the phone's own id for it and its device id */
-  ownerOf(sessionId: string, noteId: string): { clientId: string; deviceId: string | null } | undefined
   /** a phone's dots in one vote, by note */
   myDots(sessionId: string, voteId: string, phoneKey: string): Record<string, number>
   /** how many phones posted in a session (a count only: device ids never leave the store) */

@@ -48,8 +48,8 @@ export function registerPhoneHandlers(socket: KioskSocket, session: LiveSession,
       const clientId = parsed.data.id
       // A resend of a note still being stored gets the first one's answer; of a stored note, the
       // record's. Either costs no tokens.
-      return session.once(clientId, () => {
-        const known = kiosk.records.noteId(session.id, clientId)
+      return session.once(clientId, async () => {
+        const known = session.noteOf(clientId)
         if (known) return { ok: true as const, noteId: known }
         const trusted = socket.data.role === 'facilitator'
         // The facilitator typing in paper notes for people without a phone is not rate limited.
@@ -57,8 +57,10 @@ export function registerPhoneHandlers(socket: KioskSocket, session: LiveSession,
           if (!kiosk.notesPerPhone.take(socket.data.phoneKey)) return fail('rate_limited')
           if (!isLoopback(socket.data.address) && !kiosk.notesPerAddress.take(socket.data.address)) return fail('rate_limited')
         }
-        const note = { sessionId: session.id, clientId, text: text.text, deviceId: socket.data.deviceId, flagged: kiosk.words.flags(text.text), trusted }
-        return session.commit(postNote(note))
+        const { deviceId } = socket.data
+        const ack = await session.commit(postNote({ sessionId: session.id, clientId, text: text.text, deviceId, flagged: kiosk.words.flags(text.text), trusted }))
+        if (ack.ok) session.noteStored({ clientId, noteId: ack.noteId, deviceId })
+        return ack
       })
     }),
   )
@@ -69,7 +71,7 @@ export function registerPhoneHandlers(socket: KioskSocket, session: LiveSession,
       const parsed = noteMineSchema.safeParse(payload)
       if (!parsed.success) return fail('invalid')
       const notes: MyNote[] = parsed.data.ids.map((id) => {
-        const noteId = kiosk.records.noteId(session.id, id)
+        const noteId = session.noteOf(id)
         if (!noteId) return { id, status: 'unknown' }
         return { id, noteId, status: noteStatus(session.doc, noteId) ?? 'deleted' }
       })

@@ -127,7 +127,7 @@ export function attachSocketIo(httpServer: http.Server, kiosk: Kiosk): KioskServ
   })
   // Only the phone that sent a note hears what became of it.
   const offStatus = kiosk.sessions.events.noteStatus.on((session, noteId, status) => {
-    const owner = kiosk.records.ownerOf(session.id, noteId)
+    const owner = session.ownerOf(noteId)
     if (!owner?.deviceId) return
     io.to(deviceRoom(session.row.id, owner.deviceId)).emit('note:status', { id: owner.clientId, noteId, status: status ?? 'deleted' })
   })

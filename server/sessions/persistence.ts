@@ -134,7 +134,7 @@ export class Persistence {
       if (log.needsFullState || log.updatesSinceCompaction + 1 >= this.config.compactAfterUpdates) {
         batch.push(...rows.replace(log.id, Y.encodeStateAsUpdate(log.doc)))
         replaced = true
-      } else batch.push(rows.append(log.id, log.unsaved.length === 1 ? log.unsaved[0]! : Y.mergeUpdates(log.unsaved)))
+      } else batch.push(rows.append(log.id, log.unsaved))
     }
     const hadUpdates = log.unsaved.length > 0
     batch.push(...log.rows)

@@ -106,7 +106,7 @@ export class SessionRegistry {
       notes: (s) => this.events.notes.emit(s),
       texts: (s) => this.persistence.writeQuietly([rows.texts(s.id, s.row.title, s.row.prompt)], 'session texts'),
       changed: (s) => this.scheduleSummary(s),
-    })
+    }, this.store.noteIds(id))
     openRooms(id, doc, board)
     this.live.set(id, session)
     this.presence.publish(session)

@@ -5,7 +5,7 @@ import type { SessionState } from '../../shared/protocol.ts'
 import { PROTOCOL_VERSION } from '../../shared/protocol.ts'
 import { projectAll, projectChanges } from '../board/projection.ts'
 import type { Row } from '../store/sql.ts'
-import type { SessionRow } from '../store/store.ts'
+import type { NoteIdRow, SessionRow } from '../store/store.ts'
 import type { RoomDoc } from '../yjs/rooms.ts'
 import type { Persistence } from './persistence.ts'
 import { SessionLog } from './persistence.ts'
@@ -56,6 +56,10 @@ export class LiveSession {
   private readonly inFlight = new Map<string, Promise<unknown>>()
   /** the last change queued under a key (one phone's dots), so they run one after another */
   private readonly queues = new Map<string, Promise<unknown>>()
+  /** the idempotency record of the notes phones sent, as stored: by the phone's id for the note */
+  private readonly sent = new Map<string, string>()
+  /** who sent each note (to tell that phone what became of it) */
+  private readonly owners = new Map<string, { clientId: string; deviceId: string | null }>()
 
   constructor(
     row: SessionRow,
@@ -65,8 +69,10 @@ export class LiveSession {
     private readonly persistence: Persistence,
     private readonly config: { maxNoteChars: number },
     events: SessionEvents,
+    noteIds: NoteIdRow[] = [],
   ) {
     this.row = row
+    for (const n of noteIds) this.noteStored(n)
     this.log = new SessionLog(row.id, doc, storedRows)
     projectAll(doc, board)
     // Only commits are tracked, one stack item each, kept until stored (see commit).
@@ -139,6 +145,22 @@ export class LiveSession {
     const clear = () => this.queues.get(key) === p && this.queues.delete(key)
     p.then(clear, clear)
     return p
+  }
+
+  /** A phone's note is stored: a resend of its id is answered with this note. */
+  noteStored({ clientId, noteId, deviceId }: NoteIdRow): void {
+    this.sent.set(clientId, noteId)
+    this.owners.set(noteId, { clientId, deviceId })
+  }
+
+  /** The note stored for a phone's id for it. */
+  noteOf(clientId: string): string | undefined {
+    return this.sent.get(clientId)
+  }
+
+  /** Who sent a note: the phone's own id for it and its device id. */
+  ownerOf(noteId: string): { clientId: string; deviceId: string | null } | undefined {
+    return this.owners.get(noteId)
   }
 
   private takeBack(item: unknown): void {

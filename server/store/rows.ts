@@ -3,7 +3,8 @@ import type { SessionRow } from './store.ts'
 
 /** Builders of the rows a change stores, so callers never spell a statement's parameters. */
 export const rows = {
-  append: (sessionId: string, update: Uint8Array): Row => ['appendUpdate', sessionId, update],
+  /** one row holding these updates, merged (by the writer thread) */
+  append: (sessionId: string, updates: Uint8Array[]): Row => ['appendUpdate', sessionId, updates],
   /** the whole log replaced by one update holding the whole state */
   replace: (sessionId: string, state: Uint8Array): Row[] => [
     ['deleteUpdates', sessionId],

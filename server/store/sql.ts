@@ -57,5 +57,8 @@ export const WRITES = {
 } as const
 
 export type WriteName = keyof typeof WRITES
-/** One statement to run in the writer's transaction. */
-export type Row = readonly [WriteName, ...Array<string | number | null | Uint8Array>]
+/**
+ * One statement to run in the writer's transaction. A list of Yjs updates in place of a BLOB
+ * is merged into one by the writer thread, so the main thread does not spend its time on it.
+ */
+export type Row = readonly [WriteName, ...Array<string | number | null | Uint8Array | Uint8Array[]>]

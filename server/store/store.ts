@@ -21,6 +21,12 @@ export interface SessionRow {
   summary?: { notes: number; closed: boolean }
 }
 
+export interface NoteIdRow {
+  clientId: string
+  noteId: string
+  deviceId: string | null
+}
+
 type RawSessionRow = Omit<SessionRow, 'summary'> & { summary: string | null }
 
 function fromRaw({ summary, ...row }: RawSessionRow): SessionRow {
@@ -93,10 +99,7 @@ export class Store {
       ),
       loadUpdates: db.prepare<[string], { data: Buffer }>('SELECT data FROM updates WHERE session_id = ? ORDER BY seq'),
       countUpdates: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM updates WHERE session_id = ?'),
-      getNoteId: db.prepare<[string, string], { noteId: string }>('SELECT note_id AS noteId FROM note_ids WHERE session_id = ? AND client_id = ?'),
-      ownerOf: db.prepare<[string, string], { clientId: string; deviceId: string | null }>(
-        'SELECT client_id AS clientId, device_id AS deviceId FROM note_ids WHERE session_id = ? AND note_id = ?',
-      ),
+      noteIds: db.prepare<[string], NoteIdRow>('SELECT client_id AS clientId, note_id AS noteId, device_id AS deviceId FROM note_ids WHERE session_id = ?'),
       myDots: db.prepare<[string, string, string], { noteId: string; dots: number }>(
         'SELECT note_id AS noteId, dots FROM ballots WHERE session_id = ? AND vote_id = ? AND phone_key = ? AND dots > 0',
       ),
@@ -160,18 +163,14 @@ export class Store {
     return this.stmt.countUpdates.get(sessionId)?.n ?? 0
   }
 
-  getNoteId(sessionId: string, clientId: string): string | undefined {
-    return this.stmt.getNoteId.get(sessionId, clientId)?.noteId
+  /** Every note a phone sent in a session: its own id for it, the note's id and its device. */
+  noteIds(sessionId: string): NoteIdRow[] {
+    return this.stmt.noteIds.all(sessionId)
   }
 
   /** How many phones posted in a session (a count only: device ids never leave the store). */
   phonesPosted(sessionId: string): number {
     return this.stmt.phonesPosted.get(sessionId)?.n ?? 0
-  }
-
-  /** Who sent a note: the phone's own id for it and its device id (for telling it what became of it). */
-  ownerOf(sessionId: string, noteId: string): { clientId: string; deviceId: string | null } | undefined {
-    return this.stmt.ownerOf.get(sessionId, noteId)
   }
 
   /** A phone's dots in one vote, by note. */

@@ -6,6 +6,7 @@
  */
 import Database from 'better-sqlite3'
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads'
+import { mergeUpdates } from 'yjs'
 import { WRITES, type Row, type WriteName } from './sql.ts'
 
 export interface WorkerOptions {
@@ -55,7 +56,10 @@ function check(rows: Row[]): void {
 }
 
 // Bytes arrive as plain Uint8Arrays (structured clone); SQLite binds them as Buffers.
-const asBuffer = (v: Row[number]) => (v instanceof Uint8Array && !Buffer.isBuffer(v) ? Buffer.from(v.buffer, v.byteOffset, v.byteLength) : v)
+function asBuffer(v: Row[number]): string | number | null | Buffer {
+  if (Array.isArray(v)) v = v.length === 1 ? v[0]! : mergeUpdates(v)
+  return v instanceof Uint8Array ? Buffer.from(v.buffer, v.byteOffset, v.byteLength) : v
+}
 
 function run(rows: Row[]): void {
   check(rows)
