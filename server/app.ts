@@ -53,15 +53,18 @@ export async function createServer(config: Config, dev?: DevMiddleware): Promise
   const store = new Store(config.dataDir, config.durability)
   const persistence = new Persistence(store, config, log.child('store'))
   let token = config.facilitatorToken
-  if (!token) {
-    token = store.getSetting('facilitator_token')
+  try {
+    await store.ready()
     if (!token) {
-      token = newToken()
-      await persistence.write([rows.setting('facilitator_token', token)]).catch(async (err: unknown) => {
-        await store.close()
-        throw err
-      })
+      token = store.getSetting('facilitator_token')
+      if (!token) {
+        token = newToken()
+        await persistence.write([rows.setting('facilitator_token', token)])
+      }
     }
+  } catch (err) {
+    await store.close()
+    throw err
   }
   const sessions = new SessionRegistry(store, persistence, config, log.child('sessions'))
   const savedWords = store.getSetting('moderation_words')

@@ -66,6 +66,7 @@ export class Store {
   private readonly waiting = new Map<number, { resolve: () => void; reject: (err: Error) => void }>()
   private closed: Promise<void> | undefined
   private workerError: Error | undefined
+  private readonly started: Promise<void>
 
   constructor(dataDir: string, durability: 'full' | 'normal' = 'full') {
     try {
@@ -109,6 +110,11 @@ export class Store {
     }
 
     this.worker = new Worker(writerScript(), { workerData: { file: this.file, durability } satisfies WorkerOptions })
+    this.started = new Promise((resolve, reject) => {
+      this.worker.once('online', resolve)
+      this.worker.once('error', reject)
+    })
+    this.started.catch(() => {}) // reported by ready() or by the writes that fail
     this.worker.on('message', (msg: FromWriter) => {
       if (msg.kind !== 'done') return
       const w = this.waiting.get(msg.seq)
@@ -125,6 +131,11 @@ export class Store {
     this.workerError ??= err
     for (const w of this.waiting.values()) w.reject(err)
     this.waiting.clear()
+  }
+
+  /** Resolves once the writer thread runs; rejects when it cannot start (start-up fails loudly). */
+  ready(): Promise<void> {
+    return this.started
   }
 
   /** Write rows in one transaction on the writer thread; resolves once it has committed. */
