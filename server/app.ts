@@ -7,14 +7,16 @@ import { newToken } from '../shared/ids.ts'
 import { PATHS } from '../shared/protocol.ts'
 import type { Config } from './config.ts'
 import type { Kiosk } from './context.ts'
-import { AuthThrottle, ConnectionCounter, RateLimiter } from './guard.ts'
+import { AuthThrottle, ConnectionCounter, isLoopback, RateLimiter } from './guard.ts'
+import { AddressAllowance } from './realtime/allowance.ts'
 import { pageRoutes } from './http/pages.ts'
 import { sessionRoutes } from './http/sessions.ts'
 import { attachSocketIo } from './realtime/socket.ts'
 import { Persistence } from './sessions/persistence.ts'
 import { SessionRegistry } from './sessions/registry.ts'
+import { lockDataDir } from './store/lock.ts'
 import { rows } from './store/rows.ts'
-import { Store } from './store/store.ts'
+import { ensureDataDir, Store } from './store/store.ts'
 import { DEFAULT_WORDS, WordFilter } from './board/words.ts'
 import { SessionTimers } from './sessions/timers.ts'
 import { attachYjs } from './yjs/upgrade.ts'
@@ -29,6 +31,8 @@ export interface RunningKiosk {
   publicBase: string
   dataFile: string
   kiosk: Kiosk
+  /** the database's reads, for tests and tools (handlers get `kiosk.records` instead) */
+  store: Store
   /** Stop serving and close the database; safe to call more than once. */
   close(): Promise<void>
 }
@@ -50,7 +54,16 @@ export type DevMiddleware = (app: express.Express, server: http.Server) => Promi
 
 export async function createServer(config: Config, dev?: DevMiddleware): Promise<RunningKiosk> {
   const log = config.log
-  const store = new Store(config.dataDir, config.durability)
+  ensureDataDir(config.dataDir)
+  // Before the database opens: a second kiosk on this folder must not touch it at all.
+  const lock = lockDataDir(config.dataDir)
+  let store: Store
+  try {
+    store = new Store(config.dataDir, config.durability)
+  } catch (err) {
+    lock.release()
+    throw err
+  }
   const persistence = new Persistence(store, config, log.child('store'))
   let token = config.facilitatorToken
   try {
@@ -64,6 +77,7 @@ export async function createServer(config: Config, dev?: DevMiddleware): Promise
     }
   } catch (err) {
     await store.close()
+    lock.release()
     throw err
   }
   const sessions = new SessionRegistry(store, persistence, config, log.child('sessions'))
@@ -73,6 +87,7 @@ export async function createServer(config: Config, dev?: DevMiddleware): Promise
   let port = config.port
   const publicOrigin = config.publicUrl ? new URL(config.publicUrl).origin : undefined
   const lan = lanAddresses()[0] ?? 'localhost'
+  const exempt = (address: string) => config.loopbackExempt && isLoopback(address)
   const kiosk: Kiosk = {
     config,
     sessions,
@@ -86,9 +101,11 @@ export async function createServer(config: Config, dev?: DevMiddleware): Promise
     words,
     timers,
     authFailures: new AuthThrottle(),
-    connections: new ConnectionCounter(config.limits.maxConnectionsPerAddress, config.limits.maxConnectionsTotal),
+    connections: new ConnectionCounter(config.limits.maxConnectionsPerAddress, config.limits.maxConnectionsTotal, exempt),
     notesPerPhone: new RateLimiter(config.limits.notesBurstPerPhone, config.limits.notesPerMinutePerPhone),
     notesPerAddress: new RateLimiter(config.limits.notesBurstPerAddress, config.limits.notesPerMinutePerAddress),
+    allowance: new AddressAllowance(config.limits, exempt),
+    exempt,
     publicBase: () => (config.publicUrl ? config.publicUrl.replace(/\/+$/, '') : `http://${lan}:${port}`),
     publicOrigin,
     log,
@@ -150,8 +167,11 @@ export async function createServer(config: Config, dev?: DevMiddleware): Promise
   const sweep = setInterval(() => {
     kiosk.notesPerPhone.sweep()
     kiosk.notesPerAddress.sweep()
+    kiosk.allowance.sweep()
     kiosk.authFailures.sweep()
   }, 60_000)
+  sessions.events.unloaded.on((id) => kiosk.allowance.forgetSession(id))
+  sessions.events.deleted.on((id) => kiosk.allowance.forgetSession(id))
   const unload = setInterval(() => sessions.unloadIdle(config.idleUnloadMs), Math.min(60_000, Math.max(50, config.idleUnloadMs / 2)))
   unload.unref()
   sweep.unref()
@@ -168,6 +188,7 @@ export async function createServer(config: Config, dev?: DevMiddleware): Promise
     timers.close()
     sessions.close()
     await store.close()
+    lock.release()
     throw err
   })
   port = (server.address() as AddressInfo).port
@@ -185,9 +206,10 @@ export async function createServer(config: Config, dev?: DevMiddleware): Promise
       server.closeAllConnections()
       await new Promise<void>((resolve) => server.close(() => resolve()))
       await store.close()
+      lock.release()
     })()
     return closing
   }
 
-  return { url: `http://${shownHost}:${port}`, port, token, publicBase: kiosk.publicBase(), dataFile: store.file, kiosk, close }
+  return { url: `http://${shownHost}:${port}`, port, token, publicBase: kiosk.publicBase(), dataFile: store.file, kiosk, store, close }
 }

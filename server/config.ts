@@ -29,6 +29,13 @@ export interface Config {
   presenceIntervalMs: number
   /** a session nobody is connected to leaves memory after this long (it stays in the store) */
   idleUnloadMs: number
+  /**
+   * Clients on this machine (loopback) are exempt from the per-address limits, so benchmarks and
+   * tests can play a whole room (the contract says so). Tests of those limits set it false,
+   * making 127.0.0.1 an address like any other (a second test address is another 127.x.y.z).
+   * Not an environment variable: a real kiosk has no reason to change it.
+   */
+  loopbackExempt: boolean
   log: Logger
 }
 
@@ -42,6 +49,7 @@ export const DEFAULTS = {
   durability: 'full',
   presenceIntervalMs: 1_000,
   idleUnloadMs: 10 * 60_000,
+  loopbackExempt: true,
 } as const
 
 export function makeConfig(partial: Partial<Config> & Pick<Config, 'dataDir' | 'log'>): Config {
@@ -54,6 +62,7 @@ export function makeConfig(partial: Partial<Config> & Pick<Config, 'dataDir' | '
     durability: DEFAULTS.durability,
     presenceIntervalMs: DEFAULTS.presenceIntervalMs,
     idleUnloadMs: DEFAULTS.idleUnloadMs,
+    loopbackExempt: DEFAULTS.loopbackExempt,
     ...partial,
     limits: { ...LIMITS, ...partial.limits },
   }

@@ -1,6 +1,7 @@
 import type { Config } from './config.ts'
 import type { AuthThrottle, ConnectionCounter, RateLimiter } from './guard.ts'
 import type { Logger } from './log.ts'
+import type { AddressAllowance } from './realtime/allowance.ts'
 import type { Persistence } from './sessions/persistence.ts'
 import type { SessionRegistry } from './sessions/registry.ts'
 import type { WordFilter } from './board/words.ts'
@@ -33,6 +34,10 @@ export interface Kiosk {
   authFailures: AuthThrottle
   notesPerPhone: RateLimiter
   notesPerAddress: RateLimiter
+  /** every per-phone budget (votes, …) held per address as well */
+  allowance: AddressAllowance
+  /** whether per-address limits pass this address by (loopback, unless config.loopbackExempt is false) */
+  exempt(address: string): boolean
   /** joinUrl, boardUrl and facilitatorUrl are built on this (no trailing slash) */
   publicBase(): string
   /** PUBLIC_URL's origin when one was configured: accepted as a page origin besides the Host */

@@ -77,13 +77,15 @@ export class ConnectionCounter {
   constructor(
     private readonly maxPerAddress: number,
     private readonly maxTotal: number,
+    /** addresses the per-address cap does not apply to */
+    private readonly exempt: (address: string) => boolean = isLoopback,
   ) {}
 
   /** Count a new connection; false (and nothing counted) when over a cap. */
   open(address: string): boolean {
     if (this.total >= this.maxTotal) return false
     const n = this.perAddress.get(address) ?? 0
-    if (!isLoopback(address) && n >= this.maxPerAddress) return false
+    if (!this.exempt(address) && n >= this.maxPerAddress) return false
     this.perAddress.set(address, n + 1)
     this.total++
     return true

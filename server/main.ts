@@ -9,6 +9,7 @@ import QRCode from 'qrcode'
 import { createServer, DEV_HMR_PATH, lanAddresses, type DevMiddleware } from './app.ts'
 import { DEFAULTS, makeConfig } from './config.ts'
 import { consoleLogger } from './log.ts'
+import { DataDirLockedError } from './store/lock.ts'
 import { StoreError } from './store/store.ts'
 import { PATHS } from '../shared/protocol.ts'
 
@@ -96,6 +97,8 @@ async function main(): Promise<void> {
     const e = err as NodeJS.ErrnoException
     if (e.code === 'EADDRINUSE') console.error(`Port ${config.port} is already in use (is Kurumaza already running?). Try another: PORT=${config.port + 1} npm start`)
     else if (e.code === 'EACCES') console.error(`Not allowed to listen on port ${config.port}. Use a port above 1024, e.g. PORT=3000 npm start`)
+    else if (err instanceof DataDirLockedError) console.error(err.message)
+    else if (err instanceof StoreError && err.code === 'corrupt') console.error(err.message)
     else if (err instanceof StoreError) console.error(`Cannot use the data folder: ${e.message}. Set DATA_DIR to a folder you can write to.`)
     else console.error('Kurumaza could not start:', e.message)
     process.exit(1)

@@ -33,6 +33,19 @@ export const LIMITS = {
   notesPerMinutePerAddress: 120,
   notesBurstPerAddress: 40,
 
+  /**
+   * Every per-phone budget (dot votes now; upvotes and survey answers to come) is also limited
+   * per network address, or fresh device ids from one script would each get a budget. A school's
+   * or city hall's NAT may put a whole room behind one address, so the numbers are sized for
+   * about 30 real phones there: at most `maxPhonesPerAddress` phones spend a budget from one
+   * address in one vote (so at most 30 × perPhone dots), and their actions (a dot placed or
+   * taken back) come from a bucket of `budgetActionsBurstPerAddress` (30 phones placing 5 dots
+   * at once) refilled at `budgetActionsPerMinutePerAddress`. Loopback is exempt.
+   */
+  maxPhonesPerAddress: 30,
+  budgetActionsBurstPerAddress: 150,
+  budgetActionsPerMinutePerAddress: 300,
+
   /** Open Socket.io and Yjs connections per address (loopback exempt) and in total. */
   maxConnectionsPerAddress: 24,
   maxConnectionsTotal: 3_000,

@@ -134,6 +134,20 @@ export interface ServerToClientEvents {
   'note:status': (note: MyNote) => void
   /** to facilitators: on connect and whenever storing starts or stops failing */
   'kiosk:status': (status: KioskStatus) => void
+  /** to facilitators, on connect: parts of this session's saved board that could not be read */
+  'session:damaged': (damage: SessionDamage) => void
+}
+
+/**
+ * Changes of a session's saved board that could not be read when it was loaded: they were set
+ * aside (kept, not deleted) and the rest of the board loaded. Notes only in them are missing.
+ */
+export interface SessionDamage {
+  /** how many stored changes were set aside */
+  unreadable: number
+  bytes: number
+  /** when the first was set aside (epoch ms) */
+  since: number
 }
 
 export interface KioskStatus {

@@ -4,7 +4,6 @@ import { checkNoteText } from '../../shared/text.ts'
 import type { MyNote } from '../../shared/protocol.ts'
 import { addNote, admitNote, noteStatus } from '../board/rules.ts'
 import type { Kiosk } from '../context.ts'
-import { isLoopback } from '../guard.ts'
 import type { Change, LiveSession } from '../sessions/session.ts'
 import { rows } from '../store/rows.ts'
 import { noteCreateSchema, noteMineSchema } from '../../shared/schemas.ts'
@@ -55,7 +54,7 @@ export function registerPhoneHandlers(socket: KioskSocket, session: LiveSession,
         // The facilitator typing in paper notes for people without a phone is not rate limited.
         if (!trusted) {
           if (!kiosk.notesPerPhone.take(socket.data.phoneKey)) return fail('rate_limited')
-          if (!isLoopback(socket.data.address) && !kiosk.notesPerAddress.take(socket.data.address)) return fail('rate_limited')
+          if (!kiosk.exempt(socket.data.address) && !kiosk.notesPerAddress.take(socket.data.address)) return fail('rate_limited')
         }
         const { deviceId } = socket.data
         const ack = await session.commit(postNote({ sessionId: session.id, clientId, text: text.text, deviceId, flagged: kiosk.words.flags(text.text), trusted }))

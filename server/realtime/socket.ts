@@ -5,7 +5,7 @@ import { isSessionId } from '../../shared/ids.ts'
 import type { ClientToServerEvents, KioskStatus, ServerToClientEvents } from '../../shared/protocol.ts'
 import { PATHS } from '../../shared/protocol.ts'
 import type { Kiosk } from '../context.ts'
-import { isLoopback, originAllowed, secretMatches } from '../guard.ts'
+import { originAllowed, secretMatches } from '../guard.ts'
 import { StoreFailure } from '../sessions/persistence.ts'
 import type { LiveSession } from '../sessions/session.ts'
 import { handshakeSchema } from '../../shared/schemas.ts'
@@ -79,7 +79,15 @@ export function attachSocketIo(httpServer: http.Server, kiosk: Kiosk): KioskServ
     const parsed = handshakeSchema.safeParse(socket.handshake.auth ?? {})
     if (!parsed.success || !isSessionId(parsed.data.session)) return next(refuse('not_found'))
     const { session: sessionId, deviceId, token } = parsed.data
-    if (!kiosk.sessions.get(sessionId)) return next(refuse('not_found'))
+    let live: LiveSession | undefined
+    try {
+      live = kiosk.sessions.get(sessionId)
+    } catch (err) {
+      // A session whose store cannot be read is refused, never allowed to end the process.
+      kiosk.log.error(`session ${sessionId} could not be loaded:`, err)
+      return next(refuse('unavailable'))
+    }
+    if (!live) return next(refuse('not_found'))
     const address = socket.handshake.address
     let role: SocketData['role'] = 'phone'
     if (token !== undefined) {
@@ -111,6 +119,8 @@ export function attachSocketIo(httpServer: http.Server, kiosk: Kiosk): KioskServ
     } else {
       void socket.join(facilitatorsRoom(session.row.id))
       socket.emit('kiosk:status', storageStatus(kiosk.storage.storeError))
+      const damage = kiosk.sessions.damage(session.id)
+      if (damage) socket.emit('session:damaged', damage)
     }
     registerPhoneHandlers(socket, session, kiosk)
     registerVoteHandlers(socket, session, kiosk)
@@ -146,6 +156,6 @@ export function attachSocketIo(httpServer: http.Server, kiosk: Kiosk): KioskServ
     offBallots()
   })
 
-  kiosk.log.debug(`socket.io ready at ${PATHS.socketIo}; loopback exempt from per-address limits: ${isLoopback('127.0.0.1')}`)
+  kiosk.log.debug(`socket.io ready at ${PATHS.socketIo}; loopback exempt from per-address limits: ${kiosk.exempt('127.0.0.1')}`)
   return io
 }

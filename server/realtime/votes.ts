@@ -78,6 +78,9 @@ export function registerVoteHandlers(socket: KioskSocket, session: LiveSession, 
           if (noteStatus(session.doc, noteId) !== 'visible' || !onBallot(session, vote.id).has(noteId)) return fail('not_found')
           if (before.remaining < 1 || onNote >= vote.maxPerNote) return fail('over_budget')
         } else if (onNote < 1) return fail('not_found')
+        // Fresh device ids from one address do not make fresh budgets.
+        const spend = { kind: 'vote', session: session.id, scope: vote.id, address: socket.data.address, phoneKey, adds: delta === 1 } as const
+        if (socket.data.role === 'phone' && !kiosk.allowance.take(spend)) return fail('rate_limited')
         await session.commit(moveDot(session.id, vote.id, phoneKey, noteId, onNote + delta, delta))
         return { ok: true as const, ...myDots(kiosk, session, vote.id, vote.perPhone, phoneKey) }
       })

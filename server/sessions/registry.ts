@@ -7,8 +7,10 @@ import type { Config } from '../config.ts'
 import type { Logger } from '../log.ts'
 import { rows } from '../store/rows.ts'
 import type { SessionRow, Store } from '../store/store.ts'
-import { closeRooms, newRoomDoc, openRooms, boardRoom, roomConnections } from '../yjs/rooms.ts'
+import { closeRooms, openRooms, boardRoom, roomConnections } from '../yjs/rooms.ts'
+import type { SessionDamage } from '../../shared/protocol.ts'
 import { Listeners } from './events.ts'
+import { loadSessionDocs, sessionDamage } from './load.ts'
 import type { Persistence } from './persistence.ts'
 import { Presence } from './presence.ts'
 import { LiveSession } from './session.ts'
@@ -96,11 +98,10 @@ export class SessionRegistry {
     if (existing) return existing
     const row = this.store.getSession(id)
     if (!row) return undefined
-    const doc = newRoomDoc(id)
-    const updates = this.store.loadUpdates(id)
-    if (updates.length > 0) Y.applyUpdate(doc, Y.mergeUpdates(updates))
-    const board = newRoomDoc(boardRoom(id))
-    const session = new LiveSession(row, doc, board, updates.length, this.persistence, { maxNoteChars: this.config.limits.maxNoteChars }, {
+    // Throws only when the store cannot be read at all (a damaged row is set aside instead);
+    // then no room is left behind and the caller refuses the connection.
+    const { doc, board, stored } = loadSessionDocs(this.store, id, boardRoom(id), this.log)
+    const session = new LiveSession(row, doc, board, stored, this.persistence, { maxNoteChars: this.config.limits.maxNoteChars }, {
       state: (s, state) => this.events.state.emit(s.id, state),
       noteStatus: (s, noteId, status) => this.events.noteStatus.emit(s, noteId, status),
       notes: (s) => this.events.notes.emit(s),
@@ -112,6 +113,11 @@ export class SessionRegistry {
     this.presence.publish(session)
     this.events.loaded.emit(session)
     return session
+  }
+
+  /** What the facilitator is told of a session's changes that could not be read; null when none. */
+  damage(id: string): SessionDamage | null {
+    return sessionDamage(this.store, id)
   }
 
   /** Sessions in memory now. */

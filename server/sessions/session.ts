@@ -3,7 +3,7 @@ import { metaMap, notesMap, readMeta } from '../../shared/board-doc.ts'
 import type { NoteStatus } from '../../shared/board.ts'
 import type { SessionState } from '../../shared/protocol.ts'
 import { PROTOCOL_VERSION } from '../../shared/protocol.ts'
-import { projectAll, projectChanges } from '../board/projection.ts'
+import { projectChanges } from '../board/projection.ts'
 import type { Row } from '../store/sql.ts'
 import type { NoteIdRow, SessionRow } from '../store/store.ts'
 import type { RoomDoc } from '../yjs/rooms.ts'
@@ -74,7 +74,6 @@ export class LiveSession {
     this.row = row
     for (const n of noteIds) this.noteStored(n)
     this.log = new SessionLog(row.id, doc, storedRows)
-    projectAll(doc, board)
     // Only commits are tracked, one stack item each, kept until stored (see commit).
     this.undo = new Y.UndoManager(doc, { trackedOrigins: new Set([Commit]), captureTimeout: 0 })
     doc.on('update', (update: Uint8Array) => persistence.updated(this.log, update))

@@ -3,7 +3,8 @@
  * the writer thread (store/worker.ts) runs the statements named here, so a new kind of row is
  * one line in WRITES and one builder in store/rows.ts.
  */
-export const SCHEMA_VERSION = 1
+/** 2: quarantined_updates, where update rows Yjs cannot read are set aside. */
+export const SCHEMA_VERSION = 2
 
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS settings (
@@ -24,6 +25,14 @@ CREATE TABLE IF NOT EXISTS updates (
   data       BLOB NOT NULL
 );
 CREATE INDEX IF NOT EXISTS updates_by_session ON updates(session_id, seq);
+CREATE TABLE IF NOT EXISTS quarantined_updates (
+  seq            INTEGER PRIMARY KEY,
+  session_id     TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+  data           BLOB NOT NULL,
+  error          TEXT NOT NULL,
+  quarantined_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS quarantined_by_session ON quarantined_updates(session_id, seq);
 CREATE TABLE IF NOT EXISTS note_ids (
   session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
   client_id  TEXT NOT NULL,
@@ -47,6 +56,9 @@ CREATE TABLE IF NOT EXISTS ballots (
 export const WRITES = {
   appendUpdate: 'INSERT INTO updates (session_id, data) VALUES (?, ?)',
   deleteUpdates: 'DELETE FROM updates WHERE session_id = ?',
+  quarantine:
+    'INSERT OR REPLACE INTO quarantined_updates (seq, session_id, data, error, quarantined_at) SELECT seq, session_id, data, ?, ? FROM updates WHERE seq = ? AND session_id = ?',
+  deleteUpdate: 'DELETE FROM updates WHERE seq = ? AND session_id = ?',
   insertNoteId: 'INSERT INTO note_ids (session_id, client_id, note_id, device_id, created_at) VALUES (?, ?, ?, ?, ?)',
   setDots: 'INSERT INTO ballots (session_id, vote_id, phone_key, note_id, dots) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET dots = excluded.dots',
   insertSession: 'INSERT INTO sessions (id, title, prompt, board_key, created_at) VALUES (?, ?, ?, ?, ?)',

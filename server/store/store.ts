@@ -21,6 +21,15 @@ export interface SessionRow {
   summary?: { notes: number; closed: boolean }
 }
 
+/** An update row that Yjs could not read, set aside when its session was loaded. */
+export interface QuarantinedRow {
+  seq: number
+  bytes: number
+  error: string
+  /** when it was set aside (epoch ms) */
+  at: number
+}
+
 export interface NoteIdRow {
   clientId: string
   noteId: string
@@ -48,6 +57,36 @@ export class StoreError extends Error {
   }
 }
 
+/** Make the data folder if needed and check this process may write there. */
+export function ensureDataDir(dataDir: string): void {
+  try {
+    fs.mkdirSync(dataDir, { recursive: true })
+    fs.accessSync(dataDir, fs.constants.W_OK)
+  } catch (err) {
+    throw new StoreError(`DATA_DIR ${path.resolve(dataDir)} is not writable (${(err as Error).message})`, 'unwritable')
+  }
+}
+
+/** SQLite's codes for a file that is not a database, or one whose pages do not add up. */
+const DAMAGED_CODES = new Set(['SQLITE_NOTADB', 'SQLITE_CORRUPT'])
+
+/**
+ * The one line a facilitator needs when the database file itself is damaged: which file, what
+ * to do, and what is safe elsewhere. Undefined for any other error.
+ */
+function damaged(err: unknown, file: string, dataDir: string): StoreError | undefined {
+  const code = String((err as { code?: unknown }).code ?? '')
+  if (![...DAMAGED_CODES].some((c) => code.startsWith(c))) return undefined
+  const abs = path.resolve(file)
+  return new StoreError(
+    `The database ${abs} is damaged and cannot be read (${(err as Error).message}). ` +
+      `To start with an empty database, stop Kurumaza and move the file aside (rename it, and any ${path.basename(abs)}-wal and -shm beside it, e.g. to ${path.basename(abs)}.damaged) ` +
+      `or put back a backup copy of the data folder, then start again; ` +
+      `the records of closed sessions are still in ${path.resolve(dataDir, 'records')} (import their JSON from the console).`,
+    'corrupt',
+  )
+}
+
 /**
  * The writer thread's module: the TypeScript source when the server runs from source (tests,
  * `npm run dev`, through tsx), the bundled file next to the server bundle under `npm start`.
@@ -67,30 +106,21 @@ export class Store {
   private closed: Promise<void> | undefined
   private workerError: Error | undefined
   private readonly started: Promise<void>
+  /** rows being set aside, until the writer has moved them */
+  private readonly settingAside = new Map<string, QuarantinedRow[]>()
 
   constructor(dataDir: string, durability: 'full' | 'normal' = 'full') {
-    try {
-      fs.mkdirSync(dataDir, { recursive: true })
-      fs.accessSync(dataDir, fs.constants.W_OK)
-    } catch (err) {
-      throw new StoreError(`DATA_DIR ${path.resolve(dataDir)} is not writable (${(err as Error).message})`, 'unwritable')
-    }
+    ensureDataDir(dataDir)
     this.file = path.join(dataDir, 'kurumaza.sqlite')
-    this.db = new Database(this.file)
-    // Must come before the first table: lets compaction hand freed pages back to the disk.
-    this.db.pragma('auto_vacuum = INCREMENTAL')
-    this.db.pragma('journal_mode = WAL')
-    this.db.pragma('busy_timeout = 5000')
-    // Checkpoints belong to the writer thread.
-    this.db.pragma('wal_autocheckpoint = 0')
-    this.db.exec(SCHEMA)
-    // Databases from before the summary column get it added.
-    const columns = this.db.prepare<[], { name: string }>('PRAGMA table_info(sessions)').all()
-    if (!columns.some((c) => c.name === 'summary')) this.db.exec('ALTER TABLE sessions ADD COLUMN summary TEXT')
-    this.db.prepare('INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)').run('schema_version', String(SCHEMA_VERSION))
-    // From here on this connection only reads.
-    this.db.pragma('query_only = ON')
-
+    let opened: Database.Database | undefined
+    try {
+      opened = new Database(this.file)
+      this.db = opened
+      this.prepareFile()
+    } catch (err) {
+      if (opened?.open) opened.close()
+      throw damaged(err, this.file, dataDir) ?? err
+    }
     const db = this.db
     this.stmt = {
       getSetting: db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?'),
@@ -98,7 +128,10 @@ export class Store {
       listSessions: db.prepare<[], RawSessionRow>(
         'SELECT id, title, prompt, board_key AS boardKey, created_at AS createdAt, summary FROM sessions ORDER BY created_at DESC, rowid DESC',
       ),
-      loadUpdates: db.prepare<[string], { data: Buffer }>('SELECT data FROM updates WHERE session_id = ? ORDER BY seq'),
+      loadUpdates: db.prepare<[string], { seq: number; data: Buffer }>('SELECT seq, data FROM updates WHERE session_id = ? ORDER BY seq'),
+      quarantined: db.prepare<[string], QuarantinedRow>(
+        'SELECT seq, length(data) AS bytes, error, quarantined_at AS at FROM quarantined_updates WHERE session_id = ? ORDER BY seq',
+      ),
       countUpdates: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM updates WHERE session_id = ?'),
       noteIds: db.prepare<[string], NoteIdRow>('SELECT client_id AS clientId, note_id AS noteId, device_id AS deviceId FROM note_ids WHERE session_id = ?'),
       myDots: db.prepare<[string, string, string], { noteId: string; dots: number }>(
@@ -125,6 +158,31 @@ export class Store {
     // A writer that cannot start or dies fails every write, loudly, instead of hanging them.
     this.worker.on('error', (err) => this.failAll(err))
     this.worker.on('exit', () => this.failAll(this.workerError ?? new Error('the database writer stopped')))
+  }
+
+  /** Check the file, make the tables, then keep this connection for reading only. */
+  private prepareFile(): void {
+    // Before anything writes to it: a file with damaged pages is reported at start-up, in one
+    // line with the remedy, rather than found by a session's first load mid-workshop. Reads
+    // every page (about 10 ms a megabyte); a kiosk's database is rarely more than a few dozen.
+    const check = this.db.pragma('quick_check(1)', { simple: true })
+    if (check !== 'ok') throw Object.assign(new Error(`malformed: ${String(check)}`), { code: 'SQLITE_CORRUPT' })
+    // Must come before the first table: lets compaction hand freed pages back to the disk.
+    this.db.pragma('auto_vacuum = INCREMENTAL')
+    this.db.pragma('journal_mode = WAL')
+    this.db.pragma('busy_timeout = 5000')
+    // Checkpoints belong to the writer thread.
+    this.db.pragma('wal_autocheckpoint = 0')
+    this.db.exec(SCHEMA)
+    // Databases from before the summary column get it added.
+    const columns = this.db.prepare<[], { name: string }>('PRAGMA table_info(sessions)').all()
+    if (!columns.some((c) => c.name === 'summary')) this.db.exec('ALTER TABLE sessions ADD COLUMN summary TEXT')
+    // Every change so far only adds tables (CREATE … IF NOT EXISTS above): recording the version is all.
+    this.db
+      .prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = max(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER))')
+      .run('schema_version', String(SCHEMA_VERSION))
+    // From here on this connection only reads.
+    this.db.pragma('query_only = ON')
   }
 
   private failAll(err: Error): void {
@@ -167,7 +225,33 @@ export class Store {
   }
 
   loadUpdates(sessionId: string): Uint8Array[] {
-    return this.stmt.loadUpdates.all(sessionId).map((r) => new Uint8Array(r.data))
+    return this.loadUpdateRows(sessionId).map((r) => r.data)
+  }
+
+  /** A session's update log with each row's place in it (to set a bad row aside by). */
+  loadUpdateRows(sessionId: string): Array<{ seq: number; data: Uint8Array }> {
+    return this.stmt.loadUpdates.all(sessionId).map((r) => ({ seq: r.seq, data: new Uint8Array(r.data) }))
+  }
+
+  /**
+   * Move update rows Yjs cannot read out of the log into `quarantined_updates`, with why and
+   * when: kept byte for byte (for a later rescue), but no longer in the way of loading. Written
+   * by the writer thread; `quarantined` reports them at once.
+   */
+  quarantineUpdates(sessionId: string, rows: Array<{ seq: number; error: string; bytes?: number }>, at = Date.now()): Promise<void> {
+    const pending = rows.map((r) => ({ seq: r.seq, bytes: r.bytes ?? 0, error: r.error, at }))
+    this.settingAside.set(sessionId, [...(this.settingAside.get(sessionId) ?? []), ...pending])
+    const done = () => this.settingAside.delete(sessionId)
+    const written = this.write(rows.flatMap((r): Row[] => [['quarantine', r.error, at, r.seq, sessionId], ['deleteUpdate', r.seq, sessionId]]))
+    written.then(done, done)
+    return written
+  }
+
+  /** The update rows of a session that were set aside, oldest first (without their bytes). */
+  quarantined(sessionId: string): QuarantinedRow[] {
+    const stored = this.stmt.quarantined.all(sessionId)
+    const pending = (this.settingAside.get(sessionId) ?? []).filter((p) => !stored.some((r) => r.seq === p.seq))
+    return [...stored, ...pending].sort((a, b) => a.seq - b.seq)
   }
 
   countUpdates(sessionId: string): number {

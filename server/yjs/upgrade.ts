@@ -70,7 +70,15 @@ export function attachYjs(httpServer: http.Server, kiosk: Kiosk, passThrough: re
       return reject(socket, 401, 'Unauthorized')
     }
     if (!kiosk.connections.open(address)) return reject(socket, 429, 'Too Many Requests')
-    const session = kiosk.sessions.get(id)
+    let session
+    try {
+      session = kiosk.sessions.get(id)
+    } catch (err) {
+      // A session whose store cannot be read is refused, never allowed to end the process.
+      kiosk.log.error(`session ${id} could not be loaded:`, err)
+      kiosk.connections.close(address)
+      return reject(socket, 503, 'Service Unavailable')
+    }
     if (!session) {
       kiosk.connections.close(address)
       return reject(socket, 404, 'Not Found')

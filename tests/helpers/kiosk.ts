@@ -33,7 +33,11 @@ export interface TestKiosk extends RunningKiosk {
   /** POST /api/sessions with the facilitator token */
   createSession(title?: string, prompt?: string): Promise<SessionLinks>
   /** a phone's Socket.io connection, connected (rejects with the connect_error) */
-  phone(session: string, opts?: { deviceId?: string; extraHeaders?: Record<string, string> }): Promise<ClientSocket>
+  /**
+   * `localAddress`: connect from another loopback address (127.0.0.2, …), which the kiosk sees as
+   * another network address (with `loopbackExempt: false`, one the per-address limits apply to).
+   */
+  phone(session: string, opts?: { deviceId?: string; extraHeaders?: Record<string, string>; localAddress?: string }): Promise<ClientSocket>
   facilitator(session: string, token?: string): Promise<ClientSocket>
   /** a y-websocket client on the board, synced; `access` picks key (read-only) or token (read-write) */
   board(session: SessionLinks, access?: 'key' | 'token'): Promise<{ doc: Y.Doc; provider: WebsocketProvider }>
@@ -83,9 +87,16 @@ export async function startKiosk(overrides: Partial<Config> = {}): Promise<TestK
   const clients: Array<{ close(): void }> = []
   const auth = { authorization: `Bearer ${running.token}`, 'content-type': 'application/json' }
 
-  const connect = (authData: Record<string, string>, extraHeaders?: Record<string, string>) =>
+  const connect = (authData: Record<string, string>, extraHeaders?: Record<string, string>, localAddress?: string) =>
     new Promise<ClientSocket>((resolve, reject) => {
-      const socket: ClientSocket = io(running.url, { auth: authData, transports: ['websocket'], reconnection: false, extraHeaders, forceNew: true })
+      const socket: ClientSocket = io(running.url, {
+        auth: authData,
+        transports: ['websocket'],
+        reconnection: false,
+        extraHeaders,
+        forceNew: true,
+        ...(localAddress ? { localAddress } : {}),
+      })
       clients.push({ close: () => socket.close() })
       // The state is sent right on connect: listen before, so no test races it.
       socket.on('session:state', (state) => states.set(socket, state))
@@ -102,7 +113,7 @@ export async function startKiosk(overrides: Partial<Config> = {}): Promise<TestK
       if (res.status !== 201) throw new Error(`createSession: ${res.status} ${await res.text()}`)
       return (await res.json()) as SessionLinks
     },
-    phone: (session, opts = {}) => connect(opts.deviceId ? { session, deviceId: opts.deviceId } : { session }, opts.extraHeaders),
+    phone: (session, opts = {}) => connect(opts.deviceId ? { session, deviceId: opts.deviceId } : { session }, opts.extraHeaders, opts.localAddress),
     facilitator: (session, token = running.token) => connect({ session, token }),
     async board(links, access = 'key') {
       const doc = new Y.Doc()

@@ -16,20 +16,27 @@ async function runMain(env: Record<string, string>): Promise<{ code: number | nu
   let out = ''
   child.stdout.on('data', (d) => (out += d))
   child.stderr.on('data', (d) => (out += d))
-  return exited(child).then((code) => ({ code, out }))
+  // Every case here expects the kiosk to refuse to start: one that starts anyway is stopped.
+  const stray = setTimeout(() => child.kill('SIGKILL'), 20_000)
+  return exited(child).then((code) => {
+    clearTimeout(stray)
+    return { code, out }
+  })
 }
 
 describe('starting the kiosk from the terminal', () => {
   it('prints the console URL with its token, a QR code and where data is kept', async () => {
     const dataDir = tempDir()
     const k = await spawnKiosk({ DATA_DIR: dataDir, FACILITATOR_TOKEN: 'printed-token-abcdefghijklmnopqrstuvwxyz012' })
-    await new Promise((r) => setTimeout(r, 200))
-    const out = k.output()
-    expect(out).toMatch(/http:\/\/localhost:\d+\/f\?token=printed-token-abcdefghijklmnopqrstuvwxyz012/)
-    expect(out).toContain('▄') // the QR code
-    expect(out).toContain(path.join(dataDir, 'kurumaza.sqlite'))
-    expect((await fetch(`${k.url}/healthz`)).status).toBe(200)
-    k.child.kill('SIGINT')
+    try {
+      // The banner is written in several chunks: wait for all of it rather than a fixed time.
+      await expect.poll(() => k.output()).toContain(path.join(dataDir, 'kurumaza.sqlite'))
+      await expect.poll(() => k.output()).toContain('▄') // the QR code
+      expect(k.output()).toMatch(/http:\/\/localhost:\d+\/f\?token=printed-token-abcdefghijklmnopqrstuvwxyz012/)
+      expect((await fetch(`${k.url}/healthz`)).status).toBe(200)
+    } finally {
+      k.child.kill('SIGINT')
+    }
     expect(await exited(k.child)).toBe(0)
   })
 
@@ -66,6 +73,49 @@ describe('starting the kiosk from the terminal', () => {
     expect(out.trim().split('\n')).toHaveLength(1)
     expect(out).toContain('Cannot use the data folder')
     expect(out).toContain('Set DATA_DIR')
+  })
+
+  it('refuses a second kiosk on the same data folder in one line naming the folder and the kiosk that has it', async () => {
+    const dataDir = tempDir()
+    const first = await spawnKiosk({ DATA_DIR: dataDir })
+    try {
+      const { code, out } = await runMain({ PORT: '0', DATA_DIR: dataDir })
+      expect(code).toBe(1)
+      expect(out.trim().split('\n')).toHaveLength(1)
+      expect(out).toContain(`Another Kurumaza is already using the data folder ${path.resolve(dataDir)}`)
+      expect(out).toContain(`process ${first.child.pid}, started ${new Date().getFullYear()}-`)
+      // the first one never noticed
+      expect((await fetch(`${first.url}/healthz`)).status).toBe(200)
+    } finally {
+      first.child.kill('SIGTERM')
+      await exited(first.child)
+    }
+  })
+
+  it('starts at once on the data folder of a kiosk killed with -9 (the OS drops its lock)', async () => {
+    const dataDir = tempDir()
+    const first = await spawnKiosk({ DATA_DIR: dataDir })
+    first.child.kill('SIGKILL')
+    await exited(first.child)
+    const second = await spawnKiosk({ DATA_DIR: dataDir })
+    expect((await fetch(`${second.url}/healthz`)).status).toBe(200)
+    second.child.kill('SIGTERM')
+    expect(await exited(second.child)).toBe(0)
+  })
+
+  it('says in one line which database file is damaged and how to recover', async () => {
+    const dataDir = tempDir()
+    fs.mkdirSync(path.join(dataDir, 'records'))
+    fs.writeFileSync(path.join(dataDir, 'kurumaza.sqlite'), Buffer.alloc(8192, 'not a database at all '))
+    const { code, out } = await runMain({ PORT: '0', DATA_DIR: dataDir })
+    expect(code).toBe(1)
+    expect(out.trim().split('\n')).toHaveLength(1)
+    expect(out).toContain(`The database ${path.join(path.resolve(dataDir), 'kurumaza.sqlite')} is damaged`)
+    expect(out).toContain('move the file aside')
+    expect(out).toContain('backup')
+    expect(out).toContain(path.join(path.resolve(dataDir), 'records'))
+    // nothing was changed or replaced
+    expect(fs.readFileSync(path.join(dataDir, 'kurumaza.sqlite'), 'utf8').startsWith('not a database')).toBe(true)
   })
 
   it('refuses a PORT that is not a port', async () => {

@@ -22,6 +22,9 @@ const ja = {
   'console.noteCount': '付箋 {n}枚',
   'console.closed': '終了',
   'console.storageFailing': '付箋を保存できていません（{message}）。ディスクの空きとデータフォルダを確認してください。',
+  'console.sessionDamaged':
+    'この会の保存データのうち {n}件の変更が読み取れませんでした（{when}）。読み取れなかった分は削除せず、データベースの別の表に取り分けてあります。ボードには読み取れた付箋をすべて表示しています。見当たらない付箋は、前回の書き出しや records フォルダの記録で確認してください。',
+  'console.dismiss': '閉じる',
   'console.openConsole': '管理画面',
   'console.openBoard': 'ボードを開く',
   'console.phoneLink': '参加用リンク',
@@ -263,6 +266,11 @@ const en: Record<keyof typeof ja, Message> = {
   'console.noteCount': plural('{n} note', '{n} notes'),
   'console.closed': 'Closed',
   'console.storageFailing': 'Notes cannot be stored ({message}). Check the free disk space and the data folder.',
+  'console.sessionDamaged': plural(
+    '{n} saved change of this session could not be read ({when}). It was set aside in the database, not deleted, and the board shows every note that could be read. Look for missing notes in your last export or in the records folder.',
+    '{n} saved changes of this session could not be read ({when}). They were set aside in the database, not deleted, and the board shows every note that could be read. Look for missing notes in your last export or in the records folder.',
+  ),
+  'console.dismiss': 'Dismiss',
   'console.openConsole': 'Console',
   'console.openBoard': 'Open board',
   'console.phoneLink': 'Phone link',

@@ -22,7 +22,7 @@ type NoticeBody = { kind: 'sent' | 'queued' | 'rate_limited' | 'unavailable' } |
 export type PhoneNotice = NoticeBody & { seq: number }
 
 /** Why a dot was not placed or taken back, worded by the page. */
-export type VoteNotice = { kind: 'no_vote' | 'over_budget' | 'max_per_note' | 'not_found' } | { kind: 'failed'; error: ErrorCode | 'timeout' }
+export type VoteNotice = { kind: 'no_vote' | 'over_budget' | 'max_per_note' | 'not_found' | 'rate_limited' } | { kind: 'failed'; error: ErrorCode | 'timeout' }
 
 const DEVICE_KEY = 'kurumaza.deviceId'
 const draftKey = (sessionId: string): string => `kurumaza.draft.${sessionId}`
@@ -165,7 +165,7 @@ export class PhoneSession {
         // The same code covers "no dots left" and "this note has the most allowed": say which.
         const onNote = this.ballot?.mine[noteId] ?? 0
         this.#voteNotice({ kind: (this.ballot?.remaining ?? 0) > 0 && onNote >= ballot.maxPerNote ? 'max_per_note' : 'over_budget' })
-      } else if (res.error === ERRORS.noVote || res.error === ERRORS.notFound) this.#voteNotice({ kind: res.error })
+      } else if (res.error === ERRORS.noVote || res.error === ERRORS.notFound || res.error === ERRORS.rateLimited) this.#voteNotice({ kind: res.error })
       else this.#voteNotice({ kind: 'failed', error: res.error })
     } finally {
       this.voteBusy = this.voteBusy.filter((id) => id !== noteId)

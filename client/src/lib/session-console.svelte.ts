@@ -1,7 +1,7 @@
 import { ERRORS, type Ack, type ErrorCode } from '../../../shared/errors.ts'
 import type { ModerationMode, Phase, Spotlight } from '../../../shared/board.ts'
 import { newClientId } from '../../../shared/ids.ts'
-import type { KioskStatus, ModerationAction, SessionState, SessionSummary, SessionUpdatePayload, VoteOpenPayload } from '../../../shared/protocol.ts'
+import type { KioskStatus, SessionDamage, ModerationAction, SessionState, SessionSummary, SessionUpdatePayload, VoteOpenPayload } from '../../../shared/protocol.ts'
 import { BoardRoom } from './board-room.svelte.ts'
 import { clockOffset } from './clock.ts'
 import type { ApiErrorCode, Facilitator } from './facilitator.svelte.ts'
@@ -37,6 +37,8 @@ export class SessionConsole {
   feedback = $state<ConsoleFeedback | null>(null)
   /** the kiosk says it cannot write its database: phones' notes are being refused */
   storage = $state.raw<KioskStatus>({ storage: 'ok' })
+  /** parts of this session's saved board the kiosk could not read and set aside, until dismissed */
+  damage = $state.raw<SessionDamage | null>(null)
   /** kiosk time minus this laptop's time, from the last `session:state` */
   clockOffset = $state(0)
   /** KJ grouping, written straight into the read-write document, with undo */
@@ -85,6 +87,7 @@ export class SessionConsole {
       this.clockOffset = clockOffset(state.serverNow, Date.now())
     })
     socket.on('kiosk:status', (status) => (this.storage = status))
+    socket.on('session:damaged', (damage) => (this.damage = damage))
     socket.on('connect_error', (err) => {
       const code = refusalCode(err)
       if (code === ERRORS.notFound) this.missing = true
