@@ -16,7 +16,7 @@ import { newRoomDoc, type RoomDoc } from '../yjs/rooms.ts'
  * for the facilitator to be told about. Changes that came after a lost row and depend on it stay
  * pending in the document (and in its compactions) in case the row is ever rescued.
  *
- * Returns how many rows the log holds now (the hub counts them towards compaction).
+ * Returns how many rows the log holds now (persistence counts them towards compaction).
  */
 export function loadBoard(store: Store, sessionId: string, doc: Y.Doc, log: Logger): number {
   const rows = store.loadUpdateRows(sessionId)
