@@ -1,6 +1,7 @@
 /**
- * Board rendering on the projector: first render of a 500-note board in headless Chromium, and
- * whether a new note animates in without dropping frames. Real kiosk (in this process, on
+ * Board rendering on the projector: first render of a 500-note board in headless Chromium (all
+ * 500 laid out in pages at the legible size, the first page on screen), and whether a new note
+ * animates in on the page the facilitator holds without dropping frames. Real kiosk (in this process, on
  * 127.0.0.1), real built board page, Debian's Chromium. Prints a small table; exits 0 unless it
  * breaks. `npm run bench:board` (needs a browser: see tests/e2e/browser.ts for where it looks).
  */
@@ -32,13 +33,24 @@ const runs: number[] = []
 for (let run = 0; run < 3; run++) {
   // The kiosk's CSP forbids eval, which Playwright's string predicates need: bypassed for measuring only.
   const page = await browser.newPage({ viewport: { width: 1920, height: 1080 }, bypassCSP: true })
+  page.on('console', (m) => console.log('page:', m.text()))
   const url = `${kiosk.url}${new URL(links.boardUrl).pathname}${new URL(links.boardUrl).search}`
   const t0 = Date.now()
   await page.goto(url)
-  await page.waitForFunction(`document.querySelectorAll('li[data-note-id]').length >= ${NOTES}`, undefined, { timeout: 20_000, polling: 16 })
+  // Laid out: every note counted, the wall in pages, the first page's cards on screen.
+  await page.waitForFunction(
+    `document.querySelector('[data-testid="note-count"]')?.dataset.count === '${NOTES}' && Number(document.querySelector('[data-testid="wall"]')?.dataset.pages) > 0 && document.querySelectorAll('li[data-note-id]').length > 0`,
+    undefined,
+    { timeout: 20_000, polling: 16 },
+  )
   runs.push(Date.now() - t0)
   if (run < 2) await page.close()
   else {
+    const pages = Number(await page.getByTestId('wall').getAttribute('data-pages'))
+    results.push(['pages of the 500-note wall (text ≥ 20 px)', `${pages}, ${await page.locator('li[data-note-id]').count()} notes on the first`])
+    // The facilitator holds the last page, where the new note will go.
+    await fac.timeout(10_000).emitWithAck('session:update', { boardPage: { kind: 'page', index: pages - 1 } })
+    await page.waitForFunction(`document.querySelector('[data-testid="wall"]')?.dataset.page === '${pages}'`, undefined, { timeout: 20_000 })
     // A new note arrives: record every frame's length while it animates in.
     // (Code for the page is a string: tsx's name helpers do not exist inside the page.)
     await page.evaluate(`(() => {
@@ -58,7 +70,7 @@ for (let run = 0; run < 3; run++) {
     results.push(['frames while the 501st note animates in (120 frames)', `${long} longer than 25 ms; longest ${Math.max(...frames).toFixed(1)} ms; median ${[...frames].sort((a, b) => a - b)[Math.floor(frames.length / 2)]!.toFixed(1)} ms`])
   }
 }
-results.unshift([`first render of ${NOTES} notes (navigation → all on screen), 3 runs`, `${runs.join(', ')} ms (target ≤ 1,000 ms: ${Math.max(...runs) <= 1_000 ? 'PASS' : 'FAIL'})`])
+results.unshift([`first render of ${NOTES} notes (navigation → laid out, first page on screen), 3 runs`, `${runs.join(', ')} ms (target ≤ 1,000 ms: ${Math.max(...runs) <= 1_000 ? 'PASS' : 'FAIL'})`])
 console.log('\n| board in headless Chromium, 1920×1080 | measured |\n| --- | --- |')
 for (const [k, v] of results) console.log(`| ${k} | ${v} |`)
 await browser.close()

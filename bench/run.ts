@@ -6,7 +6,7 @@
  *   npm run bench -- --profile          # also write a V8 CPU profile of the kiosk and summarise it
  *   npm run bench -- --durability=normal   # SQLite synchronous=NORMAL instead of FULL
  *   npm run bench -- --write-window=5      # the kiosk's write window in ms (KURUMAZA_WRITE_WINDOW_MS)
- *   npm run bench -- --only=burst,export   # any of: burst, relay, steady, vote, export, bundles
+ *   npm run bench -- --only=burst,export   # any of: burst, relay, steady, vote, export, bundles, stall
  *   npm run bench -- --dist=/tmp/client    # where the built client is (default dist/client)
  *   npm run bench -- --ref=HEAD            # bench the server of a commit (git archive to a temp dir)
  *   npm run bench -- --server-root=DIR     # bench the server of another checkout (e.g. a patched copy)
@@ -29,6 +29,7 @@ import { RelayBoard, YBoard, type Board, type BoardBytes } from './lib/boards.ts
 import type { ConnectResult, NoteResult, PhoneBytes, StatsResult } from './lib/ipc.ts'
 import { BENCH_TOKEN, describeTree, PhoneWorker, ROOT, snapshotOf, startKiosk, startRelay, tempDataDir, type ServerProcess } from './lib/procs.ts'
 import { summarizeProfile, type ProfileSummary } from './lib/profile.ts'
+import { measureStalls, stallMarkdown, type StallResult } from './stall.ts'
 import { cpuMs, fmt, MachineSampler, MB, memory, now, ProcSampler, sleep, summarize, within, type MachineUsage, type ProcUsage, type Summary } from './lib/util.ts'
 
 // ---------------------------------------------------------------------------------------------
@@ -42,7 +43,7 @@ const QUICK = flag('quick')
 const PROFILE = flag('profile')
 const DURABILITY = option('durability') === 'normal' ? 'normal' : 'full'
 const WRITE_WINDOW = option('write-window')
-const ONLY = new Set((option('only') ?? 'burst,relay,steady,vote,export,bundles').split(','))
+const ONLY = new Set((option('only') ?? 'burst,relay,steady,vote,export,bundles,stall').split(','))
 const DIST = path.resolve(option('dist') ?? path.join(ROOT, 'dist', 'client'))
 const KEEP = flag('keep')
 const REF = option('ref')
@@ -203,6 +204,8 @@ const report = {
   loads: [] as LoadResult[],
   votes: [] as VoteResult[],
   export: undefined as ExportResult | undefined,
+  /** the longest event-loop stall of each operation on a session at the note cap (bench/stall.ts) */
+  stall: undefined as StallResult | undefined,
   bundles: undefined as { dir: string; built: boolean; pages: BundlePage[]; note: string; served?: ServedPage[] } | undefined,
   targets: [] as Target[],
   profile: undefined as ProfileSummary | undefined,
@@ -1108,6 +1111,7 @@ function markdown(): string {
     if (ex.rssPerLoadedSession.length) L.push(`| RSS added by each further copy of the session, imported and loaded (sessions stay loaded until restart) | ${ex.rssPerLoadedSession.map((b) => fmt.mb(b)).join(', ')} MB |`)
     L.push('')
   }
+  if (report.stall) L.push(...stallMarkdown(report.stall))
   const b = report.bundles
   if (b) {
     L.push('## Bundles')
@@ -1243,6 +1247,8 @@ async function main(): Promise<void> {
     }
 
     if (ONLY.has('export')) report.export = await runExport(workers)
+    // last, in this process: it measures its own event loop, so nothing else may run meanwhile
+    if (ONLY.has('stall')) report.stall = await measureStalls({ log })
     if (ONLY.has('bundles')) report.bundles = { ...measureBundles(), served }
   } finally {
     await kiosk?.stop()

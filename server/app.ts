@@ -2,6 +2,7 @@ import express, { type ErrorRequestHandler } from 'express'
 import helmet from 'helmet'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
+import type { Duplex } from 'node:stream'
 import os from 'node:os'
 import { newToken } from '../shared/ids.ts'
 import { PATHS } from '../shared/protocol.ts'
@@ -11,7 +12,7 @@ import { AuthThrottle, ConnectionCounter, isLoopback, RateLimiter } from './guar
 import { AddressAllowance } from './realtime/allowance.ts'
 import { pageRoutes } from './http/pages.ts'
 import { sessionRoutes } from './http/sessions.ts'
-import { attachSocketIo } from './realtime/socket.ts'
+import { attachSocketIo, type KioskServer } from './realtime/socket.ts'
 import { Persistence } from './sessions/persistence.ts'
 import { SessionRegistry } from './sessions/registry.ts'
 import { lockDataDir } from './store/lock.ts'
@@ -19,7 +20,8 @@ import { rows } from './store/rows.ts'
 import { ensureDataDir, Store } from './store/store.ts'
 import { DEFAULT_WORDS, WordFilter } from './board/words.ts'
 import { SessionTimers } from './sessions/timers.ts'
-import { attachYjs } from './yjs/upgrade.ts'
+import { engineQuery, ownedBySocketIo, routeUpgrades } from './upgrades.ts'
+import { refuseUpgrade, yjsUpgrades } from './yjs/upgrade.ts'
 
 export interface RunningKiosk {
   /** where this process listens, e.g. http://127.0.0.1:41234 */
@@ -33,6 +35,8 @@ export interface RunningKiosk {
   kiosk: Kiosk
   /** the database's reads, for tests and tools (handlers get `kiosk.records` instead) */
   store: Store
+  /** TCP connections open on the server right now, upgraded ones included */
+  openSockets(): Promise<number>
   /** Stop serving and close the database; safe to call more than once. */
   close(): Promise<void>
 }
@@ -44,6 +48,18 @@ export function lanAddresses(): string[] {
     for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) out.push(a.address)
   }
   return out
+}
+
+/**
+ * The WebSocket origins of the kiosk a page was served from (the host it was reached by, and
+ * PUBLIC_URL's): what a page may connect to besides 'self', which covers them in current
+ * browsers but not in every older one. A Host that is not a plain host[:port] names nothing.
+ */
+export function kioskSocketOrigins(host: string | undefined, publicOrigin: string | undefined): string {
+  const hosts = new Set<string>()
+  if (host && /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/.test(host)) hosts.add(host.toLowerCase())
+  if (publicOrigin) hosts.add(new URL(publicOrigin).host)
+  return [...hosts].flatMap((h) => [`ws://${h}`, `wss://${h}`]).join(' ')
 }
 
 /** Where Vite's hot-reload WebSocket lives in `npm run dev`. */
@@ -95,6 +111,7 @@ export async function createServer(config: Config, dev?: DevMiddleware): Promise
     records: {
       myDots: (sessionId, voteId, phoneKey) => store.myDots(sessionId, voteId, phoneKey),
       phonesPosted: (sessionId) => store.phonesPosted(sessionId),
+      voters: (sessionId, voteId) => store.voters(sessionId, voteId),
       saveSetting: (key, value) => persistence.write([rows.setting(key, value)]),
     },
     token,
@@ -102,6 +119,7 @@ export async function createServer(config: Config, dev?: DevMiddleware): Promise
     timers,
     authFailures: new AuthThrottle(),
     connections: new ConnectionCounter(config.limits.maxConnectionsPerAddress, config.limits.maxConnectionsTotal, exempt),
+    transports: new ConnectionCounter(config.limits.maxTransportsPerAddress, config.limits.maxTransportsTotal, exempt),
     notesPerPhone: new RateLimiter(config.limits.notesBurstPerPhone, config.limits.notesPerMinutePerPhone),
     notesPerAddress: new RateLimiter(config.limits.notesBurstPerAddress, config.limits.notesPerMinutePerAddress),
     allowance: new AddressAllowance(config.limits, exempt),
@@ -114,7 +132,18 @@ export async function createServer(config: Config, dev?: DevMiddleware): Promise
   const app = express()
   app.disable('x-powered-by')
   app.set('trust proxy', false)
-  const server = http.createServer(app)
+  // Socket.io's requests go straight to it, decided on the same raw URL as its upgrades.
+  let io: KioskServer | undefined
+  const server = http.createServer((req, res) => {
+    if (io && ownedBySocketIo(req.url)) io.engine.handleRequest(req, res)
+    else app(req, res)
+  })
+  // Every socket, upgraded ones included (the server forgets those), so closing ends them all.
+  const sockets = new Set<Duplex>()
+  server.on('connection', (socket: Duplex) => {
+    sockets.add(socket)
+    socket.once('close', () => sockets.delete(socket))
+  })
 
   if (!dev) {
     app.use(
@@ -126,7 +155,7 @@ export async function createServer(config: Config, dev?: DevMiddleware): Promise
             'script-src': ["'self'"],
             'style-src': ["'self'", "'unsafe-inline'"],
             'img-src': ["'self'", 'data:'],
-            'connect-src': ["'self'", 'ws:', 'wss:'],
+            'connect-src': ["'self'", (req) => kioskSocketOrigins(req.headers.host, publicOrigin)],
             'font-src': ["'self'"],
             'object-src': ["'none'"],
             'frame-ancestors': ["'none'"],
@@ -161,9 +190,22 @@ export async function createServer(config: Config, dev?: DevMiddleware): Promise
   }
   app.use(onError)
 
-  const io = attachSocketIo(server, kiosk)
-  // In development Vite's hot-reload socket shares the port.
-  const yjs = attachYjs(server, kiosk, dev ? [DEV_HMR_PATH] : [])
+  io = attachSocketIo(kiosk)
+  const socketIo = io
+  const yjs = yjsUpgrades(kiosk)
+  const stopUpgrades = routeUpgrades(server, {
+    // Only the WebSocket transport upgrades: Engine.IO would accept another, then wait 30 s
+    // for a close handshake that a stray client never sends.
+    socketIo: (req, socket, head) => {
+      if (engineQuery(req).transport === 'websocket') socketIo.engine.handleUpgrade(req, socket, head)
+      else refuseUpgrade(socket, 400, 'Bad Request')
+    },
+    yjs,
+    // In development Vite's hot-reload socket shares the port.
+    passThrough: dev ? [DEV_HMR_PATH] : [],
+    answerMs: config.limits.upgradeAnswerMs,
+    log,
+  })
   const sweep = setInterval(() => {
     kiosk.notesPerPhone.sweep()
     kiosk.notesPerAddress.sweep()
@@ -200,16 +242,21 @@ export async function createServer(config: Config, dev?: DevMiddleware): Promise
       clearInterval(sweep)
       clearInterval(unload)
       timers.close()
+      stopUpgrades()
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()))
       yjs.close()
-      await new Promise<void>((resolve) => io.close(() => resolve()))
+      await socketIo.close()
       sessions.close()
-      server.closeAllConnections()
-      await new Promise<void>((resolve) => server.close(() => resolve()))
+      // Whatever is still open (slow or half-closed clients, upgrades) ends now: a bounded stop.
+      for (const socket of sockets) socket.destroy()
+      await stopped
       await store.close()
       lock.release()
     })()
     return closing
   }
 
-  return { url: `http://${shownHost}:${port}`, port, token, publicBase: kiosk.publicBase(), dataFile: store.file, kiosk, store, close }
+  const openSockets = () => new Promise<number>((resolve, reject) => server.getConnections((err, n) => (err ? reject(err) : resolve(n))))
+
+  return { url: `http://${shownHost}:${port}`, port, token, openSockets, publicBase: kiosk.publicBase(), dataFile: store.file, kiosk, store, close }
 }

@@ -13,6 +13,8 @@ export interface Records {
   myDots(sessionId: string, voteId: string, phoneKey: string): Record<string, number>
   /** how many phones posted in a session (a count only: device ids never leave the store) */
   phonesPosted(sessionId: string): number
+  /** phones with at least one dot in a vote (the turnout; who they are stays in the store) */
+  voters(sessionId: string, voteId: string): number
   /** a kiosk-wide setting (the word list) */
   saveSetting(key: string, value: string): Promise<void>
 }
@@ -29,7 +31,10 @@ export interface Kiosk {
   /** notes containing these words wait for the facilitator, whatever the moderation mode */
   words: WordFilter
   timers: SessionTimers
+  /** Socket.io and Yjs connections: what `maxConnectionsPerAddress` and `maxConnectionsTotal` cap */
   connections: ConnectionCounter
+  /** Engine.IO transports, handshakes included: what `maxTransportsPerAddress` and `maxTransportsTotal` cap */
+  transports: ConnectionCounter
   /** wrong tokens and keys, per address */
   authFailures: AuthThrottle
   notesPerPhone: RateLimiter

@@ -91,6 +91,26 @@ export class ConnectionCounter {
     return true
   }
 
+  /** Whether `open` would count a connection now (nothing is counted). */
+  allows(address: string): boolean {
+    if (this.total >= this.maxTotal) return false
+    return this.exempt(address) || (this.perAddress.get(address) ?? 0) < this.maxPerAddress
+  }
+
+  /**
+   * Count a connection that exists now and hand back its release, which may be called from
+   * every path that ends it (refusal, error, close): only the first call counts.
+   */
+  admit(address: string): (() => void) | undefined {
+    if (!this.open(address)) return undefined
+    let released = false
+    return () => {
+      if (released) return
+      released = true
+      this.close(address)
+    }
+  }
+
   close(address: string): void {
     const n = this.perAddress.get(address) ?? 0
     if (n <= 1) this.perAddress.delete(address)

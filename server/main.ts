@@ -20,6 +20,9 @@ function projectRoot(): string {
   return dir
 }
 
+/** The longest a stop on SIGINT or SIGTERM may take before the process exits regardless. */
+const SHUTDOWN_BOUND_MS = 5_000
+
 const root = projectRoot()
 const env = process.env
 const log = consoleLogger()
@@ -124,9 +127,19 @@ async function main(): Promise<void> {
 
   let stopping = false
   const stop = (signal: string) => {
-    if (stopping) return
+    if (stopping) {
+      // A second Ctrl+C means now.
+      log.info(`${signal} again: exiting now.`)
+      process.exit(1)
+    }
     stopping = true
     log.info(`${signal}: closing…`)
+    // Closing ends every socket itself; this only guards against a bug there keeping the
+    // process up (the database needs no closing to stay whole: its journal recovers it).
+    setTimeout(() => {
+      console.error(`Kurumaza did not close within ${SHUTDOWN_BOUND_MS / 1000} s; exiting anyway.`)
+      process.exit(1)
+    }, SHUTDOWN_BOUND_MS).unref()
     running.close().then(
       () => process.exit(0),
       (err) => {

@@ -2,6 +2,7 @@ import * as Y from 'yjs'
 import {
   DOC_KEYS,
   NOTE_STATUSES,
+  type BoardPage,
   PHASES,
   type Group,
   type MetaFields,
@@ -140,6 +141,14 @@ function readSpotlight(v: unknown): Spotlight | null {
   return (s.kind === 'note' || s.kind === 'group') && typeof s.id === 'string' ? { kind: s.kind, id: s.id } : null
 }
 
+function readBoardPage(v: unknown): BoardPage | null {
+  if (typeof v !== 'object' || v === null) return null
+  const p = v as Record<string, unknown>
+  if (p.kind === 'page' && typeof p.index === 'number' && Number.isInteger(p.index) && p.index >= 0) return { kind: 'page', index: p.index }
+  if (p.kind === 'group' && typeof p.id === 'string') return { kind: 'group', id: p.id }
+  return null
+}
+
 function readTimer(v: unknown): TimerState | null {
   if (typeof v !== 'object' || v === null) return null
   const t = v as Record<string, unknown>
@@ -150,7 +159,9 @@ function readVote(v: unknown): VoteSettings | null {
   if (typeof v !== 'object' || v === null) return null
   const s = v as Record<string, unknown>
   if (typeof s.id !== 'string' || typeof s.perPhone !== 'number' || typeof s.maxPerNote !== 'number') return null
-  return { id: s.id, open: s.open === true, perPhone: s.perPhone, maxPerNote: s.maxPerNote, showLive: s.showLive === true }
+  const vote: VoteSettings = { id: s.id, open: s.open === true, perPhone: s.perPhone, maxPerNote: s.maxPerNote, showLive: s.showLive === true }
+  if (Array.isArray(s.promptIds)) vote.promptIds = s.promptIds.filter((p): p is string => typeof p === 'string')
+  return vote
 }
 
 export function readMeta(doc: Y.Doc): MetaFields {
@@ -167,9 +178,16 @@ export function readMeta(doc: Y.Doc): MetaFields {
     currentPromptId: str(m.get('currentPromptId')),
     showAllPrompts: m.get('showAllPrompts') === true,
     spotlight: readSpotlight(m.get('spotlight')),
+    boardPage: readBoardPage(m.get('boardPage')),
+    showJoin: m.get('showJoin') === true,
     timer: readTimer(m.get('timer')),
     vote: readVote(m.get('vote')),
     closed: m.get('closed') === true,
     lang: m.get('lang') === 'ja' || m.get('lang') === 'en' ? (m.get('lang') as 'ja' | 'en') : null,
   }
+}
+
+/** Whether a note is on a vote's ballot by its prompt (notes from before prompts existed always are). */
+export function inVoteScope(vote: Pick<VoteSettings, 'promptIds'>, note: Pick<Note, 'promptId'>): boolean {
+  return !vote.promptIds || !note.promptId || vote.promptIds.includes(note.promptId)
 }

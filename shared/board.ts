@@ -68,6 +68,12 @@ export interface Spotlight {
   id: string
 }
 
+/**
+ * Which page of the wall the facilitator holds on the projector: a page (counted round the
+ * pages the board has), or the page where a group starts. null: the pages turn by themselves.
+ */
+export type BoardPage = { kind: 'page'; index: number } | { kind: 'group'; id: string }
+
 export interface TimerState {
   /** epoch ms on the server's clock */
   endsAt: number
@@ -84,6 +90,8 @@ export interface VoteSettings {
   maxPerNote: number
   /** show counts on the board while the vote is open (else only once it is closed) */
   showLive: boolean
+  /** the prompts whose notes are on the ballot; absent: every prompt (votes from before this existed) */
+  promptIds?: string[]
 }
 
 /** The fields of the `meta` map. */
@@ -104,6 +112,10 @@ export interface MetaFields {
   /** the board shows the notes of every prompt, not only the current one */
   showAllPrompts: boolean
   spotlight: Spotlight | null
+  /** the page of the wall held on the projector, or null to turn pages by themselves */
+  boardPage: BoardPage | null
+  /** the QR code large on the board even once the room has joined */
+  showJoin: boolean
   timer: TimerState | null
   vote: VoteSettings | null
   /** the session is closed: read-only, kept as a record */

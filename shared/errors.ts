@@ -14,6 +14,8 @@ export const ERRORS = {
   notFound: 'not_found',
   /** A facilitator action without a valid facilitator token. */
   unauthorized: 'unauthorized',
+  /** The session holds as many notes as it may (`maxNotesPerSession`); nothing more is taken. */
+  full: 'full',
   /** The kiosk could not store the note (disk full, read-only data folder); nothing was kept. */
   unavailable: 'unavailable',
   /** No vote is open. */

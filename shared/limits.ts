@@ -18,13 +18,24 @@ export const LIMITS = {
   maxPromptChars: 300,
   maxPrompts: 30,
   maxGroupNameChars: 60,
+  /** the highest page of the wall the facilitator may hold (the board counts it round its pages) */
+  maxBoardPage: 999,
   /** dot voting: most dots a facilitator may give each phone */
   maxVotesPerPhone: 20,
+  /** a closed vote's ranking sent to phones: the first this many notes */
+  maxRankedOnPhone: 10,
   /** longest countdown, in seconds (3 hours) */
   maxTimerSeconds: 3 * 60 * 60,
   /** the word list that sends notes to the moderation queue */
   maxWords: 1_000,
   maxWordChars: 40,
+  /**
+   * Most notes one session holds, whatever their status (a room of 300 writing 15 each fits).
+   * Past it a note is refused with `full` (phones, paper notes), and so is an import of a record
+   * with more. It keeps every operation on one session short on the server's event loop
+   * (`npm run bench -- --only=stall` measures them at the cap).
+   */
+  maxNotesPerSession: 5_000,
 
   /** Per phone: a token bucket of `notesBurstPerPhone`, refilled at `notesPerMinutePerPhone`. */
   notesPerMinutePerPhone: 12,
@@ -50,13 +61,35 @@ export const LIMITS = {
   maxConnectionsPerAddress: 24,
   maxConnectionsTotal: 3_000,
 
+  /**
+   * Engine.IO connections (the transport under a Socket.io connection, long-polling included),
+   * counted from the handshake, before any session is named: per address (loopback exempt) and
+   * in total. Above the Socket.io caps so that a client over those still hears `rate_limited`.
+   */
+  maxTransportsPerAddress: 32,
+  maxTransportsTotal: 3_200,
+  /** A transport that names no session within this long is closed. */
+  socketConnectTimeoutMs: 20_000,
+  /** An upgrade request nobody has answered within this long is closed (a safety net). */
+  upgradeAnswerMs: 10_000,
+
+  /** Yjs: a connection's sync step 1 is answered at most once per this long (extra ones wait, coalesced). */
+  yjsSyncAnswerIntervalMs: 2_000,
+  /** Yjs: a board's whole state, encoded for one new client, is reused for others this long (plus what changed since). */
+  yjsFullSyncReuseMs: 5_000,
+  /** Yjs: a connection whose unsent backlog exceeds this (beyond its largest single message) is not reading: closed. */
+  yjsBacklogBytes: 4 * 1024 * 1024,
+  /** Yjs: frames a read-only connection (a board) may send: a burst, then a steady rate. */
+  yjsReadOnlyFramesBurst: 30,
+  yjsReadOnlyFramesPerMinute: 120,
+
   /** Largest Socket.io message; a 10,000-character note (~30 KB) must still get `too_long`. */
   maxSocketMessageBytes: 64 * 1024,
   /** Largest Yjs WebSocket frame (the facilitator may paste or import big changes). */
   maxYjsMessageBytes: 2 * 1024 * 1024,
   /** Largest HTTP JSON body. */
   maxHttpBodyBytes: 64 * 1024,
-  /** Largest record that can be imported (a 20,000-note session is about 5 MB). */
+  /** Largest record that can be imported (5,000 notes of 200 characters, as exported, are about 5 MB). */
   maxImportBytes: 8 * 1024 * 1024,
 } as const
 

@@ -24,6 +24,19 @@ export const PATHS = {
 } as const
 
 /**
+ * Why the kiosk closed a y-websocket connection. Outside 4400–4499, so y-websocket reconnects
+ * (with its back-off): a projector that fell behind simply starts over.
+ */
+export const YJS_CLOSE = {
+  /** the connection did not read what it was sent: its backlog grew over the cap */
+  backlog: { code: 4001, reason: 'backlog' },
+  /** a read-only connection sent far more frames than a board ever needs */
+  rateLimited: { code: 4002, reason: 'rate_limited' },
+  /** the connection caps filled up while the upgrade was under way */
+  overCap: { code: 4003, reason: 'over_capacity' },
+} as const
+
+/**
  * A message's payload is its schema's input type (shared/schemas.ts): one declaration, used by
  * the server to parse and by clients to send.
  */
@@ -57,6 +70,10 @@ export interface SessionState {
   /** whether a dot vote is open (its notes come in `vote:ballot`) */
   voting: boolean
   protocol: number
+  /** reveal mode: the notes are still face down on the board (added in v1, optional for old kiosks) */
+  faceDown?: boolean
+  /** the current or last vote: whether one is open, or was and has closed (null before the first) */
+  vote?: { id: string; open: boolean } | null
 }
 
 /** A phone's own dots in the open vote. */
@@ -72,10 +89,34 @@ export interface Ballot {
   open: boolean
   perPhone: number
   maxPerNote: number
-  notes: Array<{ noteId: string; text: string }>
+  notes: BallotNote[]
   /** note id → this phone's dots */
   mine: Record<string, number>
   remaining: number
+}
+
+export interface BallotNote {
+  noteId: string
+  text: string
+  /** the KJ group it sits in, top group first (e.g. "窓口 › 待ち時間"); absent when ungrouped */
+  group?: string
+}
+
+/** A closed vote's ranking, for phones: the notes with dots, most first (at most `maxRankedOnPhone`). */
+export interface VoteResult {
+  voteId: string
+  ranking: Array<{ noteId: string; text: string; votes: number; rank: number }>
+  /** phones that placed at least one dot */
+  voters: number
+}
+
+/** How many phones have voted in the open (or last) vote, for the facilitator. */
+export interface VoteTurnout {
+  voteId: string
+  /** phones that placed at least one dot */
+  voted: number
+  /** phones connected now */
+  phones: number
 }
 
 export type MyNoteStatus = NoteStatus | 'deleted' | 'unknown'
@@ -85,9 +126,15 @@ export interface MyNote {
   id: string
   noteId?: string
   status: MyNoteStatus
+  /** the text as it stands on the board, when the facilitator corrected it */
+  text?: string
 }
 
-/** `prompt` changes the text of the current prompt; `faceDown` keeps notes face down on the board; `lang: null` lets each device choose */
+/**
+ * `prompt` changes the text of the current prompt; `faceDown` keeps notes face down on the board;
+ * `boardPage` holds a page of the wall (or a group's page) on the projector, null lets pages turn
+ * by themselves; `showJoin` keeps the QR code large; `lang: null` lets each device choose
+ */
 export type SessionUpdatePayload = Payload<'sessionUpdateSchema'>
 
 export const MODERATION_ACTIONS = ['approve', 'hide', 'show', 'delete'] as const
@@ -95,6 +142,7 @@ export type ModerationAction = (typeof MODERATION_ACTIONS)[number]
 
 export type NoteModeratePayload = Payload<'noteModerateSchema'>
 
+/** `promptIds`: the prompts whose notes are on the ballot; by default what the board shows */
 export type VoteOpenPayload = Payload<'voteOpenSchema'>
 
 export type TimerStartPayload = Payload<'timerStartSchema'>
@@ -130,8 +178,12 @@ export interface ServerToClientEvents {
   'session:state': (state: SessionState) => void
   /** to a phone while a vote is open: what it may vote on and its dots */
   'vote:ballot': (ballot: Ballot | null) => void
-  /** to the phone that sent a note, when its status changes */
+  /** to the phone that sent a note, when its status or (edited by the facilitator) its text changes */
   'note:status': (note: MyNote) => void
+  /** to phones when a vote closes, and on connect while the last vote is closed: its ranking */
+  'vote:result': (result: VoteResult | null) => void
+  /** to facilitators while a vote is open (at most once a second) and when it closes */
+  'vote:turnout': (turnout: VoteTurnout) => void
   /** to facilitators: on connect and whenever storing starts or stops failing */
   'kiosk:status': (status: KioskStatus) => void
   /** to facilitators, on connect: parts of this session's saved board that could not be read */
@@ -188,6 +240,8 @@ export interface SessionSummary extends SessionLinks {
   /** phones that posted at least one note */
   phones: number
   closed: boolean
+  /** a closed session's record files in `DATA_DIR/records/` (paths on the kiosk's disk) */
+  recordFiles?: string[]
 }
 
 export interface HttpError {

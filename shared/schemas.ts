@@ -29,6 +29,14 @@ export const sessionUpdateSchema = z
       .strict()
       .nullable()
       .optional(),
+    boardPage: z
+      .union([
+        z.object({ kind: z.literal('page'), index: z.number().int().min(0).max(LIMITS.maxBoardPage) }).strict(),
+        z.object({ kind: z.literal('group'), id: z.string().min(1).max(64) }).strict(),
+      ])
+      .nullable()
+      .optional(),
+    showJoin: z.boolean().optional(),
   })
   .strict()
 
@@ -57,6 +65,7 @@ export const voteOpenSchema = z.object({
   perPhone: z.number().int().min(1),
   maxPerNote: z.number().int().min(1),
   showLive: z.boolean().optional(),
+  promptIds: z.array(z.string().min(1).max(64)).min(1).max(LIMITS.maxPrompts).optional(),
 })
 
 export const voteCastSchema = z.object({

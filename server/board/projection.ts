@@ -5,28 +5,101 @@ import { SERVER_ORIGIN } from './rules.ts'
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- Yjs' own types for nested maps */
 /**
- * The board's document is a projection of the facilitator's: what the room may see, and nothing
- * else. Pending and hidden notes are left out, notes still face down carry no text, and vote
- * counts appear only when the facilitator lets them. Read-only connections are served this
- * document, so what only the facilitator should see never reaches a board's browser at all.
+ * The board's document is a projection of the facilitator's: what the screen shows, and nothing
+ * else. Read-only connections (a board key) are served this document, so what only the
+ * facilitator should see never reaches a projector's browser at all:
+ * - notes: visible ones of the prompt on screen (of every prompt when all are shown), plus the
+ *   spotlit one; no pending or hidden note, no note of a prompt not on screen; face-down notes
+ *   carry no text; only the fields a board reads (no `editedAt`).
+ * - prompts: the current one, and with every prompt shown those that have a note on the board.
+ *   A prepared prompt (added, not yet current) is not there.
+ * - groups: those holding a note on the board, their parents (the board heads an area
+ *   "parent › child"), and the spotlit one; name, parent, order only.
+ * - votes: only while the room may see counts, and only for notes on the board.
+ * - meta: the keys a board reads, without `moderation`; the spotlight only if its target is here.
+ *
+ * Kept in step incrementally, so that no change holds the event loop for long at the note cap:
+ * a transaction touching some notes costs those notes; a settings change costs its own keys.
+ * Only a change of what is on screen for every note (face down, the current prompt, all prompts,
+ * counts shown or not) walks all the notes, and it does so in chunks, yielding to the event
+ * loop between them; notes changed meanwhile are projected at once, so the result is the same.
  */
 type Fields = Record<string, unknown>
 
 const NOTE_FIELDS = ['text', 'createdAt', 'status', 'promptId', 'groupId', 'order'] as const
+const GROUP_FIELDS = ['name', 'parentId', 'createdAt', 'order'] as const
+const PROMPT_FIELDS = ['text', 'createdAt', 'order'] as const
+const META_KEYS = new Set(['title', 'prompt', 'createdAt', 'locked', 'phase', 'faceDown', 'currentPromptId', 'showAllPrompts', 'spotlight', 'timer', 'vote', 'closed', 'lang'])
 
-function publicNote(entry: unknown, faceDown: boolean): Fields | undefined {
-  if (!(entry instanceof Y.Map) || entry.get('status') !== 'visible') return undefined
+/** Notes projected per event-loop turn when all of them must be looked at again. */
+export const PROJECTION_CHUNK = 250
+
+/** What decides, for every note at once, whether and how the board shows it. */
+interface View {
+  faceDown: boolean
+  currentPromptId: string
+  showAllPrompts: boolean
+  votesVisible: boolean
+  spotlight: { kind: string; id: string } | null
+}
+
+interface State {
+  view: View
+  /** notes on the board per prompt id and per group id, to know which prompts and groups to show */
+  perPrompt: Map<string, number>
+  perGroup: Map<string, number>
+  /** a walk over every note, under way in chunks; bumped to abandon one and start again */
+  walk: number
+  walking: boolean
+}
+
+const states = new WeakMap<Y.Doc, State>()
+
+function readView(full: Y.Doc): View {
+  const meta = readMeta(full)
+  return {
+    faceDown: meta.faceDown,
+    currentPromptId: meta.currentPromptId,
+    showAllPrompts: meta.showAllPrompts,
+    votesVisible: meta.vote !== null && (meta.vote.showLive || !meta.vote.open),
+    spotlight: meta.spotlight,
+  }
+}
+
+const sameView = (a: View, b: View) =>
+  a.faceDown === b.faceDown && a.currentPromptId === b.currentPromptId && a.showAllPrompts === b.showAllPrompts && a.votesVisible === b.votesVisible
+
+function stateOf(full: Y.Doc, board: Y.Doc): State {
+  let s = states.get(board)
+  if (!s) {
+    s = { view: readView(full), perPrompt: new Map(), perGroup: new Map(), walk: 0, walking: false }
+    states.set(board, s)
+  }
+  return s
+}
+
+/** The same test the board's screen applies (client/src/board/Board.svelte), plus the spotlight. */
+function onScreen(view: View, id: string, promptId: unknown): boolean {
+  if (view.showAllPrompts || !promptId || !view.currentPromptId || promptId === view.currentPromptId) return true
+  return view.spotlight?.kind === 'note' && view.spotlight.id === id
+}
+
+function publicNote(view: View, id: string, entry: unknown): Fields | undefined {
+  if (!(entry instanceof Y.Map) || entry.get('status') !== 'visible' || !onScreen(view, id, entry.get('promptId'))) return undefined
   const out: Fields = {}
   for (const k of NOTE_FIELDS) if (entry.get(k) !== undefined) out[k] = entry.get(k)
-  if (faceDown) {
+  if (view.faceDown) {
     out.text = ''
     out.faceDown = true
   }
   return out
 }
 
-function entryFields(entry: unknown): Fields | undefined {
-  return entry instanceof Y.Map ? (entry.toJSON() as Fields) : undefined
+function pick(entry: unknown, keys: readonly string[]): Fields | undefined {
+  if (!(entry instanceof Y.Map)) return undefined
+  const out: Fields = {}
+  for (const k of keys) if (entry.get(k) !== undefined) out[k] = entry.get(k)
+  return out
 }
 
 const same = (a: unknown, b: unknown) => a === b || (typeof a === 'object' && a !== null && typeof b === 'object' && b !== null && JSON.stringify(a) === JSON.stringify(b))
@@ -48,76 +121,187 @@ function syncEntry(target: Y.Map<Y.Map<unknown>>, key: string, fields: Fields | 
   for (const k of [...entry.keys()]) if (!(k in fields)) entry.delete(k)
 }
 
-function syncAll(source: Y.Map<any>, target: Y.Map<Y.Map<unknown>>, fieldsOf: (entry: unknown) => Fields | undefined): void {
-  for (const key of [...target.keys()]) if (!source.has(key)) target.delete(key)
-  source.forEach((entry, key) => syncEntry(target, key, fieldsOf(entry)))
+const bump = (counts: Map<string, number>, key: unknown, by: number) => {
+  if (typeof key !== 'string' || key === '') return
+  const n = (counts.get(key) ?? 0) + by
+  if (n > 0) counts.set(key, n)
+  else counts.delete(key)
 }
 
-function syncFlat(source: Y.Map<any>, target: Y.Map<any>, keep: (key: string) => boolean = () => true): void {
-  for (const key of [...target.keys()]) if (!source.has(key) || !keep(key)) target.delete(key)
-  source.forEach((v, key) => {
-    if (keep(key) && !same(target.get(key), v)) target.set(key, v)
-  })
+/** Project one note (and its dots), keeping the per-prompt and per-group counts right. */
+function syncNote(full: Y.Doc, board: Y.Doc, s: State, id: string): void {
+  const target = notesMap(board)
+  const before = target.get(id)
+  if (before instanceof Y.Map) {
+    bump(s.perPrompt, before.get('promptId'), -1)
+    bump(s.perGroup, before.get('groupId'), -1)
+  }
+  const fields = publicNote(s.view, id, notesMap(full).get(id))
+  syncEntry(target, id, fields)
+  if (fields) {
+    bump(s.perPrompt, fields.promptId, 1)
+    bump(s.perGroup, fields.groupId, 1)
+  }
+  syncVote(full, board, s, id)
 }
 
-function votesVisible(full: Y.Doc): boolean {
-  const vote = readMeta(full).vote
-  return vote !== null && (vote.showLive || !vote.open)
+function syncVote(full: Y.Doc, board: Y.Doc, s: State, id: string): void {
+  const to = votesMap(board)
+  const v = s.view.votesVisible && notesMap(board).has(id) ? votesMap(full).get(id) : undefined
+  if (v === undefined) {
+    if (to.has(id)) to.delete(id)
+  } else if (to.get(id) !== v) to.set(id, v)
 }
 
-/** Bring the whole board document in line with the facilitator's. */
+/** Groups holding a note on the board, their parents, and the spotlit group. */
+function syncGroups(full: Y.Doc, board: Y.Doc, s: State): void {
+  const source = groupsMap(full)
+  const shown = new Set<string>()
+  const climb = (id: unknown) => {
+    while (typeof id === 'string' && !shown.has(id) && source.get(id) instanceof Y.Map) {
+      shown.add(id)
+      id = source.get(id)!.get('parentId')
+    }
+  }
+  for (const id of s.perGroup.keys()) climb(id)
+  if (s.view.spotlight?.kind === 'group') climb(s.view.spotlight.id)
+  const target = groupsMap(board)
+  for (const key of [...target.keys()]) if (!shown.has(key)) target.delete(key)
+  for (const id of shown) syncEntry(target, id, pick(source.get(id), GROUP_FIELDS))
+}
+
+/** The current prompt, and with every prompt shown, those with a note on the board. */
+function syncPrompts(full: Y.Doc, board: Y.Doc, s: State): void {
+  const source = promptsMap(full)
+  const shown = new Set<string>([s.view.currentPromptId])
+  if (s.view.showAllPrompts) for (const id of s.perPrompt.keys()) shown.add(id)
+  const target = promptsMap(board)
+  for (const key of [...target.keys()]) if (!shown.has(key) || !source.has(key)) target.delete(key)
+  for (const id of shown) if (source.has(id)) syncEntry(target, id, pick(source.get(id), PROMPT_FIELDS))
+}
+
+function syncMetaKey(full: Y.Doc, board: Y.Doc, key: string): void {
+  const from = metaMap(full)
+  const to = metaMap(board)
+  let v = META_KEYS.has(key) ? from.get(key) : undefined
+  if (key === 'spotlight' && v !== undefined && v !== null) {
+    const spot = readMeta(full).spotlight
+    const here = spot && (spot.kind === 'note' ? notesMap(board).has(spot.id) : groupsMap(board).has(spot.id))
+    v = here ? v : null
+  }
+  if (v === undefined) {
+    if (to.has(key)) to.delete(key)
+  } else if (!same(to.get(key), v)) to.set(key, v)
+}
+
+function syncAllMeta(full: Y.Doc, board: Y.Doc): void {
+  for (const key of [...metaMap(board).keys()]) if (!metaMap(full).has(key) || !META_KEYS.has(key)) metaMap(board).delete(key)
+  for (const key of metaMap(full).keys()) syncMetaKey(full, board, key)
+}
+
+/** Everything that depends on which notes are on the board: groups, prompts, the spotlight. */
+function syncAround(full: Y.Doc, board: Y.Doc, s: State): void {
+  syncGroups(full, board, s)
+  syncPrompts(full, board, s)
+  syncMetaKey(full, board, 'spotlight')
+}
+
+/** Every note id of either document: what a walk over all notes must look at. */
+const allNoteIds = (full: Y.Doc, board: Y.Doc) => new Set([...notesMap(full).keys(), ...notesMap(board).keys()])
+
+/** Bring the whole board document in line with the facilitator's, at once (a board no one watches yet). */
 export function projectAll(full: Y.Doc, board: Y.Doc): void {
-  const faceDown = readMeta(full).faceDown
+  const s = stateOf(full, board)
+  s.walk++
+  s.walking = false
+  s.view = readView(full)
   board.transact(() => {
-    syncFlat(metaMap(full), metaMap(board), (k) => k !== 'moderation')
-    syncAll(notesMap(full), notesMap(board), (e) => publicNote(e, faceDown))
-    syncAll(groupsMap(full), groupsMap(board), entryFields)
-    syncAll(promptsMap(full), promptsMap(board), entryFields)
-    if (votesVisible(full)) syncFlat(votesMap(full), votesMap(board))
-    else votesMap(board).clear()
+    for (const id of allNoteIds(full, board)) syncNote(full, board, s, id)
+    for (const key of [...votesMap(board).keys()]) if (!notesMap(board).has(key)) votesMap(board).delete(key)
+    syncAllMeta(full, board)
+    syncAround(full, board, s)
   }, SERVER_ORIGIN)
 }
 
 /**
- * Bring the board document in line after one transaction of the facilitator's, touching only
- * the notes it changed (a burst of new notes costs one note each, not the whole board each).
+ * Start a board's projection of a document just loaded: settings, prompts and groups at once, the
+ * notes `PROJECTION_CHUNK` per event-loop turn, so loading a session at the note cap does not
+ * hold the loop for the whole board. A board that connects meanwhile gets the rest as updates.
  */
+export function projectInTurns(full: Y.Doc, board: Y.Doc): void {
+  const s = stateOf(full, board)
+  s.view = readView(full)
+  board.transact(() => {
+    syncAllMeta(full, board)
+    syncAround(full, board, s)
+  }, SERVER_ORIGIN)
+  walkAll(full, board, s)
+}
+
+/** Look at every note again, `PROJECTION_CHUNK` per event-loop turn. */
+function walkAll(full: Y.Doc, board: Y.Doc, s: State): void {
+  const walk = ++s.walk
+  s.walking = true
+  const ids = [...allNoteIds(full, board)]
+  let next = 0
+  const step = () => {
+    if (s.walk !== walk || board.isDestroyed || full.isDestroyed) return
+    board.transact(() => {
+      for (const end = Math.min(ids.length, next + PROJECTION_CHUNK); next < end; next++) syncNote(full, board, s, ids[next]!)
+      syncAround(full, board, s)
+    }, SERVER_ORIGIN)
+    if (next < ids.length) setImmediate(step)
+    else s.walking = false
+  }
+  step()
+}
+
+/** True while a walk over every note is under way (for tests that wait for the board to settle). */
+export function projecting(board: Y.Doc): boolean {
+  return states.get(board)?.walking === true
+}
+
+/** Bring the board document in line after one transaction of the facilitator's. */
 export function projectChanges(full: Y.Doc, board: Y.Doc, tr: Y.Transaction): void {
+  const s = stateOf(full, board)
   const meta = metaMap(full) as Y.AbstractType<any>
   const notes = notesMap(full) as Y.AbstractType<any>
   const votes = votesMap(full) as Y.AbstractType<any>
-  if (tr.changed.has(meta)) return projectAll(full, board)
+  const groups = groupsMap(full) as Y.AbstractType<any>
+  const prompts = promptsMap(full) as Y.AbstractType<any>
   const touched = new Set<string>()
   const counted = new Set<string>()
-  let others = false
+  const metaKeys = new Set<string>()
+  let around = false
   for (const [type, keys] of tr.changed) {
     if (type === notes) {
       for (const k of keys) if (k !== null) touched.add(k)
     } else if (type.parent === notes && type._item?.parentSub) {
       touched.add(type._item.parentSub)
     } else if (type === votes) {
-      // a dot: copy the changed counts alone, not the whole board
       for (const k of keys) if (k !== null) counted.add(k)
-    } else {
-      others = true
+    } else if (type === meta) {
+      for (const k of keys) if (k !== null) metaKeys.add(k)
+    } else if (type === groups || type === prompts || type.parent === groups || type.parent === prompts) {
+      around = true
     }
   }
-  if (others) return projectAll(full, board)
-  const showVotes = counted.size > 0 && votesVisible(full)
-  if (touched.size === 0 && !showVotes) return
-  const faceDown = readMeta(full).faceDown
+  if (touched.size === 0 && counted.size === 0 && metaKeys.size === 0 && !around) return
+  const before = s.view
+  s.view = readView(full)
+  const everyNote = !sameView(before, s.view)
+  const spotMoved = !same(before.spotlight, s.view.spotlight)
+  if (spotMoved) {
+    // the spotlit note may come from another prompt: it and the one before are looked at again
+    for (const spot of [before.spotlight, s.view.spotlight]) if (spot?.kind === 'note') touched.add(spot.id)
+  }
   board.transact(() => {
-    for (const id of touched) syncEntry(notesMap(board), id, publicNote(notesMap(full).get(id), faceDown))
-    if (showVotes) {
-      const from = votesMap(full)
-      const to = votesMap(board)
-      for (const id of counted) {
-        const v = from.get(id)
-        if (v === undefined) to.delete(id)
-        else if (to.get(id) !== v) to.set(id, v)
-      }
-    }
+    for (const key of metaKeys) syncMetaKey(full, board, key)
+    for (const id of touched) syncNote(full, board, s, id)
+    for (const id of counted) if (!touched.has(id)) syncVote(full, board, s, id)
+    syncAround(full, board, s)
   }, SERVER_ORIGIN)
+  if (everyNote) walkAll(full, board, s)
 }
 
 export const PROJECTED_KEYS = [DOC_KEYS.meta, DOC_KEYS.notes, DOC_KEYS.groups, DOC_KEYS.prompts, DOC_KEYS.votes] as const

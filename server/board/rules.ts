@@ -1,6 +1,6 @@
 import * as Y from 'yjs'
 import { historyArray, metaMap, notesMap, promptsMap, readMeta, votesMap } from '../../shared/board-doc.ts'
-import type { MetaFields, NoteStatus, Phase, Spotlight, TimerState, VoteSettings } from '../../shared/board.ts'
+import type { BoardPage, MetaFields, NoteStatus, Phase, Spotlight, TimerState, VoteSettings } from '../../shared/board.ts'
 import type { ModerationAction } from '../../shared/protocol.ts'
 
 /**
@@ -24,6 +24,8 @@ export function initBoard(doc: Y.Doc, meta: Pick<MetaFields, 'title' | 'prompt' 
     m.set('faceDown', false)
     m.set('showAllPrompts', false)
     m.set('spotlight', null)
+    m.set('boardPage', null)
+    m.set('showJoin', false)
     m.set('timer', null)
     m.set('vote', null)
     m.set('closed', false)
@@ -42,12 +44,14 @@ function setPromptEntry(doc: Y.Doc, id: string, text: string, createdAt: number,
   promptsMap(doc).set(id, p)
 }
 
-export type PostVerdict = { ok: true; status: NoteStatus } | { ok: false; error: 'locked' }
+export type PostVerdict = { ok: true; status: NoteStatus } | { ok: false; error: 'locked' | 'full' }
 
 /** Whether a phone may post now, and in which status its note arrives. */
-export function admitNote(doc: Y.Doc, flagged = false, trusted = false): PostVerdict {
+export function admitNote(doc: Y.Doc, flagged = false, trusted = false, maxNotes = Infinity): PostVerdict {
   const meta = readMeta(doc)
   if (meta.closed || (meta.locked && !trusted)) return { ok: false, error: 'locked' }
+  // every note counts, pending and hidden too: they cost the server the same
+  if (notesMap(doc).size >= maxNotes) return { ok: false, error: 'full' }
   return { ok: true, status: !trusted && (meta.moderation === 'pre' || flagged) ? 'pending' : 'visible' }
 }
 
@@ -101,7 +105,7 @@ export function editNote(doc: Y.Doc, noteId: string, text: string, now: number):
   return true
 }
 
-export function updateMeta(doc: Y.Doc, changes: Partial<Pick<MetaFields, 'title' | 'locked' | 'moderation' | 'faceDown' | 'showAllPrompts' | 'lang'>>): void {
+export function updateMeta(doc: Y.Doc, changes: Partial<Pick<MetaFields, 'title' | 'locked' | 'moderation' | 'faceDown' | 'showAllPrompts' | 'lang' | 'showJoin'>>): void {
   tx(doc, () => {
     const m = metaMap(doc)
     for (const [key, value] of Object.entries(changes)) {
@@ -158,6 +162,17 @@ export function setSpotlight(doc: Y.Doc, spotlight: Spotlight | null): boolean {
     if (!(target instanceof Y.Map)) return false
   }
   tx(doc, () => metaMap(doc).set('spotlight', spotlight))
+  return true
+}
+
+/**
+ * Hold one page of the wall on the projector (or the page where a group starts), or let the
+ * pages turn by themselves (null); false when the group does not exist. The board knows how
+ * many pages it has (it depends on its screen), so a page index is counted round them.
+ */
+export function setBoardPage(doc: Y.Doc, page: BoardPage | null): boolean {
+  if (page?.kind === 'group' && !(doc.getMap('groups').get(page.id) instanceof Y.Map)) return false
+  tx(doc, () => metaMap(doc).set('boardPage', page))
   return true
 }
 

@@ -1,3 +1,7 @@
+import { fold } from '../../shared/word-match.ts'
+
+export { fold }
+
 /**
  * The local word list: a note containing one of these goes to the facilitator's queue even in
  * post-moderation. Matching happens on this machine only, on text folded so that width,
@@ -9,15 +13,6 @@ export const DEFAULT_WORDS: readonly string[] = [
   // English
   'fuck', 'shit', 'bitch', 'asshole', 'bastard', 'idiot', 'stupid', 'retard', 'kill yourself', 'cunt',
 ]
-
-/** Fold text for matching: NFKC, lower case, katakana → hiragana, no spaces or punctuation. */
-export function fold(text: string): string {
-  return text
-    .normalize('NFKC')
-    .toLowerCase()
-    .replace(/[\u30A1-\u30F6]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0x60))
-    .replace(/[\s\p{P}\p{S}]/gu, '')
-}
 
 export class WordFilter {
   private folded: string[] = []

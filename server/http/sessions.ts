@@ -6,11 +6,12 @@ import type { SessionSummary } from '../../shared/protocol.ts'
 import { setClosed } from '../board/rules.ts'
 import type { Kiosk } from '../context.ts'
 import { toCsv } from '../record/csv.ts'
-import { writeRecordFiles } from '../record/files.ts'
+import { recordFilesOf, writeRecordFiles } from '../record/files.ts'
 import { readRecord } from '../record/import.ts'
 import { RECORD_LANGS, type RecordLang } from '../record/labels.ts'
 import { toMarkdown } from '../record/markdown.ts'
-import { buildRecord } from '../record/record.ts'
+import { buildRecordInTurns } from '../record/record.ts'
+import { localDate, suffixedTitle } from '../record/titles.ts'
 import type { LiveSession } from '../sessions/session.ts'
 import { requireFacilitator } from './auth.ts'
 import { sessionLinks } from './links.ts'
@@ -29,8 +30,10 @@ export function sessionRoutes(kiosk: Kiosk): Router {
     if (!s) res.status(404).json({ error: 'not_found' })
     return s
   }
+  // Built over several event-loop turns: a session at the note cap is exported without making
+  // the room wait (see bench/stall.ts).
   const recordOf = (s: LiveSession, includeHidden: boolean) =>
-    buildRecord(s.row.id, s.doc, { includeHidden, phones: kiosk.records.phonesPosted(s.id), fallbackCreatedAt: s.row.createdAt })
+    buildRecordInTurns(s.row.id, s.doc, { includeHidden, phones: kiosk.records.phonesPosted(s.id), fallbackCreatedAt: s.row.createdAt })
 
   router.post('/api/sessions', auth, json, async (req, res) => {
     const body: unknown = req.body
@@ -55,14 +58,18 @@ export function sessionRoutes(kiosk: Kiosk): Router {
 
   router.get('/api/sessions', auth, (_req, res) => {
     // Listing never loads a board: sessions not in memory answer from their stored summary.
-    const list: SessionSummary[] = kiosk.sessions.list().map((row) => ({
-      ...sessionLinks(kiosk, row),
-      title: row.title,
-      prompt: row.prompt,
-      createdAt: row.createdAt,
-      ...kiosk.sessions.summary(row),
-      phones: kiosk.records.phonesPosted(row.id),
-    }))
+    const list: SessionSummary[] = kiosk.sessions.list().map((row) => {
+      const summary: SessionSummary = {
+        ...sessionLinks(kiosk, row),
+        title: row.title,
+        prompt: row.prompt,
+        createdAt: row.createdAt,
+        ...kiosk.sessions.summary(row),
+        phones: kiosk.records.phonesPosted(row.id),
+      }
+      // Where the secretariat finds a closed session's record, on every visit to its page.
+      return summary.closed ? { ...summary, recordFiles: recordFilesOf(kiosk.config.dataDir, row.id) } : summary
+    })
     res.json(list)
   })
 
@@ -85,7 +92,7 @@ export function sessionRoutes(kiosk: Kiosk): Router {
     res.type('image/svg+xml').set('Cache-Control', 'no-cache').send(svg)
   })
 
-  router.get('/api/sessions/:id/export', auth, (req, res) => {
+  router.get('/api/sessions/:id/export', auth, async (req, res) => {
     const session = sessionOf(req, res)
     if (!session) return
     const format = req.query.format ?? 'json'
@@ -94,7 +101,7 @@ export function sessionRoutes(kiosk: Kiosk): Router {
       res.status(400).json({ error: 'invalid' })
       return
     }
-    const record = recordOf(session, req.query.includeHidden === 'true')
+    const record = await recordOf(session, req.query.includeHidden === 'true')
     const name = `kurumaza-${session.row.id}.${format}`
     res.set('Content-Disposition', `attachment; filename="${name}"`)
     if (format === 'json') res.type('application/json').send(JSON.stringify(record, null, 2))
@@ -103,12 +110,14 @@ export function sessionRoutes(kiosk: Kiosk): Router {
   })
 
   router.post('/api/sessions/import', auth, express.json({ limit: limits.maxImportBytes, strict: true }), async (req, res) => {
-    const result = readRecord(req.body, limits)
+    const result = await readRecord(req.body, limits)
     if (!result.ok) {
       res.status(400).json({ error: result.error })
       return
     }
-    const row = await kiosk.sessions.create(result.title, result.prompt, result.apply)
+    // Told apart from the original in the list, and listed under the day the workshop was held.
+    const title = suffixedTitle(result.title, `（読み込み ${localDate(Date.now())}）`, limits.maxTitleChars)
+    const row = await kiosk.sessions.createFilled(title, result.prompt, result.apply, Number.isFinite(result.createdAt) ? result.createdAt : Date.now())
     res.status(201).json(sessionLinks(kiosk, row))
   })
 
@@ -118,7 +127,7 @@ export function sessionRoutes(kiosk: Kiosk): Router {
     await session.commit({ apply: (doc) => setClosed(doc, true) })
     let files: string[] = []
     try {
-      files = writeRecordFiles(kiosk.config.dataDir, recordOf(session, false))
+      files = await writeRecordFiles(kiosk.config.dataDir, await recordOf(session, false))
     } catch (err) {
       kiosk.log.error('could not write the record files:', err)
       res.status(500).json({ error: 'unavailable' })
@@ -138,13 +147,13 @@ export function sessionRoutes(kiosk: Kiosk): Router {
   router.post('/api/sessions/:id/duplicate', auth, async (req, res) => {
     const session = sessionOf(req, res)
     if (!session) return
-    const record = recordOf(session, false)
-    const template = readRecord({ ...record, notes: [], groups: [], phases: [], session: { ...record.session, createdAt: new Date().toISOString(), settings: { ...record.session.settings, locked: false } } }, limits)
+    const record = await recordOf(session, false)
+    const template = await readRecord({ ...record, notes: [], groups: [], phases: [], session: { ...record.session, createdAt: new Date().toISOString(), settings: { ...record.session.settings, locked: false } } }, limits)
     if (!template.ok) {
       res.status(400).json({ error: template.error })
       return
     }
-    const row = await kiosk.sessions.create(template.title, template.prompt, template.apply)
+    const row = await kiosk.sessions.createFilled(suffixedTitle(template.title, '（複製）', limits.maxTitleChars), template.prompt, template.apply)
     res.status(201).json(sessionLinks(kiosk, row))
   })
 

@@ -11,6 +11,7 @@ import {
   setCurrentPrompt,
   setCurrentPromptText,
   setPhase,
+  setBoardPage,
   setSpotlight,
   updateMeta,
 } from '../board/rules.ts'
@@ -66,13 +67,17 @@ export function registerFacilitatorHandlers(socket: KioskSocket, session: LiveSe
     }
     if (p.currentPromptId !== undefined && !promptsMap(doc).has(p.currentPromptId)) return fail('not_found')
     if (p.spotlight && !spotlightExists(p.spotlight)) return fail('not_found')
+    if (p.boardPage?.kind === 'group' && !doc.getMap('groups').has(p.boardPage.id)) return fail('not_found')
     // Everything is checked: apply all of it in one transaction.
     return change(() => {
-      updateMeta(doc, { title, locked: p.locked, moderation: p.moderation, faceDown: p.faceDown, showAllPrompts: p.showAllPrompts, lang: p.lang })
+      // Reveal is one action: the reveal phase turns the cards face up, unless told otherwise.
+      const faceDown = p.faceDown ?? (p.phase === 'reveal' ? false : undefined)
+      updateMeta(doc, { title, locked: p.locked, moderation: p.moderation, faceDown, showAllPrompts: p.showAllPrompts, lang: p.lang, showJoin: p.showJoin })
       if (p.currentPromptId !== undefined) setCurrentPrompt(doc, p.currentPromptId)
       if (prompt !== undefined) setCurrentPromptText(doc, prompt)
       if (p.phase !== undefined) setPhase(doc, p.phase, Date.now())
       if (p.spotlight !== undefined) setSpotlight(doc, p.spotlight)
+      if (p.boardPage !== undefined) setBoardPage(doc, p.boardPage)
     }).then(() => ({ ok: true }))
   })
 
@@ -110,8 +115,13 @@ export function registerFacilitatorHandlers(socket: KioskSocket, session: LiveSe
     if (!parsed.success) return fail('invalid')
     const { perPhone, maxPerNote, showLive = false } = parsed.data
     if (perPhone > limits.maxVotesPerPhone || maxPerNote > perPhone) return fail('invalid')
+    // The ballot covers what the board shows (or the prompts the facilitator picked).
+    const meta = readMeta(doc)
+    const shown = meta.showAllPrompts || !promptsMap(doc).has(meta.currentPromptId) ? undefined : [meta.currentPromptId]
+    const promptIds = parsed.data.promptIds ?? shown
+    if (promptIds?.some((id) => !promptsMap(doc).has(id))) return fail('not_found')
     const voteId = newNoteId()
-    return change(() => openVote(doc, { id: voteId, open: true, perPhone, maxPerNote, showLive })).then(() => ({ ok: true, voteId }))
+    return change(() => openVote(doc, { id: voteId, open: true, perPhone, maxPerNote, showLive, ...(promptIds ? { promptIds: [...new Set(promptIds)] } : {}) })).then(() => ({ ok: true, voteId }))
   })
 
   on('vote:close', (payload) => {

@@ -3,6 +3,7 @@ import { newNoteId } from '../../shared/ids.ts'
 import { checkNoteText } from '../../shared/text.ts'
 import type { MyNote } from '../../shared/protocol.ts'
 import { addNote, admitNote, noteStatus } from '../board/rules.ts'
+import { notesMap, readNote } from '../../shared/board-doc.ts'
 import type { Kiosk } from '../context.ts'
 import type { Change, LiveSession } from '../sessions/session.ts'
 import { rows } from '../store/rows.ts'
@@ -19,12 +20,14 @@ interface NewNote {
   flagged: boolean
   /** written by the facilitator (a paper note typed in): needs no approval, passes a lock */
   trusted: boolean
+  /** notes the session may hold (`maxNotesPerSession`): checked inside the change, so notes committed just before count */
+  maxNotes: number
 }
 
 /** A note onto the board, with its idempotency record in the same transaction. */
 const postNote = (n: NewNote, now = Date.now()): Change<Ack<{ noteId: string }>> => ({
   apply(doc) {
-    const verdict = admitNote(doc, n.flagged && !n.trusted, n.trusted)
+    const verdict = admitNote(doc, n.flagged && !n.trusted, n.trusted, n.maxNotes)
     if (!verdict.ok) return fail(verdict.error)
     const noteId = newNoteId()
     addNote(doc, noteId, n.text, now, verdict.status)
@@ -57,7 +60,7 @@ export function registerPhoneHandlers(socket: KioskSocket, session: LiveSession,
           if (!kiosk.exempt(socket.data.address) && !kiosk.notesPerAddress.take(socket.data.address)) return fail('rate_limited')
         }
         const { deviceId } = socket.data
-        const ack = await session.commit(postNote({ sessionId: session.id, clientId, text: text.text, deviceId, flagged: kiosk.words.flags(text.text), trusted }))
+        const ack = await session.commit(postNote({ sessionId: session.id, clientId, text: text.text, deviceId, flagged: kiosk.words.flags(text.text), trusted, maxNotes: limits.maxNotesPerSession }))
         if (ack.ok) session.noteStored({ clientId, noteId: ack.noteId, deviceId })
         return ack
       })
@@ -72,7 +75,11 @@ export function registerPhoneHandlers(socket: KioskSocket, session: LiveSession,
       const notes: MyNote[] = parsed.data.ids.map((id) => {
         const noteId = session.noteOf(id)
         if (!noteId) return { id, status: 'unknown' }
-        return { id, noteId, status: noteStatus(session.doc, noteId) ?? 'deleted' }
+        const status = noteStatus(session.doc, noteId)
+        if (!status) return { id, noteId, status: 'deleted' }
+        // A note the facilitator corrected comes back with its text as the board shows it.
+        const note = readNote(noteId, notesMap(session.doc).get(noteId))
+        return note?.editedAt !== undefined ? { id, noteId, status, text: note.text } : { id, noteId, status }
       })
       return { ok: true as const, notes }
     }),

@@ -1,17 +1,19 @@
-import type http from 'node:http'
+import http from 'node:http'
 import { Server, type Socket } from 'socket.io'
 import { fail, type Ack, type ErrorCode } from '../../shared/errors.ts'
 import { isSessionId } from '../../shared/ids.ts'
 import type { ClientToServerEvents, KioskStatus, ServerToClientEvents } from '../../shared/protocol.ts'
 import { PATHS } from '../../shared/protocol.ts'
 import type { Kiosk } from '../context.ts'
-import { originAllowed, secretMatches } from '../guard.ts'
+import { originAllowed, remoteAddress, secretMatches } from '../guard.ts'
 import { StoreFailure } from '../sessions/persistence.ts'
 import type { LiveSession } from '../sessions/session.ts'
 import { handshakeSchema } from '../../shared/schemas.ts'
 import { registerFacilitatorHandlers } from './facilitator.ts'
 import { registerPhoneHandlers } from './phone.ts'
 import { attachBallots, ballotFor, registerVoteHandlers } from './votes.ts'
+import { attachVoteResults, greetWithVote } from './vote-results.ts'
+import { engineQuery } from '../upgrades.ts'
 
 export interface SocketData {
   sessionId: string
@@ -20,6 +22,13 @@ export interface SocketData {
   phoneKey: string
   deviceId: string | null
   address: string
+}
+
+/** What we use of an Engine.IO connection (the transport under a Socket.io connection). */
+interface EngineConnection {
+  remoteAddress: string
+  once(event: 'close', fn: () => void): void
+  close(discard?: boolean): void
 }
 
 export type KioskServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>
@@ -60,19 +69,42 @@ export function handler<P>(
   }
 }
 
-export function attachSocketIo(httpServer: http.Server, kiosk: Kiosk): KioskServer {
+/**
+ * Socket.io, on an Engine.IO that never listens on a port of its own: the kiosk's server hands
+ * it the requests and upgrades it owns (see server/upgrades.ts), so none falls between the two.
+ */
+export function attachSocketIo(kiosk: Kiosk): KioskServer {
   const { limits } = kiosk.config
-  const io: KioskServer = new Server(httpServer, {
+  // Engine.IO hooks its own listeners onto the server it is given: give it one that is never
+  // started, and route to it by hand.
+  const detached = http.createServer()
+  const { transports } = kiosk
+  const io: KioskServer = new Server(detached, {
     path: PATHS.socketIo,
     serveClient: false,
-    // Yjs upgrades on the same server may take longer than a second to validate.
-    destroyUpgrade: false,
     maxHttpBufferSize: limits.maxSocketMessageBytes,
     connectionStateRecovery: undefined,
     allowRequest: (req, callback) => {
-      if (!originAllowed(req, kiosk.publicOrigin)) callback('forbidden_origin', false)
-      else callback(null, true)
+      if (!originAllowed(req, kiosk.publicOrigin)) return callback('forbidden_origin', false)
+      // A handshake (no sid yet) makes a transport that lives until it times out: cap them.
+      const handshake = !engineQuery(req).sid
+      if (handshake && !transports.allows(remoteAddress(req))) return callback('rate_limited', false)
+      callback(null, true)
     },
+  })
+  // Transports that have named a session and passed the checks below.
+  const named = new WeakSet<object>()
+  io.engine.on('connection', (conn: EngineConnection) => {
+    const release = transports.admit(conn.remoteAddress)
+    // `true` discards the transport: a long-polling one would otherwise wait 30 s for a poll.
+    if (!release) return conn.close(true)
+    const timer = setTimeout(() => {
+      if (!named.has(conn)) conn.close(true)
+    }, limits.socketConnectTimeoutMs)
+    conn.once('close', () => {
+      clearTimeout(timer)
+      release()
+    })
   })
 
   io.use((socket, next) => {
@@ -98,18 +130,28 @@ export function attachSocketIo(httpServer: http.Server, kiosk: Kiosk): KioskServ
       }
       role = 'facilitator'
     }
-    if (!kiosk.connections.open(address)) return next(refuse('rate_limited'))
+    // Its transport may already be gone (a close packet right behind the connect): count nothing.
+    if (socket.conn.readyState !== 'open') return next(refuse('not_found'))
+    const release = kiosk.connections.admit(address)
+    if (!release) return next(refuse('rate_limited'))
+    // Socket.io may still drop the socket before 'connection' (its transport closed meanwhile):
+    // the transport's close releases it then; a connected socket's 'disconnect' releases it too.
+    named.add(socket.conn)
+    socket.conn.once('close', release)
+    socket.once('disconnect', () => {
+      socket.conn.off('close', release)
+      release()
+    })
     socket.data = { sessionId, role, deviceId: deviceId ?? null, phoneKey: deviceId ? `d:${deviceId}` : `c:${socket.id}`, address }
     next()
   })
 
   io.on('connection', (socket: KioskSocket) => {
     const session = kiosk.sessions.get(socket.data.sessionId) as LiveSession
-    const { role, address } = socket.data
+    const { role } = socket.data
     kiosk.sessions.hold(session)
     socket.on('disconnect', () => {
       kiosk.sessions.release(session)
-      kiosk.connections.close(address)
       if (role === 'phone') kiosk.sessions.presence.left(session, socket.data.phoneKey)
     })
     if (role === 'phone') {
@@ -130,18 +172,21 @@ export function attachSocketIo(httpServer: http.Server, kiosk: Kiosk): KioskServ
       const ballot = ballotFor(kiosk, session, socket.data.phoneKey)
       if (ballot) socket.emit('vote:ballot', ballot)
     }
+    greetWithVote(kiosk, session, socket)
   })
 
   const offState = kiosk.sessions.events.state.on((id, state) => {
     io.to([phonesRoom(id), facilitatorsRoom(id)]).emit('session:state', state)
   })
   // Only the phone that sent a note hears what became of it.
-  const offStatus = kiosk.sessions.events.noteStatus.on((session, noteId, status) => {
+  const offStatus = kiosk.sessions.events.noteStatus.on((session, noteId, status, text) => {
     const owner = session.ownerOf(noteId)
     if (!owner?.deviceId) return
-    io.to(deviceRoom(session.row.id, owner.deviceId)).emit('note:status', { id: owner.clientId, noteId, status: status ?? 'deleted' })
+    const note = { id: owner.clientId, noteId, status: status ?? 'deleted', ...(text !== undefined ? { text } : {}) } as const
+    io.to(deviceRoom(session.row.id, owner.deviceId)).emit('note:status', note)
   })
   const offBallots = attachBallots(io, kiosk)
+  const offResults = attachVoteResults(io, kiosk)
   const offHealth = kiosk.storage.health.on((error) => {
     for (const s of kiosk.sessions.loaded()) io.to(facilitatorsRoom(s.row.id)).emit('kiosk:status', storageStatus(error))
   })
@@ -154,6 +199,7 @@ export function attachSocketIo(httpServer: http.Server, kiosk: Kiosk): KioskServ
     offState()
     offStatus()
     offBallots()
+    offResults()
   })
 
   kiosk.log.debug(`socket.io ready at ${PATHS.socketIo}; loopback exempt from per-address limits: ${kiosk.exempt('127.0.0.1')}`)

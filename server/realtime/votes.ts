@@ -1,6 +1,8 @@
 import { fail } from '../../shared/errors.ts'
-import { readMeta, readNotes } from '../../shared/board-doc.ts'
+import { readMeta } from '../../shared/board-doc.ts'
+import type { VoteSettings } from '../../shared/board.ts'
 import type { Ballot, MyDots } from '../../shared/protocol.ts'
+import { ballotNotes as groupedNotes, notesInScope } from '../board/ballot.ts'
 import { addDots, noteStatus } from '../board/rules.ts'
 import type { Kiosk } from '../context.ts'
 import type { Change, LiveSession } from '../sessions/session.ts'
@@ -29,10 +31,11 @@ type BallotBase = Omit<Ballot, 'mine' | 'remaining'>
  */
 const ballotNotes = new WeakMap<LiveSession, { voteId: string; ids: Set<string> }>()
 
-function onBallot(session: LiveSession, voteId: string): Set<string> {
+function onBallot(session: LiveSession, vote: Pick<VoteSettings, 'id' | 'promptIds'>): Set<string> {
   let entry = ballotNotes.get(session)
-  if (entry?.voteId !== voteId) {
-    entry = { voteId, ids: new Set(readNotes(session.doc).filter((n) => n.status === 'visible').map((n) => n.id)) }
+  if (entry?.voteId !== vote.id) {
+    // Only the prompts the vote covers (what the board showed when it opened).
+    entry = { voteId: vote.id, ids: new Set(notesInScope(session.doc, vote).map((n) => n.id)) }
     ballotNotes.set(session, entry)
   }
   return entry.ids
@@ -42,10 +45,7 @@ function onBallot(session: LiveSession, voteId: string): Set<string> {
 function ballotBase(session: LiveSession): BallotBase | null {
   const vote = readMeta(session.doc).vote
   if (!vote?.open) return null
-  const ids = onBallot(session, vote.id)
-  const notes = readNotes(session.doc)
-    .filter((n) => n.status === 'visible' && ids.has(n.id))
-    .map((n) => ({ noteId: n.id, text: n.text }))
+  const notes = groupedNotes(session.doc, onBallot(session, vote))
   return { voteId: vote.id, open: true, perPhone: vote.perPhone, maxPerNote: vote.maxPerNote, notes }
 }
 
@@ -75,7 +75,7 @@ export function registerVoteHandlers(socket: KioskSocket, session: LiveSession, 
         const before = myDots(kiosk, session, vote.id, vote.perPhone, phoneKey)
         const onNote = before.mine[noteId] ?? 0
         if (delta === 1) {
-          if (noteStatus(session.doc, noteId) !== 'visible' || !onBallot(session, vote.id).has(noteId)) return fail('not_found')
+          if (noteStatus(session.doc, noteId) !== 'visible' || !onBallot(session, vote).has(noteId)) return fail('not_found')
           if (before.remaining < 1 || onNote >= vote.maxPerNote) return fail('over_budget')
         } else if (onNote < 1) return fail('not_found')
         // Fresh device ids from one address do not make fresh budgets.
@@ -119,7 +119,7 @@ export function attachBallots(io: KioskServer, kiosk: Kiosk): () => void {
     for (const v of voted) io.to(v.id).emit('vote:ballot', v.ballot)
   }
   const notesSignature = (session: LiveSession) =>
-    (ballotBase(session)?.notes ?? []).map((n) => `${n.noteId}\u0000${n.text}`).join('\u0001')
+    (ballotBase(session)?.notes ?? []).map((n) => `${n.noteId}\u0000${n.text}\u0000${n.group ?? ''}`).join('\u0001')
 
   const offState = kiosk.sessions.events.state.on((id) => {
     const session = kiosk.sessions.get(id)
@@ -128,7 +128,7 @@ export function attachBallots(io: KioskServer, kiosk: Kiosk): () => void {
     const key = vote ? `${vote.id}:${vote.open}` : ''
     if ((lastVote.get(id) ?? '') === key) return
     lastVote.set(id, key)
-    if (vote?.open) onBallot(session, vote.id)
+    if (vote?.open) onBallot(session, vote)
     lastNotes.set(id, notesSignature(session))
     void sendAll(session)
   })

@@ -1,5 +1,9 @@
 import type { SessionRecord } from './record.ts'
 import { LABELS, type RecordLang } from './labels.ts'
+import { localDateTime } from './titles.ts'
+
+/** The ISO column's name: the same instant in UTC, for programs (the one before is for people). */
+const ISO_COLUMN: Record<RecordLang, string> = { ja: '投稿日時（ISO 8601・UTC）', en: 'Posted at (ISO 8601, UTC)' }
 
 /**
  * The record as CSV for Excel in Japan: UTF-8 with a BOM (or Excel reads it as Shift_JIS and
@@ -18,7 +22,7 @@ export function toCsv(record: SessionRecord, lang: RecordLang = 'ja'): string {
   const L = LABELS[lang]
   const promptText = new Map(record.prompts.map((p) => [p.id, p.text]))
   const groupPath = new Map(record.groups.map((g) => [g.id, g.path.join(' > ')]))
-  const rows: Array<Array<string | number>> = [[L.prompt, L.group, L.text, L.votes, L.status, L.postedAt]]
+  const rows: Array<Array<string | number>> = [[L.prompt, L.group, L.text, L.votes, L.status, L.postedAt, ISO_COLUMN[lang]]]
   for (const n of record.notes) {
     rows.push([
       promptText.get(n.promptId) ?? record.session.prompt,
@@ -26,6 +30,8 @@ export function toCsv(record: SessionRecord, lang: RecordLang = 'ja'): string {
       n.text,
       n.votes,
       L.statuses[n.status],
+      // The kiosk's local time, in a form spreadsheets read as a date; ISO beside it.
+      localDateTime(Date.parse(n.createdAt)),
       n.createdAt,
     ])
   }

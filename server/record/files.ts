@@ -14,15 +14,31 @@ export function safeFileName(title: string): string {
  * Write a closed session's record as plain files the secretariat can find without the kiosk:
  * `DATA_DIR/records/<date>_<title>_<id>.json` and `.md`. Returns the paths written.
  */
-export function writeRecordFiles(dataDir: string, record: SessionRecord): string[] {
+export async function writeRecordFiles(dataDir: string, record: SessionRecord): Promise<string[]> {
   const dir = path.join(dataDir, 'records')
-  fs.mkdirSync(dir, { recursive: true })
+  await fs.promises.mkdir(dir, { recursive: true })
   // The date people in the room saw: the kiosk's own time zone, not UTC.
   const d = new Date(record.session.createdAt)
   const date = `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`
   const base = path.join(dir, `${date}_${safeFileName(record.session.title)}_${record.session.id}`)
   const files = [`${base}.json`, `${base}.md`]
-  fs.writeFileSync(files[0]!, JSON.stringify(record, null, 2) + '\n')
-  fs.writeFileSync(files[1]!, toMarkdown(record))
+  // written off the event loop: at the note cap these are megabytes
+  await fs.promises.writeFile(files[0]!, JSON.stringify(record, null, 2) + '\n')
+  await fs.promises.writeFile(files[1]!, toMarkdown(record))
   return files
+}
+
+/** The record files written when a session was closed (none when it never was), newest name first. */
+export function recordFilesOf(dataDir: string, sessionId: string): string[] {
+  const dir = path.join(dataDir, 'records')
+  let names: string[]
+  try {
+    names = fs.readdirSync(dir)
+  } catch {
+    return []
+  }
+  return names
+    .filter((n) => n.endsWith(`_${sessionId}.json`) || n.endsWith(`_${sessionId}.md`))
+    .sort()
+    .map((n) => path.join(dir, n))
 }

@@ -15,6 +15,17 @@ import { RECORD_VERSION } from './record.ts'
 const id = z.string().min(1).max(64)
 const time = z.string().refine((s) => !Number.isNaN(Date.parse(s)))
 
+const noteSchema = z.object({
+  id,
+  text: z.string(),
+  status: z.enum(NOTE_STATUSES),
+  createdAt: time,
+  promptId: z.string().max(64).optional(),
+  groupId: id.nullable().optional(),
+  votes: z.number().int().min(0).max(1_000_000).optional(),
+  order: z.number().optional(),
+})
+
 const recordSchema = z.object({
   version: z.literal(RECORD_VERSION),
   session: z.object({
@@ -31,26 +42,27 @@ const recordSchema = z.object({
   }),
   prompts: z.array(z.object({ id, text: z.string(), order: z.number(), createdAt: time })).max(100).optional(),
   groups: z.array(z.object({ id, name: z.string(), parentId: id.nullable(), createdAt: time, order: z.number().optional() })).max(2_000).optional(),
-  notes: z
-    .array(
-      z.object({
-        id,
-        text: z.string(),
-        status: z.enum(NOTE_STATUSES),
-        createdAt: time,
-        promptId: z.string().max(64).optional(),
-        groupId: id.nullable().optional(),
-        votes: z.number().int().min(0).max(1_000_000).optional(),
-        order: z.number().optional(),
-      }),
-    )
-    .max(20_000),
+  notes: z.array(z.unknown()).max(100_000),
   phases: z.array(z.object({ phase: z.enum(PHASES), at: time })).max(1_000).optional(),
 })
 
-export type ImportResult = { ok: true; title: string; prompt: string; apply: (doc: Y.Doc) => void } | { ok: false; error: 'invalid' | 'empty' | 'too_long' }
+/** Notes read, cleaned or written per event-loop turn, so that an import at the cap never holds the loop for long. */
+export const IMPORT_CHUNK = 250
 
-export function readRecord(input: unknown, limits: Limits): ImportResult {
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve))
+
+export type ImportResult =
+  | { ok: true; title: string; prompt: string; apply: (doc: Y.Doc) => Promise<void>; /** the record's own date, epoch ms */ createdAt: number }
+  | { ok: false; error: 'invalid' | 'empty' | 'too_long' | 'full' }
+
+/**
+ * Check and clean a record, a chunk of notes per event-loop turn; `apply` then writes it into a
+ * new board (a document no one sees yet) the same way.
+ */
+export async function readRecord(input: unknown, limits: Limits): Promise<ImportResult> {
+  // Counted before anything else is read: a record over the cap costs nothing more.
+  const many = (input as { notes?: unknown } | null)?.notes
+  if (Array.isArray(many) && many.length > limits.maxNotesPerSession) return { ok: false, error: 'full' }
   const parsed = recordSchema.safeParse(input)
   if (!parsed.success) return { ok: false, error: 'invalid' }
   const r = parsed.data
@@ -70,7 +82,7 @@ export function readRecord(input: unknown, limits: Limits): ImportResult {
   const promptIds = new Set(prompts.map((p) => p.id))
   const groupIds = new Set((r.groups ?? []).map((g) => g.id))
   type RecordGroup = NonNullable<typeof r.groups>[number]
-  type RecordNote = (typeof r.notes)[number]
+  type RecordNote = z.infer<typeof noteSchema>
   const groups: RecordGroup[] = []
   for (const g of r.groups ?? []) {
     if (g.parentId !== null && !groupIds.has(g.parentId)) return { ok: false, error: 'invalid' }
@@ -80,7 +92,11 @@ export function readRecord(input: unknown, limits: Limits): ImportResult {
   }
   const noteIds = new Set<string>()
   const notes: RecordNote[] = []
-  for (const n of r.notes) {
+  for (const [i, raw] of r.notes.entries()) {
+    if (i > 0 && i % IMPORT_CHUNK === 0) await nextTurn()
+    const note = noteSchema.safeParse(raw)
+    if (!note.success) return { ok: false, error: 'invalid' }
+    const n = note.data
     if (noteIds.has(n.id)) return { ok: false, error: 'invalid' }
     noteIds.add(n.id)
     if (n.groupId && !groupIds.has(n.groupId)) return { ok: false, error: 'invalid' }
@@ -91,7 +107,26 @@ export function readRecord(input: unknown, limits: Limits): ImportResult {
   const currentPromptId = r.session.currentPromptId && promptIds.has(r.session.currentPromptId) ? r.session.currentPromptId : prompts[0]!.id
   const current = prompts.find((p) => p.id === currentPromptId)!
 
-  const apply = (doc: Y.Doc) =>
+  const writeNotes = (doc: Y.Doc, chunk: RecordNote[]) =>
+    doc.transact(() => {
+      for (const n of chunk) {
+        const e = new Y.Map<unknown>()
+        e.set('text', n.text)
+        e.set('createdAt', Date.parse(n.createdAt))
+        e.set('status', n.status)
+        e.set('promptId', n.promptId && promptIds.has(n.promptId) ? n.promptId : currentPromptId)
+        e.set('groupId', n.groupId ?? null)
+        if (n.order !== undefined) e.set('order', n.order)
+        notesMap(doc).set(n.id, e)
+        if (n.votes) votesMap(doc).set(n.id, n.votes)
+      }
+    }, SERVER_ORIGIN)
+
+  const apply = async (doc: Y.Doc) => {
+    for (let i = 0; i < notes.length; i += IMPORT_CHUNK) {
+      if (i > 0) await nextTurn()
+      writeNotes(doc, notes.slice(i, i + IMPORT_CHUNK))
+    }
     doc.transact(() => {
       const m = metaMap(doc)
       m.set('locked', r.session.settings.locked)
@@ -118,17 +153,6 @@ export function readRecord(input: unknown, limits: Limits): ImportResult {
         if (g.order !== undefined) e.set('order', g.order)
         groupsMap(doc).set(g.id, e)
       }
-      for (const n of notes) {
-        const e = new Y.Map<unknown>()
-        e.set('text', n.text)
-        e.set('createdAt', Date.parse(n.createdAt))
-        e.set('status', n.status)
-        e.set('promptId', n.promptId && promptIds.has(n.promptId) ? n.promptId : currentPromptId)
-        e.set('groupId', n.groupId ?? null)
-        if (n.order !== undefined) e.set('order', n.order)
-        notesMap(doc).set(n.id, e)
-        if (n.votes) votesMap(doc).set(n.id, n.votes)
-      }
       if (r.phases && r.phases.length > 0) {
         const h = historyArray(doc)
         h.delete(0, h.length)
@@ -139,6 +163,7 @@ export function readRecord(input: unknown, limits: Limits): ImportResult {
       const voted = notes.some((n) => (n.votes ?? 0) > 0)
       m.set('vote', voted ? { id: 'imported', open: false, perPhone: 1, maxPerNote: 1, showLive: false } : null)
     }, SERVER_ORIGIN)
+  }
 
-  return { ok: true, title: title.text, prompt: current.text, apply }
+  return { ok: true, title: title.text, prompt: current.text, apply, createdAt: Date.parse(r.session.createdAt) }
 }

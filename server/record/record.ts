@@ -1,6 +1,6 @@
 import type * as Y from 'yjs'
-import { groupPath, readGroups, readHistory, readMeta, readNotes, readPrompts, readVotes } from '../../shared/board-doc.ts'
-import type { ModerationMode, NoteStatus, Phase, VoteSettings } from '../../shared/board.ts'
+import { groupPath, notesMap, readGroups, readHistory, readMeta, readNote, readPrompts, readVotes } from '../../shared/board-doc.ts'
+import type { ModerationMode, Note, NoteStatus, Phase, VoteSettings } from '../../shared/board.ts'
 
 export const RECORD_VERSION = 1
 
@@ -43,18 +43,48 @@ export interface SessionRecord {
 
 const iso = (ms: number) => new Date(ms).toISOString()
 
-export function buildRecord(
-  id: string,
-  doc: Y.Doc,
-  opts: { includeHidden: boolean; phones: number; fallbackCreatedAt?: number; now?: number },
-): SessionRecord {
+/** Notes read per event-loop turn when a record is built in turns. */
+export const RECORD_CHUNK = 500
+
+type RecordOptions = { includeHidden: boolean; phones: number; fallbackCreatedAt?: number; now?: number }
+
+/**
+ * The record, built as a generator that pauses after each chunk of notes, so that one driver can
+ * run it at once (`buildRecord`) and another over several event-loop turns (`buildRecordInTurns`)
+ * with exactly the same result.
+ */
+function* recordSteps(id: string, doc: Y.Doc, opts: RecordOptions): Generator<void, SessionRecord> {
   const meta = readMeta(doc)
-  const all = readNotes(doc)
-  const groups = readGroups(doc)
   const votes = readVotes(doc)
+  const all: Note[] = []
+  let read = 0
+  for (const [noteId, entry] of notesMap(doc).entries()) {
+    const note = readNote(noteId, entry)
+    if (note) all.push(note)
+    if (++read % RECORD_CHUNK === 0) yield
+  }
+  all.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+  // read after the notes, so that a group made while they were read is there for its notes
+  const groups = readGroups(doc)
   const counts = { notes: all.length, visible: 0, pending: 0, hidden: 0, groups: groups.length, votes: 0, phones: opts.phones }
   for (const n of all) counts[n.status]++
   for (const v of votes.values()) counts.votes += v
+  const notes: SessionRecord['notes'] = []
+  for (const n of all) {
+    if (!opts.includeHidden && n.status !== 'visible') continue
+    notes.push({
+      id: n.id,
+      text: n.text,
+      status: n.status,
+      createdAt: iso(n.createdAt),
+      promptId: n.promptId,
+      groupId: n.groupId,
+      votes: votes.get(n.id) ?? 0,
+      ...(n.order !== undefined ? { order: n.order } : {}),
+      ...(n.editedAt !== undefined ? { editedAt: iso(n.editedAt) } : {}),
+    })
+    if (notes.length % RECORD_CHUNK === 0) yield
+  }
   return {
     version: RECORD_VERSION,
     exportedAt: iso(opts.now ?? Date.now()),
@@ -76,22 +106,32 @@ export function buildRecord(
       createdAt: iso(g.createdAt),
       ...(g.order !== undefined ? { order: g.order } : {}),
     })),
-    notes: all
-      .filter((n) => opts.includeHidden || n.status === 'visible')
-      .map((n) => ({
-        id: n.id,
-        text: n.text,
-        status: n.status,
-        createdAt: iso(n.createdAt),
-        promptId: n.promptId,
-        groupId: n.groupId,
-        votes: votes.get(n.id) ?? 0,
-        ...(n.order !== undefined ? { order: n.order } : {}),
-        ...(n.editedAt !== undefined ? { editedAt: iso(n.editedAt) } : {}),
-      })),
+    notes,
     vote: meta.vote,
     phases: readHistory(doc).map((h) => ({ phase: h.phase, at: iso(h.at) })),
     counts,
     includesHidden: opts.includeHidden,
+  }
+}
+
+export function buildRecord(id: string, doc: Y.Doc, opts: RecordOptions): SessionRecord {
+  const steps = recordSteps(id, doc, opts)
+  for (;;) {
+    const step = steps.next()
+    if (step.done) return step.value
+  }
+}
+
+/**
+ * The same record, yielding to the event loop after each chunk of notes: a session at the note
+ * cap is exported while phones go on being answered. Notes that arrive meanwhile may or may not
+ * be in it, as with an export a moment earlier or later; its counts are always those of its notes.
+ */
+export async function buildRecordInTurns(id: string, doc: Y.Doc, opts: RecordOptions): Promise<SessionRecord> {
+  const steps = recordSteps(id, doc, opts)
+  for (;;) {
+    const step = steps.next()
+    if (step.done) return step.value
+    await new Promise<void>((resolve) => setImmediate(resolve))
   }
 }

@@ -1,6 +1,6 @@
 import * as Y from 'yjs'
 import type { SessionDamage } from '../../shared/protocol.ts'
-import { projectAll } from '../board/projection.ts'
+import { projectInTurns } from '../board/projection.ts'
 import type { Logger } from '../log.ts'
 import type { Store } from '../store/store.ts'
 import { newRoomDoc, type RoomDoc } from '../yjs/rooms.ts'
@@ -68,7 +68,8 @@ export function loadSessionDocs(store: Store, id: string, boardRoom: string, log
   const board = newRoomDoc(boardRoom)
   try {
     const stored = loadBoard(store, id, doc, log)
-    projectAll(doc, board)
+    // the notes in turns: a session at the note cap does not hold the event loop for its whole board
+    projectInTurns(doc, board)
     return { doc, board, stored }
   } catch (err) {
     doc.destroy()

@@ -37,10 +37,12 @@ export class SessionRegistry {
   readonly presence: Presence
   readonly events = {
     state: new Listeners<[id: string, state: SessionState]>(),
-    /** a note's status changed (undefined: deleted) */
-    noteStatus: new Listeners<[session: LiveSession, noteId: string, status: NoteStatus | undefined]>(),
+    /** a note's status or text changed (status undefined: deleted; text given when it was edited) */
+    noteStatus: new Listeners<[session: LiveSession, noteId: string, status: NoteStatus | undefined, text?: string]>(),
     /** something about the notes changed (a vote's ballot may need refreshing) */
     notes: new Listeners<[session: LiveSession]>(),
+    /** dots were placed or taken back (or a vote opened and cleared them) */
+    votes: new Listeners<[session: LiveSession]>(),
     /** once for each session as it is loaded into memory */
     loaded: new Listeners<[session: LiveSession]>(),
     unloaded: new Listeners<[id: string]>(),
@@ -56,17 +58,44 @@ export class SessionRegistry {
     this.presence = new Presence(config.presenceIntervalMs)
   }
 
-  /** Make a session; `fill` may write a starting board (an imported record, a template). */
-  async create(title: string, prompt: string, fill?: (doc: Y.Doc) => void): Promise<SessionRow> {
+  /** Make a session; `fill` may write a starting board (an imported record, a template); an import keeps its date. */
+  async create(title: string, prompt: string, fill?: (doc: Y.Doc) => void, createdAt = Date.now()): Promise<SessionRow> {
+    const seed = this.seed(title, prompt, createdAt)
+    fill?.(seed)
+    return this.insertSeed(title, prompt, seed, createdAt, [Y.encodeStateAsUpdate(seed)])
+  }
+
+  /** The same, for a starting board written over several event-loop turns (a large import). */
+  async createFilled(title: string, prompt: string, fill: (doc: Y.Doc) => Promise<void>, createdAt = Date.now()): Promise<SessionRow> {
+    const seed = this.seed(title, prompt, createdAt)
+    // Stored as the updates it was written in (the writer thread merges them), not one encoding
+    // of the whole board: at the note cap that encoding alone would hold the event loop for
+    // tens of milliseconds.
+    const updates = [Y.encodeStateAsUpdate(seed)]
+    seed.on('update', (update: Uint8Array) => updates.push(update))
+    try {
+      await fill(seed)
+    } catch (err) {
+      seed.destroy()
+      throw err
+    }
+    return this.insertSeed(title, prompt, seed, createdAt, updates)
+  }
+
+  private seed(title: string, prompt: string, createdAt: number): Y.Doc {
+    const seed = new Y.Doc()
+    initBoard(seed, { title, prompt, createdAt }, newNoteId())
+    return seed
+  }
+
+  /** The session's row and its first updates, in one transaction on the writer thread. */
+  private async insertSeed(title: string, prompt: string, seed: Y.Doc, createdAt: number, updates: Uint8Array[]): Promise<SessionRow> {
+    seed.destroy()
     let id = newSessionId()
     while (this.store.getSession(id)) id = newSessionId()
-    const row: SessionRow = { id, title, prompt, boardKey: newBoardKey(), createdAt: Date.now() }
-    const seed = new Y.Doc()
-    initBoard(seed, row, newNoteId())
-    fill?.(seed)
-    const state = Y.encodeStateAsUpdate(seed)
-    seed.destroy()
-    await this.persistence.write(rows.newSession(row, state))
+    const row: SessionRow = { id, title, prompt, boardKey: newBoardKey(), createdAt }
+    const first = rows.newSession(row, updates[0]!)
+    await this.persistence.write(updates.length > 1 ? [...first, rows.append(id, updates.slice(1))] : first)
     return row
   }
 
@@ -103,8 +132,9 @@ export class SessionRegistry {
     const { doc, board, stored } = loadSessionDocs(this.store, id, boardRoom(id), this.log)
     const session = new LiveSession(row, doc, board, stored, this.persistence, { maxNoteChars: this.config.limits.maxNoteChars }, {
       state: (s, state) => this.events.state.emit(s.id, state),
-      noteStatus: (s, noteId, status) => this.events.noteStatus.emit(s, noteId, status),
+      noteStatus: (s, noteId, status, text) => this.events.noteStatus.emit(s, noteId, status, text),
       notes: (s) => this.events.notes.emit(s),
+      votes: (s) => this.events.votes.emit(s),
       texts: (s) => this.persistence.writeQuietly([rows.texts(s.id, s.row.title, s.row.prompt)], 'session texts'),
       changed: (s) => this.scheduleSummary(s),
     }, this.store.noteIds(id))

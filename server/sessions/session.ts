@@ -1,5 +1,5 @@
 import * as Y from 'yjs'
-import { metaMap, notesMap, readMeta } from '../../shared/board-doc.ts'
+import { metaMap, notesMap, readMeta, votesMap } from '../../shared/board-doc.ts'
 import type { NoteStatus } from '../../shared/board.ts'
 import type { SessionState } from '../../shared/protocol.ts'
 import { PROTOCOL_VERSION } from '../../shared/protocol.ts'
@@ -25,10 +25,12 @@ export interface Change<T> {
 /** What the session's observers report; the registry fans them out to transports. */
 export interface SessionEvents {
   state(session: LiveSession, state: SessionState): void
-  /** a note's status changed (undefined: deleted) */
-  noteStatus(session: LiveSession, noteId: string, status: NoteStatus | undefined): void
+  /** a note's status or text changed (status undefined: deleted; text given when it was edited) */
+  noteStatus(session: LiveSession, noteId: string, status: NoteStatus | undefined, text?: string): void
   /** something about the notes changed (a vote's ballot may need refreshing) */
   notes(session: LiveSession): void
+  /** dots were placed or taken back (or a vote opened and cleared them) */
+  votes(session: LiveSession): void
   /** the title or prompt changed: the session list's copy follows */
   texts(session: LiveSession): void
   /** any transaction: the stored summary follows, later */
@@ -90,9 +92,10 @@ export class LiveSession {
       events.state(this, state)
     })
     notesMap(doc).observeDeep((changes) => {
-      for (const [noteId, status] of statusChanges(doc, changes)) events.noteStatus(this, noteId, status)
+      for (const [noteId, c] of statusChanges(doc, changes)) events.noteStatus(this, noteId, c.status, c.text)
       events.notes(this)
     })
+    votesMap(doc).observe(() => events.votes(this))
   }
 
   get id(): string {
@@ -196,6 +199,8 @@ export class LiveSession {
       serverNow: Date.now(),
       voting: meta.vote?.open === true,
       protocol: PROTOCOL_VERSION,
+      faceDown: meta.faceDown,
+      vote: meta.vote ? { id: meta.vote.id, open: meta.vote.open } : null,
     }
   }
 
@@ -214,17 +219,21 @@ export class LiveSession {
   }
 }
 
-/** The notes whose status a transaction changed (undefined: deleted). */
-function statusChanges(doc: Y.Doc, events: Array<Y.YEvent<Y.AbstractType<unknown>>>): Map<string, NoteStatus | undefined> {
+/** The notes whose status or text a transaction changed (status undefined: deleted). */
+function statusChanges(doc: Y.Doc, events: Array<Y.YEvent<Y.AbstractType<unknown>>>): Map<string, { status: NoteStatus | undefined; text?: string }> {
   const notes = notesMap(doc)
-  const changes = new Map<string, NoteStatus | undefined>()
+  const changes = new Map<string, { status: NoteStatus | undefined; text?: string }>()
   for (const event of events) {
     if (event.target === notes) {
-      for (const [key, change] of event.changes.keys) if (change.action === 'delete') changes.set(key, undefined)
-    } else if (event.target.parent === notes && event.changes.keys.has('status')) {
+      for (const [key, change] of event.changes.keys) if (change.action === 'delete') changes.set(key, { status: undefined })
+    } else if (event.target.parent === notes && (event.changes.keys.has('status') || event.changes.keys.has('text'))) {
       const key = event.target._item?.parentSub
-      const status = (event.target as Y.Map<unknown>).get('status')
-      if (key && (status === 'visible' || status === 'pending' || status === 'hidden')) changes.set(key, status)
+      const note = event.target as Y.Map<unknown>
+      const status = note.get('status')
+      const text = note.get('text')
+      // An edit by the facilitator reaches its author's "my notes" with the new text.
+      const edited = event.changes.keys.has('text') && typeof text === 'string' ? { text } : {}
+      if (key && (status === 'visible' || status === 'pending' || status === 'hidden')) changes.set(key, { status, ...edited })
     }
   }
   return changes

@@ -137,6 +137,9 @@ export class Store {
       myDots: db.prepare<[string, string, string], { noteId: string; dots: number }>(
         'SELECT note_id AS noteId, dots FROM ballots WHERE session_id = ? AND vote_id = ? AND phone_key = ? AND dots > 0',
       ),
+      voters: db.prepare<[string, string], { n: number }>(
+        'SELECT count(DISTINCT phone_key) AS n FROM ballots WHERE session_id = ? AND vote_id = ? AND dots > 0',
+      ),
       phonesPosted: db.prepare<[string], { n: number }>(
         'SELECT count(DISTINCT device_id) AS n FROM note_ids WHERE session_id = ? AND device_id IS NOT NULL',
       ),
@@ -269,6 +272,11 @@ export class Store {
   }
 
   /** A phone's dots in one vote, by note. */
+  /** Phones that have at least one dot in a vote (the turnout; who they are stays in here). */
+  voters(sessionId: string, voteId: string): number {
+    return this.stmt.voters.get(sessionId, voteId)?.n ?? 0
+  }
+
   myDots(sessionId: string, voteId: string, phoneKey: string): Record<string, number> {
     const out: Record<string, number> = {}
     for (const r of this.stmt.myDots.all(sessionId, voteId, phoneKey)) out[r.noteId] = r.dots

@@ -66,6 +66,11 @@ export class PhonePage {
     return this.page.getByTestId('phase').getAttribute('data-phase')
   }
 
+  /** The one line that says what state the room is in (issue 14). */
+  async statusLine(): Promise<string> {
+    return ((await this.page.getByTestId('phase').textContent()) ?? '').replace(/\s+/g, '').trim()
+  }
+
   /** The voting screen, shown while a vote is open. */
   get ballot(): Locator {
     return this.page.getByRole('region', { name: /^(投票|Vote)$/ })
@@ -168,6 +173,16 @@ export class BoardPage {
     return this.page.getByTestId('board-phase').getAttribute('data-phase')
   }
 
+  /** What the join column invites the room to do (or says instead). */
+  async invitation(): Promise<string> {
+    return ((await this.page.getByTestId('join-heading').textContent()) ?? '').trim()
+  }
+
+  /** The board's state words under the heading: posting, face down, the vote. */
+  async stateChips(): Promise<string[]> {
+    return (await this.page.getByTestId('board-state').locator('.chip').allTextContents()).map((c) => c.trim())
+  }
+
   // ---- the record (issue 4): picture and print ----
 
   /** Save the wall as a PNG from the board's own (normally invisible) button, with the keyboard. */
@@ -215,6 +230,16 @@ export class FacilitatorPage {
     await this.page.getByRole('navigation', { name: /進行|Facilitation/ }).getByRole('button', { name }).click()
   }
 
+  /** The top bar's word for posting: open, closed, or the session ended. */
+  async postingState(): Promise<string> {
+    return ((await this.page.getByTestId('posting-state').textContent()) ?? '').trim()
+  }
+
+  /** The top bar's word for the vote, with its turnout. */
+  async voteState(): Promise<string> {
+    return ((await this.page.getByTestId('vote-state').textContent()) ?? '').trim()
+  }
+
   async preModeration(): Promise<void> {
     await this.page.getByRole('radio', { name: /承認してから表示する|Approve before showing/ }).check()
   }
@@ -249,14 +274,30 @@ export class FacilitatorPage {
   /** Without dragging: a group's "Put inside" select and button. */
   async nestGroup(name: string, inside: string | null): Promise<void> {
     const box = this.page.locator(`[data-group-name="${name}"]`).first()
-    await box.getByRole('combobox', { name: /中に入れる|Put inside/ }).first().selectOption(inside === null ? { index: 0 } : { label: inside })
-    await box.getByRole('button', { name: /^(入れる|Put)$/ }).first().press('Enter')
+    await box.getByRole('combobox', { name: /ほかのグループの中へ|Put this group inside/ }).first().selectOption(inside === null ? { index: 0 } : { label: inside })
+    await box.getByRole('button', { name: /^(そこへ移す|Move it there)$/ }).first().press('Enter')
   }
 
-  /** With a mouse: drag a group (by its heading) onto another group. */
+  /** With a mouse: drag a group (by its heading) onto another group, moving in steps as a hand does. */
   async dragGroup(name: string, onto: string): Promise<void> {
     const from = this.page.locator(`[data-group-name="${name}"]`).first().getByRole('heading', { name }).first()
-    await from.dragTo(this.page.locator(`[data-group-name="${onto}"]`).first().getByRole('heading', { name: onto }))
+    const box = this.page.locator(`[data-group-name="${onto}"]`).first()
+    const to = box.getByRole('heading', { name: onto })
+    // Both in view: the heading just under the sticky bar, the target below it.
+    await from.evaluate((el) => window.scrollBy(0, el.getBoundingClientRect().top - 120))
+    const a = (await from.boundingBox())!
+    const b = (await to.boundingBox())!
+    const at = { x: b.x + Math.min(40, b.width / 2), y: b.y + b.height / 2 }
+    await this.page.mouse.move(a.x + Math.min(30, a.width / 2), a.y + a.height / 2)
+    await this.page.mouse.down()
+    await this.page.mouse.move(at.x, at.y, { steps: 8 })
+    // The browser sends dragover as the pointer moves: keep it moving a little until the group
+    // lights up as the place to drop, then let go.
+    await waitFor(async () => {
+      await this.page.mouse.move(at.x + Math.random() * 4, at.y + Math.random() * 2)
+      expect(await box.evaluate((el) => el.classList.contains('over'))).toBe(true)
+    })
+    await this.page.mouse.up()
   }
 
   /** What the grouping view's live region last said. */

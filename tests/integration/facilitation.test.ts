@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest'
 import { readHistory, readMeta, readNotes, readPrompts, readVotes } from '../../shared/board-doc.ts'
 import { newClientId } from '../../shared/ids.ts'
+import { createGroup } from '../../shared/grouping.ts'
 import type { Ballot, MyNote } from '../../shared/protocol.ts'
 import { emitAck, kioskForTest, lastState, ROOMY_LIMITS, useKiosk, type ClientSocket } from '../helpers/kiosk.ts'
 import { waitFor } from '../helpers/wait.ts'
@@ -229,6 +230,32 @@ describe('running the room', () => {
     expect(await emitAck(fac, 'session:update', { spotlight: null })).toEqual({ ok: true })
     await waitFor(() => expect(readMeta(board.doc).spotlight).toBeNull())
     expect(await emitAck(fac, 'session:update', { spotlight: { kind: 'group', id: 'nope' } })).toEqual({ ok: false, error: 'not_found' })
+  })
+
+  it('holds a page or a group’s page of the wall on the projector, and brings the QR code back', async () => {
+    const links = await kiosk().createSession()
+    const fac = await kiosk().facilitator(links.id)
+    const phone = await kiosk().phone(links.id)
+    const board = await kiosk().board(links, 'key')
+    const consoleDoc = (await kiosk().board(links, 'token')).doc
+    await waitFor(() => expect(readMeta(board.doc).title).not.toBe(''))
+    expect(readMeta(board.doc).boardPage).toBeNull()
+    expect(await emitAck(fac, 'session:update', { boardPage: { kind: 'page', index: 2 } })).toEqual({ ok: true })
+    await waitFor(() => expect(readMeta(board.doc).boardPage).toEqual({ kind: 'page', index: 2 }))
+    // a group's page: the group must exist (the console makes groups in its own document)
+    expect(await emitAck(fac, 'session:update', { boardPage: { kind: 'group', id: 'nope' } })).toEqual({ ok: false, error: 'not_found' })
+    createGroup(consoleDoc, 'g1', '窓口')
+    await waitFor(() => expect(board.doc.getMap('groups').has('g1')).toBe(true))
+    expect(await emitAck(fac, 'session:update', { boardPage: { kind: 'group', id: 'g1' }, showJoin: true })).toEqual({ ok: true })
+    await waitFor(() => expect(readMeta(board.doc)).toMatchObject({ boardPage: { kind: 'group', id: 'g1' }, showJoin: true }))
+    expect(await emitAck(fac, 'session:update', { boardPage: null, showJoin: false })).toEqual({ ok: true })
+    await waitFor(() => expect(readMeta(board.doc)).toMatchObject({ boardPage: null, showJoin: false }))
+    // Bad shapes and phones change nothing.
+    for (const bad of [{ kind: 'page', index: -1 }, { kind: 'page', index: 1.5 }, { kind: 'page' }, { kind: 'note', id: 'x' }, 'next']) {
+      expect(await emitAck(fac, 'session:update', { boardPage: bad })).toEqual({ ok: false, error: 'invalid' })
+    }
+    expect(await emitAck(phone, 'session:update', { boardPage: { kind: 'page', index: 1 } })).toEqual({ ok: false, error: 'unauthorized' })
+    expect(readMeta(board.doc).boardPage).toBeNull()
   })
 
   it('edits a note, cleaned like a new one', async () => {

@@ -42,6 +42,8 @@ describe('posting a note from a phone', () => {
         serverNow: expect.any(Number),
         voting: false,
         protocol: 1,
+        faceDown: false,
+        vote: null,
       }),
     )
   })

@@ -82,9 +82,22 @@ describe('the session record', () => {
     expect(text.includes('\r\n')).toBe(true)
     expect(text.replace(/\r\n/g, '').includes('\n\n')).toBe(false)
     const rows: string[][] = parse(text, { bom: true, relax_column_count: false })
-    expect(rows[0]).toEqual(['問い', 'グループ', '付箋', '票', '状態', '投稿日時'])
+    expect(rows[0]).toEqual(['問い', 'グループ', '付箋', '票', '状態', '投稿日時', '投稿日時（ISO 8601・UTC）'])
     const byText = new Map(rows.slice(1).map((r) => [r[2], r]))
-    expect(byText.get('紙の申請書が多すぎる📄')).toEqual(['窓口業務で困っていること', '紙と押印 > 申請書', '紙の申請書が多すぎる📄', '3', '表示', expect.stringMatching(/^\d{4}-\d\d-\d\dT.*Z$/)])
+    const paper = byText.get('紙の申請書が多すぎる📄')!
+    expect(paper).toEqual([
+      '窓口業務で困っていること',
+      '紙と押印 > 申請書',
+      '紙の申請書が多すぎる📄',
+      '3',
+      '表示',
+      expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/),
+      expect.stringMatching(/^\d{4}-\d\d-\d\dT.*Z$/),
+    ])
+    // The first is the kiosk's local time of the same instant, in a form spreadsheets read as a date.
+    const iso = new Date(paper[6]!)
+    const p2 = (n: number) => String(n).padStart(2, '0')
+    expect(paper[5]).toBe(`${iso.getFullYear()}-${p2(iso.getMonth() + 1)}-${p2(iso.getDate())} ${p2(iso.getHours())}:${p2(iso.getMinutes())}:${p2(iso.getSeconds())}`)
     expect(byText.has('カンマ, と "引用符" と\n改行')).toBe(true)
     for (const formula of ['=SUM(A1:A2)', '+81 90-0000-0000', '-1 したい', '@channel 全員']) {
       expect(byText.has(`'${formula}`)).toBe(true)
@@ -92,7 +105,7 @@ describe('the session record', () => {
     }
     expect(rows).toHaveLength(1 + 9)
     const en: string[][] = parse(await (await api(`/api/sessions/${links.id}/export?format=csv&lang=en`)).text(), { bom: true })
-    expect(en[0]).toEqual(['Prompt', 'Group', 'Note', 'Votes', 'Status', 'Posted at'])
+    expect(en[0]).toEqual(['Prompt', 'Group', 'Note', 'Votes', 'Status', 'Posted at', 'Posted at (ISO 8601, UTC)'])
   })
 
   it('exports Markdown ready for minutes, where no note can break the layout', async () => {
@@ -106,6 +119,11 @@ describe('the session record', () => {
     expect(md).toContain('### グループなし')
     expect(md).toContain('## 問い: 次にやりたいこと')
     expect(md).toContain('- 投稿した端末: 3台')
+    // The ranking comes first, before the prompts: what the room chose.
+    const ranking = md.indexOf('## 投票の結果')
+    expect(ranking).toBeGreaterThan(0)
+    expect(ranking).toBeLessThan(md.indexOf('## 問い'))
+    expect(md.slice(ranking).split('\n')[2]).toBe('- 1位：紙の申請書が多すぎる📄（3票）')
     // hostile notes: no line of the record starts a heading or list that the note made
     const lines = md.split('\n')
     expect(lines.filter((l) => /^#/.test(l)).every((l) => !l.includes('見出しのふり'))).toBe(true)
@@ -115,19 +133,27 @@ describe('the session record', () => {
     expect(md).toContain('\\<script\\>')
     expect(md).not.toContain('非表示にされる意見')
     // a note's line break stays inside its list item
-    expect(md).toMatch(/- カンマ, と "引用符" と {2}\n {2}改行/)
+    expect(md).toContain('- カンマ, と "引用符" と\\\n  改行')
   })
 
   it('imports a JSON record as a new session with an identical board', async () => {
     const { links } = await workshop()
     const original = await (await api(`/api/sessions/${links.id}/export?format=json&includeHidden=true`)).json()
+    original.session.createdAt = '2026-10-01T01:00:00.000Z' // a workshop held weeks ago
     const res = await api('/api/sessions/import', { method: 'POST', body: JSON.stringify(original) })
     expect(res.status).toBe(201)
     const copy = (await res.json()) as SessionLinks
     expect(copy.id).not.toBe(links.id)
     const again = await (await api(`/api/sessions/${copy.id}/export?format=json&includeHidden=true`)).json()
-    const strip = (r: Record<string, unknown>) => ({ ...r, exportedAt: undefined, session: { ...(r.session as object), id: undefined }, vote: undefined })
+    const strip = (r: Record<string, unknown>) => ({ ...r, exportedAt: undefined, session: { ...(r.session as object), id: undefined, title: undefined }, vote: undefined })
     expect(strip(again)).toEqual({ ...strip(original), counts: { ...original.counts, phones: 0 } })
+    // Told apart by its title; listed under the workshop's own date, not the day it was read in.
+    const today = new Date()
+    const day = `${today.getFullYear()}-${String(today.getMonth() + 1).padStart(2, '0')}-${String(today.getDate()).padStart(2, '0')}`
+    expect(again.session.title).toBe(`${original.session.title}（読み込み ${day}）`)
+    const listed = ((await (await api('/api/sessions')).json()) as SessionSummary[]).find((s) => s.id === copy.id)!
+    expect(listed.title).toBe(again.session.title)
+    expect(listed.createdAt).toBe(Date.parse(original.session.createdAt))
     const phone = await kiosk().phone(copy.id)
     await waitFor(() => expect(lastState(phone)?.prompt).toBe('次にやりたいこと'))
   })
@@ -165,7 +191,7 @@ describe('the session record', () => {
     // the board of a closed session can still be shown
     expect(readNotes(board.doc).length).toBeGreaterThan(0)
     const listed = ((await (await api('/api/sessions')).json()) as SessionSummary[]).find((s) => s.id === links.id)
-    expect(listed).toMatchObject({ closed: true, notes: 9, phones: 3 })
+    expect(listed).toMatchObject({ closed: true, notes: 9, phones: 3, recordFiles: files })
     expect((await api(`/api/sessions/${links.id}/reopen`, { method: 'POST' })).status).toBe(200)
     await waitFor(() => expect(lastState(phone)).toMatchObject({ closed: false, locked: false }))
     expect((await emitAck<{ ok: boolean }>(phone, 'note:create', { id: newClientId(), text: 'again' })).ok).toBe(true)
@@ -180,7 +206,7 @@ describe('the session record', () => {
     expect(rec.prompts.map((p: { text: string }) => p.text)).toEqual(['窓口業務で困っていること', '次にやりたいこと'])
     expect(rec.notes).toEqual([])
     expect(rec.groups).toEqual([])
-    expect(rec.session.title).toBe('DX研修 第1回「窓口」')
+    expect(rec.session.title).toBe('DX研修 第1回「窓口」（複製）')
   })
 
   it('deletes a session: its data is gone and its phones are cut off', async () => {

@@ -30,6 +30,20 @@ describe('connection caps', () => {
     expect(c.open('10.0.0.6')).toBe(true)
   })
 
+  it('admits a connection with a release that counts once, from whichever path calls it first', () => {
+    const c = new ConnectionCounter(1, 2)
+    const release = c.admit('10.0.0.5')!
+    expect(c.allows('10.0.0.5')).toBe(false)
+    expect(c.admit('10.0.0.5')).toBeUndefined()
+    const other = c.admit('10.0.0.6')!
+    release()
+    release() // the error path and the close path both call it
+    expect(c.total).toBe(1)
+    expect(c.allows('10.0.0.5')).toBe(true)
+    other()
+    expect(c.total).toBe(0)
+  })
+
   it('knows loopback addresses', () => {
     expect(['127.0.0.1', '127.3.2.1', '::1', '::ffff:127.0.0.1'].map(isLoopback)).toEqual([true, true, true, true])
     expect(['10.0.0.1', '::ffff:192.0.2.1', undefined].map(isLoopback)).toEqual([false, false, false])

@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { HEADLINES } from '../../shared/room-state.ts'
 import { PHASES } from '../../shared/board.ts'
 import { ERROR_CODES } from '../../shared/errors.ts'
 import { CORE_MESSAGES, LANGS, type MessagePart } from '../../client/src/lib/i18n.ts'
@@ -51,10 +52,8 @@ describe('the words each screen carries', () => {
 
   it('has every phase and every error code worded, for the keys built at run time', () => {
     const core = keysOf(CORE_MESSAGES)
-    for (const phase of PHASES) {
-      expect(core.has(`phase.${phase}`)).toBe(true)
-      expect(core.has(`phone.phase.${phase}`)).toBe(true)
-    }
+    for (const phase of PHASES) expect(core.has(`phase.${phase}`)).toBe(true)
+    for (const headline of HEADLINES) expect(core.has(`phone.state.${headline}`), headline).toBe(true)
     for (const code of [...ERROR_CODES, 'network', 'timeout', 'unknown', 'payload_too_large']) expect(core.has(`why.${code}`), code).toBe(true)
   })
 

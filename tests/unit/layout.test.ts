@@ -1,18 +1,8 @@
+import fs from 'node:fs'
+import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import {
-  BOARD_ASPECT,
-  LINE_HEIGHT,
-  MAX_FONT_PX,
-  MIN_FONT_PX,
-  cardPadding,
-  cardRect,
-  fitGrid,
-  fontSizeFor,
-  gapFor,
-  lineWidths,
-  type Aspect,
-  type Rect,
-} from '../../client/src/board/layout.ts'
+import { cardBox, emWidth, fitFont, fitsAt, legibleFloor } from '../../client/src/board/card.ts'
+import { BOARD_ASPECT, cardRect, fitGrid, gapFor, layoutWall, type Aspect, type Rect } from '../../client/src/board/layout.ts'
 
 const AREAS: Array<[number, number]> = [
   [1920, 1080],
@@ -125,67 +115,128 @@ describe('fitGrid', () => {
   })
 })
 
-describe('fontSizeFor', () => {
-  const short = '紙の申請書が多すぎる'
-  const long = '子育て関連の手続きを一つの画面にまとめたい\n保育・児童手当・医療費助成'.repeat(4)
+const FIXTURE = fs
+  .readFileSync(path.join(import.meta.dirname, '..', 'fixtures', 'notes-ja.txt'), 'utf8')
+  .split('\n')
+  .filter((l) => l.trim() !== '' && !l.startsWith('#'))
+  .map((l) => l.replace(/\\n/g, '\n'))
+const notes = (n: number) => Array.from({ length: n }, (_, i) => FIXTURE[i % FIXTURE.length]!)
+/** The board's wall at 1920×1080 with the QR column and the headings beside and above it. */
+const WALL = { w: 1560, h: 880 }
 
-  it('stays within the minimum and maximum sizes', () => {
+describe('layoutWall: legible at any number of notes', () => {
+  for (const n of [1, 5, 30, 60, 250]) {
+    it(`${n} notes: every note once, at 20 px or more, inside its card and the wall, none overlapping`, () => {
+      const wall = layoutWall([{ header: null, texts: notes(n) }], WALL.w, WALL.h, { floor: 20, max: 86 })
+      const seen = wall.pages.flatMap((p) => p.cards.map((c) => c.index))
+      expect(seen.sort((a, b) => a - b)).toEqual(Array.from({ length: n }, (_, i) => i))
+      for (const page of wall.pages) {
+        for (const [i, card] of page.cards.entries()) {
+          expect(card.px).toBeGreaterThanOrEqual(20)
+          const { x, y, w, h } = card.rect
+          expect(x >= 0 && y >= 0 && x + w <= WALL.w && y + h <= WALL.h, JSON.stringify(card.rect)).toBe(true)
+          const box = cardBox(w, h, false)
+          expect(fitsAt(notes(n)[card.index]!, card.px, box.innerW, box.innerH), `${notes(n)[card.index]} at ${card.px}px in ${w}×${h}`).toBe(true)
+          for (const other of page.cards.slice(i + 1)) expect(overlaps(card.rect, other.rect)).toBe(false)
+        }
+      }
+    })
+  }
+
+  it('pages rather than shrinks: one page while all fit, then as few pages as the size allows', () => {
+    expect(layoutWall([{ header: null, texts: notes(12) }], WALL.w, WALL.h, { floor: 20, max: 86 }).pages).toHaveLength(1)
+    const big = layoutWall([{ header: null, texts: notes(250) }], WALL.w, WALL.h, { floor: 20, max: 86 })
+    expect(big.pages.length).toBeGreaterThan(1)
+    // still a good share of the wall at once
+    expect(Math.min(...big.pages.slice(0, -1).map((p) => p.cards.length))).toBeGreaterThanOrEqual(30)
+  })
+
+  it('gives notes of the same length the same size, whatever their neighbours', () => {
+    const texts = ['紙の申請書が多すぎる', '押印のために来庁してもらっている手続きを全部洗い出したい', '会議が長い', '窓口の混雑がひどい', '紙の申請書が多すぎる']
+    const wall = layoutWall([{ header: null, texts }], WALL.w, WALL.h, { floor: 20, max: 86 })
+    const px = new Map(wall.pages[0]!.cards.map((c) => [c.index, c.px]))
+    expect(px.get(0)).toBe(px.get(4))
+    expect(px.get(3)).toBe(px.get(0)) // 9 and 10 characters: one length class
+    expect(px.get(1)!).toBeLessThan(px.get(2)!)
+  })
+
+  it('gives a long note a bigger card instead of smaller text', () => {
+    const long = '子育て関連の手続きを一つの画面にまとめたい。保育・児童手当・医療費助成をそれぞれ別の窓口で申請するのは大変なので、まとめて申請できるようにしてほしい'
+    const wall = layoutWall([{ header: null, texts: [...notes(40), long] }], WALL.w, WALL.h, { floor: 20, max: 86 })
+    const cards = wall.pages.flatMap((p) => p.cards)
+    const card = cards.find((c) => c.index === 40)!
+    expect(card.px).toBeGreaterThanOrEqual(20)
+    expect(card.rect.w * card.rect.h).toBeGreaterThan(wall.cellW * wall.cellH)
+  })
+
+  it('never leaves the wall empty: a note too long for any card at the floor is still shown', () => {
+    const huge = Array.from({ length: 12 }, () => 'あ'.repeat(16)).join('\n')
     for (const [w, h] of [
-      [40, 30],
-      [120, 80],
-      [400, 260],
-      [1900, 1060],
+      [600, 300],
+      [1560, 880],
     ] as const) {
-      for (const text of ['', 'a', short, long, 'x'.repeat(200)]) {
-        const f = fontSizeFor(text, w, h)
-        expect(f).toBeGreaterThanOrEqual(MIN_FONT_PX)
-        expect(f).toBeLessThanOrEqual(MAX_FONT_PX)
+      const wall = layoutWall([{ header: null, texts: ['短い', huge, '紙の申請書が多すぎる'] }], w, h, { floor: 20, max: 86 })
+      expect(wall.pages.flatMap((p) => p.cards.map((c) => c.index)).sort()).toEqual([0, 1, 2])
+    }
+  })
+
+  it('splits a group over pages under its own header, never cutting the header', () => {
+    const sections = [
+      { header: 'とても長いグループの名前 › その中の、さらに長い名前のグループ 12', texts: notes(90) },
+      { header: 'グループなし 3', texts: notes(3) },
+    ]
+    const wall = layoutWall(sections, WALL.w, WALL.h, { floor: 20, max: 86 })
+    expect(wall.pages.length).toBeGreaterThan(1)
+    const parts = wall.pages.flatMap((p) => p.boxes.filter((b) => b.section === 0))
+    expect(parts.length).toBeGreaterThan(1)
+    expect(parts.every((b) => b.parts === parts.length)).toBe(true)
+    for (const page of wall.pages) {
+      for (const b of page.boxes) {
+        // the header's wrapped lines fit its height
+        expect(b.headerH).toBeGreaterThanOrEqual(wall.headerPx * 1.25)
+        expect(b.y + b.h).toBeLessThanOrEqual(WALL.h)
+        for (const c of page.cards.filter((c) => c.section === b.section)) {
+          expect(c.rect.y).toBeGreaterThanOrEqual(b.y + b.headerH)
+          expect(c.rect.y + c.rect.h).toBeLessThanOrEqual(b.y + b.h + 1)
+        }
       }
     }
   })
 
-  it('fits the text in the card by its own estimate', () => {
-    for (const [w, h] of [
-      [200, 140],
-      [320, 200],
-      [760, 520],
-    ] as const) {
-      for (const text of [short, long, 'We need English guidance for foreign residents']) {
-        const f = fontSizeFor(text, w, h)
-        if (f === MIN_FONT_PX) continue
-        const pad = cardPadding(w, h)
-        const innerW = (w - 2 * pad) * 0.9
-        const lines = lineWidths(text).reduce((s, em) => s + Math.max(1, Math.ceil((em * f) / innerW)), 0)
-        expect(lines * f * LINE_HEIGHT).toBeLessThanOrEqual(h - 2 * pad)
-      }
-    }
+})
+
+describe('the card’s text size (card.ts)', () => {
+  const short = '紙の申請書が多すぎる'
+  it('is a step of the floor, within floor and max, or none when the text cannot fit at the floor', () => {
+    expect(fitFont(short, 40, 20, 20, 86)).toBeUndefined()
+    const f = fitFont(short, 400, 260, 20, 86)!
+    expect(f).toBeGreaterThanOrEqual(20)
+    expect(f).toBeLessThanOrEqual(86)
   })
 
   it('gives longer text a smaller or equal size', () => {
     let previous = Infinity
     for (let len = 1; len <= 200; len += 7) {
-      const f = fontSizeFor('あ'.repeat(len), 360, 240)
+      const f = fitFont('あ'.repeat(len), 360, 240, 12, 86) ?? 0
       expect(f).toBeLessThanOrEqual(previous)
       previous = f
     }
   })
 
-  it('gives a bigger card a bigger or equal size', () => {
-    let previous = 0
-    for (let w = 80; w <= 1600; w += 40) {
-      const f = fontSizeFor(short, w, Math.round(w / 1.5))
-      expect(f).toBeGreaterThanOrEqual(previous)
-      previous = f
-    }
+  it('keeps a phrase whole: no size at which one would have to be cut', () => {
+    // 「申請書が」 is four characters: at 30 px they need 120 px
+    expect(fitsAt('紙の申請書が多すぎる', 30, 110, 400)).toBe(false)
+    expect(fitsAt('紙の申請書が多すぎる', 30, 130, 400)).toBe(true)
   })
 
-  it('is readable from the back of the room for 30 short notes on 1080p', () => {
-    const grid = fitGrid(30, 1540, 860)
-    expect(fontSizeFor(short, grid.cardW, grid.cardH)).toBeGreaterThanOrEqual(28)
+  it('scales the legible floor with the screen: 20 px at 1080p', () => {
+    expect(legibleFloor(1080)).toBe(20)
+    expect(legibleFloor(720)).toBe(13)
+    expect(legibleFloor(2160)).toBe(40)
   })
 
   it('counts an emoji sequence as one wide character', () => {
-    const [one] = lineWidths('👨‍👩‍👧')
+    const one = emWidth('👨‍👩‍👧')
     expect(one).toBeGreaterThan(1)
     expect(one).toBeLessThan(2)
   })

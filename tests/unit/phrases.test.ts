@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { phrases } from '../../client/src/board/phrases.ts'
-import { snippet } from '../../client/src/lib/snippet.ts'
+import { snippet } from '../../client/src/console/snippet.ts'
 
 describe('phrase boundaries for the board (BudouX)', () => {
   it('breaks Japanese between phrases, never inside a word', () => {

@@ -22,6 +22,8 @@ describe('board rules', () => {
       currentPromptId: 'p1',
       showAllPrompts: false,
       spotlight: null,
+      boardPage: null,
+      showJoin: false,
       timer: null,
       vote: null,
       closed: false,

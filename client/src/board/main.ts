@@ -5,7 +5,7 @@ import FullPageMessage from '../lib/FullPageMessage.svelte'
 import { addMessages } from '../lib/i18n.ts'
 import { BOARD_MESSAGES } from '../lib/i18n-board.ts'
 import { BoardRoom } from '../lib/board-room.svelte.ts'
-import { JoinInfo } from '../lib/join-info.svelte.ts'
+import { JoinInfo } from './join-info.svelte.ts'
 import { sessionIdFromPath, validSessionId } from '../lib/page.ts'
 import BoardApp from './BoardApp.svelte'
 

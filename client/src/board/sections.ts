@@ -53,3 +53,19 @@ export function promptSections(notes: readonly Note[], prompts: readonly Prompt[
     .filter((p) => byPrompt.has(p.id))
     .map((p) => ({ key: `p:${p.id}`, kind: 'prompt', label: p.text, notes: byPrompt.get(p.id)! }))
 }
+
+/**
+ * Every prompt's notes with their KJ groups kept: within each prompt, one area per group
+ * ("問い › グループ"), then the prompt's notes in no group under the prompt's own text.
+ */
+export function promptGroupSections(notes: readonly Note[], prompts: readonly Prompt[], currentPromptId: string, groups: readonly Group[]): Section[] {
+  return promptSections(notes, prompts, currentPromptId).flatMap((p) => {
+    const inner = groupSections(p.notes, groups)
+    if (inner.length === 1 && inner[0]!.kind === 'all') return [p]
+    return inner.map((s): Section =>
+      s.kind === 'group'
+        ? { ...s, key: `${p.key}:${s.key}`, label: `${p.label}${PATH_SEPARATOR}${s.label}` }
+        : { ...s, key: `${p.key}:${s.key}`, kind: 'prompt', label: p.label },
+    )
+  })
+}

@@ -1,18 +1,23 @@
 import { dotsText } from '../lib/groups.ts'
 import { language, t } from '../lib/lang.svelte.ts'
 import { longDate } from '../lib/long-date.ts'
-import { colourFor, NOTE_INK } from './colours.ts'
-import { cardPadding, cardRect, fitGrid, fitSections, LINE_HEIGHT, MAX_FONT_PX, MIN_FONT_PX, sectionCardRect, type Rect } from './layout.ts'
+import { cardBox, CARD_RADIUS, colourFor, fitFont, LEGIBLE_PX_AT_1080, LINE_HEIGHT, NOTE_INK } from './card.ts'
+import { layoutWall, type Rect, type WallLayout } from './layout.ts'
+import type { Section } from './sections.ts'
 import type { BoardView } from './view.ts'
-import { breakUnits, ellipsize, graphemes, wrapLines } from './wrap.ts'
+import { ellipsize, lineSegments, wrapLines } from './wrap.ts'
 
 /**
  * The board as a PNG, drawn on a canvas from the board's own state rather than captured from the
  * screen, so it needs no library and the Japanese text is set in this computer's own fonts. The
- * wall uses the projector's layout functions at 1920×1080 (drawn at twice that for print), and
- * the colours of the theme the screen shows. Loaded only when someone asks for a picture.
+ * wall uses the projector's layout (layout.ts) and cards (card.ts: padding, colours, text size,
+ * the same line breaks) at 1920×1080, drawn at twice that for print, in the colours of the theme
+ * the screen shows. A wall of several pages is drawn page under page, so the picture holds every
+ * note. Loaded only when someone asks for a picture.
  */
 export const PICTURE = { width: 1920, height: 1080, scale: 2 } as const
+/** Space between two pages of the wall in the picture, with the page's "2 / 3" in it. */
+const PAGE_GAP = 56
 
 interface Palette {
   bg: string
@@ -52,84 +57,122 @@ function readPalette(): Palette {
 export async function boardPng(view: BoardView): Promise<Blob> {
   await document.fonts?.ready
   const canvas = document.createElement('canvas')
+  const probe = canvas.getContext('2d')
+  if (!probe) throw new Error('no 2d canvas')
+  const family = getComputedStyle(document.body).fontFamily || 'sans-serif'
+  // Measure first (the heading's height decides the wall's), then size the canvas to every page.
+  const plan = planPicture(probe, view, family)
   canvas.width = PICTURE.width * PICTURE.scale
-  canvas.height = PICTURE.height * PICTURE.scale
-  const ctx = canvas.getContext('2d')
-  if (!ctx) throw new Error('no 2d canvas')
+  canvas.height = plan.height * PICTURE.scale
+  const ctx = canvas.getContext('2d')!
   ctx.scale(PICTURE.scale, PICTURE.scale)
-  drawBoard(ctx, view, readPalette(), getComputedStyle(document.body).fontFamily || 'sans-serif')
+  drawBoard(ctx, view, readPalette(), family, plan)
   return new Promise((resolve, reject) => canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error('toBlob failed'))), 'image/png'))
 }
 
-function drawBoard(ctx: CanvasRenderingContext2D, view: BoardView, c: Palette, family: string): void {
-  const { width: W, height: H } = PICTURE
-  const padX = 32
-  const padY = 26
-  const font = (weight: string | number, px: number) => `${weight} ${px}px ${family}`
+type Font = (weight: string | number, px: number) => string
+
+const PAD_X = 32
+const PAD_Y = 26
+const FOOTER_PX = 20
+const FOOTER_GAP = 16
+
+interface Plan {
+  /** the picture's height in CSS px */
+  height: number
+  /** where the wall's first page starts, and each page's size */
+  wallY: number
+  wall: { w: number; h: number }
+  layout: WallLayout
+}
+
+/** One line of text per heading, wrapped by the shared rule; returns the lines. */
+function headingBlocks(view: BoardView): Array<{ text: string; px: number; weight: number; lineHeight: number; maxLines: number; before: number; tone: 'ink' | 'hi' | 'muted' }> {
+  const out: ReturnType<typeof headingBlocks> = []
+  if (view.title) out.push({ text: view.title, px: 50, weight: 700, lineHeight: 1.25, maxLines: 3, before: 0, tone: 'ink' })
+  if (view.prompt) out.push({ text: view.prompt, px: 39, weight: 700, lineHeight: 1.35, maxLines: 6, before: 6, tone: 'hi' })
+  out.push({ text: view.phase, px: 22, weight: 400, lineHeight: 1.4, maxLines: 1, before: 4, tone: 'muted' })
+  if (view.heading) out.push({ text: view.heading, px: 34, weight: 700, lineHeight: 1.3, maxLines: 1, before: 8, tone: 'ink' })
+  return out
+}
+
+const sectionHeader = (s: Section): string => (s.kind === 'ungrouped' ? t('wall.ungrouped') : s.label)
+
+function planPicture(ctx: CanvasRenderingContext2D, view: BoardView, family: string): Plan {
+  const W = PICTURE.width
+  const measure = (s: string) => ctx.measureText(s).width
+  let y = PAD_Y
+  for (const b of headingBlocks(view)) {
+    ctx.font = `${b.weight} ${b.px}px ${family}`
+    y += b.before + Math.min(b.maxLines, wrapLines(b.text, W - 2 * PAD_X, measure).length) * b.px * b.lineHeight
+  }
+  y += 14
+  const wall = { w: W - 2 * PAD_X, h: PICTURE.height - PAD_Y - FOOTER_PX - FOOTER_GAP - y }
+  const plain = view.sections.length === 1 && view.sections[0]!.kind === 'all'
+  const layout = layoutWall(
+    view.sections.map((s) => ({ header: plain ? null : `${sectionHeader(s)} 000`, texts: s.notes.map((n) => (n.faceDown ? '' : n.text)) })),
+    wall.w,
+    wall.h,
+    { floor: LEGIBLE_PX_AT_1080, max: 86, badges: view.votes !== undefined && (view.votes.size > 0 || view.ranks !== undefined) },
+  )
+  const pages = Math.max(1, layout.pages.length)
+  return { height: y + pages * wall.h + (pages - 1) * PAGE_GAP + FOOTER_GAP + FOOTER_PX + PAD_Y, wallY: y, wall, layout }
+}
+
+function drawBoard(ctx: CanvasRenderingContext2D, view: BoardView, c: Palette, family: string, plan: Plan): void {
+  const W = PICTURE.width
+  const font: Font = (weight, px) => `${weight} ${px}px ${family}`
   const measure = (s: string) => ctx.measureText(s).width
   ctx.textBaseline = 'top'
   ctx.fillStyle = c.bg
-  ctx.fillRect(0, 0, W, H)
+  ctx.fillRect(0, 0, W, plan.height)
 
-  /** Wrapped text, cut with an ellipsis after `maxLines`; returns the y below it. */
-  const block = (text: string, y: number, px: number, weight: number, colour: string, maxLines: number, lineHeight: number): number => {
-    ctx.font = font(weight, px)
-    ctx.fillStyle = colour
-    const width = W - 2 * padX
-    let lines = wrapLines(text, width, measure)
-    if (lines.length > maxLines) lines = [...lines.slice(0, maxLines - 1), ellipsize(lines[maxLines - 1]! + '…', width, measure)]
+  let y = PAD_Y
+  for (const b of headingBlocks(view)) {
+    // Wrapped by the shared rule; cut with an ellipsis only past `maxLines` (never on screen).
+    ctx.font = font(b.weight, b.px)
+    ctx.fillStyle = b.tone === 'hi' ? c.hi : b.tone === 'muted' ? c.muted : c.ink
+    const width = W - 2 * PAD_X
+    let lines = wrapLines(b.text, width, measure)
+    if (lines.length > b.maxLines) lines = [...lines.slice(0, b.maxLines - 1), ellipsize(lines[b.maxLines - 1]! + '…', width, measure)]
+    y += b.before
     for (const line of lines) {
-      ctx.fillText(line, padX, y + (px * (lineHeight - 1)) / 2)
-      y += px * lineHeight
+      ctx.fillText(line, PAD_X, y + (b.px * (b.lineHeight - 1)) / 2)
+      y += b.px * b.lineHeight
     }
-    return y
   }
 
-  let y = padY
-  if (view.title) y = block(view.title, y, 50, 700, c.ink, 2, 1.25)
-  if (view.prompt) y = block(view.prompt, y + 6, 39, 700, c.hi, 3, 1.35)
-  y = block(view.phase, y + 4, 22, 400, c.muted, 1, 1.4)
-  if (view.heading) y = block(view.heading, y + 8, 34, 700, c.ink, 1, 1.3)
-  y += 14
-
   // The footer: when, how many, and where to join (small: the picture is a record, not a poster).
-  const footerPx = 20
   const footer = [longDate(view.createdAt, language.current), t('board.noteCount', { n: view.noteCount }), view.joinUrl ? t('print.join', { url: view.joinUrl }) : '']
     .filter(Boolean)
     .join('   ·   ')
-  ctx.font = font(400, footerPx)
+  ctx.font = font(400, FOOTER_PX)
   ctx.fillStyle = c.muted
-  ctx.fillText(ellipsize(footer, W - 2 * padX, measure), padX, H - padY - footerPx)
+  ctx.fillText(ellipsize(footer, W - 2 * PAD_X, measure), PAD_X, plan.height - PAD_Y - FOOTER_PX)
 
-  const wall: Rect = { x: padX, y, w: W - 2 * padX, h: H - padY - footerPx - 16 - y }
-  if (wall.h > 40) drawWall(ctx, view, c, font, wall)
+  const pages = plan.layout.pages
+  pages.forEach((page, p) => {
+    const top = plan.wallY + p * (plan.wall.h + PAGE_GAP)
+    if (pages.length > 1) {
+      ctx.font = font(700, 24)
+      ctx.fillStyle = c.muted
+      const label = `${p + 1} / ${pages.length}`
+      // In the space above its page: the first page's is on the phase line, at the right.
+      ctx.fillText(label, W - PAD_X - measure(label), top - (p === 0 ? 40 : PAGE_GAP / 2 + 12))
+    }
+    drawPage(ctx, view, c, font, plan.layout, p, { x: PAD_X, y: top, w: plan.wall.w, h: plan.wall.h })
+  })
 }
 
-function drawWall(ctx: CanvasRenderingContext2D, view: BoardView, c: Palette, font: (weight: string | number, px: number) => string, wall: Rect): void {
+function drawPage(ctx: CanvasRenderingContext2D, view: BoardView, c: Palette, font: Font, layout: WallLayout, index: number, wall: Rect): void {
   const measure = (s: string) => ctx.measureText(s).width
   const votes = view.votes ?? new Map<string, number>()
-  const placed: Array<{ id: string; text: string; faceDown: boolean; rect: Rect }> = []
-  let cardW = 0
-  let cardH = 0
+  const page = layout.pages[index]!
   const plain = view.sections.length === 1 && view.sections[0]!.kind === 'all'
-  if (plain) {
-    const notes = view.sections[0]!.notes
-    const grid = fitGrid(notes.length, wall.w, wall.h)
-    notes.forEach((n, i) => placed.push({ id: n.id, text: n.text, faceDown: n.faceDown === true, rect: cardRect(i, grid) }))
-    cardW = grid.cardW
-    cardH = grid.cardH
-  } else {
-    const fit = fitSections(
-      view.sections.map((s) => s.notes.length),
-      wall.w,
-      wall.h,
-    )
-    cardW = fit.cardW
-    cardH = fit.cardH
-    view.sections.forEach((section, i) => {
-      const box = fit.sections[i]
-      if (!box) return
-      // The area: a line across its top (dashed for the notes in no group) and its name.
+  if (!plain) {
+    for (const box of page.boxes) {
+      const section = view.sections[box.section]!
+      // The area: a line across its top (dashed for the notes in no group) and its whole name.
       ctx.save()
       ctx.strokeStyle = c.line
       ctx.lineWidth = 3
@@ -139,30 +182,31 @@ function drawWall(ctx: CanvasRenderingContext2D, view: BoardView, c: Palette, fo
       ctx.lineTo(wall.x + box.x + box.w, wall.y + box.y + 1.5)
       ctx.stroke()
       ctx.restore()
-      const px = Math.round(box.headerH * 0.58)
-      const count = String(section.notes.length)
-      ctx.font = font(400, Math.round(px * 0.75))
-      const countW = measure(count)
+      const px = layout.headerPx
+      const name = sectionHeader(section) + (box.part > 1 ? ` ${t('wall.continued')}` : '')
       ctx.font = font(700, px)
-      const name = section.kind === 'ungrouped' ? t('wall.ungrouped') : section.label
-      const shown = ellipsize(name, Math.max(0, box.w - countW - px * 0.5), measure)
-      const textY = wall.y + box.y + (box.headerH - px) / 2 + 2
       ctx.fillStyle = section.kind === 'ungrouped' ? c.muted : c.ink
-      ctx.fillText(shown, wall.x + box.x, textY)
-      const nameW = measure(shown)
-      ctx.font = font(400, Math.round(px * 0.75))
-      ctx.fillStyle = c.muted
-      ctx.fillText(count, wall.x + box.x + nameW + px * 0.5, textY + px * 0.2)
-      section.notes.forEach((n, j) => placed.push({ id: n.id, text: n.text, faceDown: n.faceDown === true, rect: sectionCardRect(j, box, fit) }))
-    })
+      const lines = wrapLines(name, box.w - px * 2.5, measure)
+      let ty = wall.y + box.y + px * 0.2
+      lines.forEach((line, i) => {
+        ctx.font = font(700, px)
+        ctx.fillStyle = section.kind === 'ungrouped' ? c.muted : c.ink
+        ctx.fillText(line, wall.x + box.x, ty)
+        if (i === lines.length - 1) {
+          const w = measure(line)
+          ctx.font = font(400, Math.round(px * 0.75))
+          ctx.fillStyle = c.muted
+          ctx.fillText(String(section.notes.length), wall.x + box.x + w + px * 0.5, ty + px * 0.2)
+        }
+        ty += px * 1.25
+      })
+    }
   }
-
-  const padding = cardPadding(cardW, cardH)
-  const badges = votes.size > 0 || view.ranks !== undefined
-  const badgeH = badges ? Math.max(14, Math.min(52, Math.round(cardH * 0.2))) : 0
-  for (const p of placed) {
-    const r = { x: wall.x + p.rect.x, y: wall.y + p.rect.y, w: p.rect.w, h: p.rect.h }
-    drawCard(ctx, c, font, r, p, { padding, badgeH, dots: votes.get(p.id) ?? 0, rank: view.ranks?.get(p.id) })
+  const badges = view.votes !== undefined && (votes.size > 0 || view.ranks !== undefined)
+  for (const card of page.cards) {
+    const note = view.sections[card.section]!.notes[card.index]!
+    const r = { x: wall.x + card.rect.x, y: wall.y + card.rect.y, w: card.rect.w, h: card.rect.h }
+    drawCard(ctx, c, font, r, { id: note.id, text: note.text, faceDown: note.faceDown === true }, card.px, badges, votes.get(note.id) ?? 0, view.ranks?.get(note.id))
   }
 }
 
@@ -175,25 +219,29 @@ function roundRect(ctx: CanvasRenderingContext2D, r: Rect, radius: number | numb
 function drawCard(
   ctx: CanvasRenderingContext2D,
   c: Palette,
-  font: (weight: string | number, px: number) => string,
+  font: Font,
   r: Rect,
   note: { id: string; text: string; faceDown: boolean },
-  o: { padding: number; badgeH: number; dots: number; rank: number | undefined },
+  px: number,
+  badges: boolean,
+  dots: number,
+  rank: number | undefined,
 ): void {
+  const box = cardBox(r.w, r.h, badges)
   const paper = colourFor(note.id)
   ctx.save()
   ctx.shadowColor = 'rgb(0 0 0 / 0.3)'
   ctx.shadowBlur = 8
   ctx.shadowOffsetY = 3
   ctx.fillStyle = paper
-  roundRect(ctx, r, 6)
+  roundRect(ctx, r, CARD_RADIUS)
   ctx.fill()
   ctx.restore()
   if (c.cardEdge) {
     ctx.save()
     ctx.strokeStyle = c.cardEdge.colour
     ctx.lineWidth = c.cardEdge.width
-    roundRect(ctx, { x: r.x + c.cardEdge.width / 2, y: r.y + c.cardEdge.width / 2, w: r.w - c.cardEdge.width, h: r.h - c.cardEdge.width }, 6)
+    roundRect(ctx, { x: r.x + c.cardEdge.width / 2, y: r.y + c.cardEdge.width / 2, w: r.w - c.cardEdge.width, h: r.h - c.cardEdge.width }, CARD_RADIUS)
     ctx.stroke()
     ctx.restore()
   }
@@ -201,7 +249,7 @@ function drawCard(
   if (note.faceDown) {
     // Face down: stripes and no text (the board never had the text to show).
     ctx.save()
-    roundRect(ctx, r, 6)
+    roundRect(ctx, r, CARD_RADIUS)
     ctx.clip()
     ctx.fillStyle = 'rgb(29 35 48 / 0.12)'
     ctx.translate(r.x, r.y)
@@ -209,72 +257,49 @@ function drawCard(
     for (let s = -r.h - r.w; s < r.w + r.h; s += 28) ctx.fillRect(s, -r.w - r.h, 14, 2 * (r.w + r.h))
     ctx.restore()
   } else {
-    const innerW = r.w - 2 * o.padding
-    const innerH = r.h - 2 * o.padding - o.badgeH
-    const fitted = fitText(ctx, note.text, innerW, innerH, (px) => font(c.cardWeight, px))
-    ctx.font = font(c.cardWeight, fitted.px)
+    const lines = cardLines(ctx, note.text, box.innerW, box.innerH, px, (size) => font(c.cardWeight, size))
     ctx.fillStyle = c.cardInk
-    const lineH = fitted.px * LINE_HEIGHT
-    // Centred top to bottom, as on the board; when too full, from the top with the end faded out.
-    let y = r.y + o.padding + Math.max(0, (innerH - fitted.lines.length * lineH) / 2)
-    for (const line of fitted.lines) {
-      ctx.fillText(line, r.x + o.padding, y + (lineH - fitted.px) / 2)
+    const lineH = lines.px * LINE_HEIGHT
+    // Centred top to bottom, as on the board.
+    let y = r.y + box.padding + Math.max(0, (box.innerH - lines.lines.length * lineH) / 2)
+    for (const line of lines.lines) {
+      ctx.fillText(line, r.x + box.padding, y + (lineH - lines.px) / 2)
       y += lineH
     }
   }
 
-  if (o.badgeH > 0 && (o.rank !== undefined || o.dots > 0)) {
-    const band = { x: r.x, y: r.y + r.h - o.badgeH, w: r.w, h: o.badgeH }
+  if (box.badgeH > 0 && (rank !== undefined || dots > 0)) {
+    const band = { x: r.x, y: r.y + r.h - box.badgeH, w: r.w, h: box.badgeH }
     ctx.fillStyle = c.badgeBg
-    roundRect(ctx, band, [0, 0, 6, 6])
+    roundRect(ctx, band, [0, 0, CARD_RADIUS, CARD_RADIUS])
     ctx.fill()
-    const px = Math.round(o.badgeH * 0.62)
-    ctx.font = font(700, px)
-    const textY = band.y + (band.h - px) / 2
-    const inset = px * 0.5
-    if (o.rank !== undefined) {
+    const bpx = Math.round(box.badgeH * 0.62)
+    ctx.font = font(700, bpx)
+    const textY = band.y + (band.h - bpx) / 2
+    const inset = bpx * 0.5
+    if (rank !== undefined) {
       ctx.fillStyle = c.badgeHi
-      ctx.fillText(t('wall.rank', { n: o.rank }), band.x + inset, textY)
+      ctx.fillText(t('wall.rank', { n: rank }), band.x + inset, textY)
     }
-    if (o.dots > 0) {
-      const dots = dotsText(o.dots)
+    if (dots > 0) {
+      const text = dotsText(dots)
       ctx.fillStyle = c.badgeInk
-      ctx.fillText(dots, band.x + band.w - inset - ctx.measureText(dots).width, textY)
+      ctx.fillText(text, band.x + band.w - inset - ctx.measureText(text).width, textY)
     }
   }
 }
 
 /**
- * The largest size at which the wrapped text fits, measured with the real font, preferring one
- * at which no word has to be cut; at the smallest size, what does not fit is cut and the last
- * line ends with an ellipsis.
+ * The card's lines at the size the layout gave it, checked with the canvas's real measurement
+ * (one step smaller if the real font is wider than the estimate), broken by the shared rule.
  */
-function fitText(ctx: CanvasRenderingContext2D, text: string, w: number, h: number, fontAt: (px: number) => string): { px: number; lines: string[] } {
+function cardLines(ctx: CanvasRenderingContext2D, text: string, w: number, h: number, px: number, fontAt: (px: number) => string): { px: number; lines: string[] } {
   const measure = (s: string) => ctx.measureText(s).width
-  const linesAt = (px: number) => {
-    ctx.font = fontAt(px)
+  const linesAt = (size: number) => {
+    ctx.font = fontAt(size)
     return wrapLines(text, w, measure)
   }
-  if (w <= 0 || h <= 0) return { px: MIN_FONT_PX, lines: [] }
-  const words = breakUnits(text).filter((u) => !/^\s+$/u.test(u) && graphemes(u).length > 1)
-  const fits = (px: number) => linesAt(px).length * px * LINE_HEIGHT <= h
-  const fitsWhole = (px: number) => fits(px) && words.every((word) => measure(word) <= w)
-  const largest = (ok: (px: number) => boolean): number | undefined => {
-    let lo = MIN_FONT_PX
-    let hi = Math.max(MIN_FONT_PX, Math.min(MAX_FONT_PX, Math.floor(h / LINE_HEIGHT)))
-    if (!ok(lo)) return undefined
-    // Larger text never fits where smaller did not, so the sizes that fit form a prefix.
-    while (lo < hi) {
-      const mid = Math.ceil((lo + hi) / 2)
-      if (ok(mid)) lo = mid
-      else hi = mid - 1
-    }
-    return lo
-  }
-  const px = largest(fitsWhole) ?? largest(fits)
-  if (px !== undefined) return { px, lines: linesAt(px) }
-  const max = Math.max(1, Math.floor(h / (MIN_FONT_PX * LINE_HEIGHT)))
-  const kept = linesAt(MIN_FONT_PX).slice(0, max)
-  kept[max - 1] = ellipsize((kept[max - 1] ?? '') + '…', w, measure)
-  return { px: MIN_FONT_PX, lines: kept }
+  const whole = (size: number) => linesAt(size).length * size * LINE_HEIGHT <= h && lineSegments(text, Infinity, measure).every((l) => l.every((seg) => measure(seg.trimEnd()) <= w))
+  const size = fitFont(text, w, h, Math.min(px, LEGIBLE_PX_AT_1080), px, whole) ?? Math.min(px, LEGIBLE_PX_AT_1080)
+  return { px: size, lines: linesAt(size) }
 }

@@ -1,103 +1,147 @@
+import { graphemes } from '../../../shared/text.ts'
+import { phrases } from './phrases.ts'
+
 /**
- * Line breaking for text drawn on a canvas (the board's PNG), where the browser does not wrap
- * for us. Japanese may break between any two characters, except before closing punctuation and
- * small kana or after an opening bracket (kinsoku); Latin words and numbers stay whole unless
- * one alone is wider than the line. Pure: `measure` is the canvas's, or a fake in tests
- * (tests/unit/wrap.test.ts).
+ * Where a note's lines may break: one function for the board's cards (rendered as text nodes
+ * with a <wbr> between segments, under `word-break: keep-all`), for the size estimate that lays
+ * the board out (layout.ts) and for the PNG drawn on a canvas (snapshot.ts), so the three break
+ * a line at the same places.
+ *
+ * The segments are BudouX's phrases (文節), so 「迷わない」 or 「しました」 stay whole, with the
+ * Japanese line-breaking rules (kinsoku) applied on top: no closing bracket, small kana or
+ * closing punctuation at the start of a line, no opening bracket at its end. A phrase wider than
+ * the line is cut between characters, under the same rules. Pure apart from BudouX: `measure`
+ * is the canvas's, an estimate, or a fake in tests (tests/unit/wrap.test.ts).
  */
 export type Measure = (text: string) => number
 
-/** May not start a line: it hangs at the end of the line before instead. */
-const NO_START = /^[、。，．,.:;!?！？)）\]］}｝」』】〕〉》〙〗ー～…‥・ゝゞヽヾぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶ々〻%％]$/u
-/** May not end a line: it moves down to start the next one. */
-const NO_END = /^[(（[［{｛「『【〔〈《〘〖＄$￥¥#＃]$/u
-/** Letters, digits and the punctuation inside words and numbers: kept together. */
-const WORDY = /^[\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}\p{Nd}'’\-_.,:;!?@#$%&*+=/\\~^()[\]{}"<>|]+$/u
-const SPACE = /^\s+$/u
+/** May not start a line (行頭禁則): it goes with the character before it. */
+const NO_START = /^[、。，．,.:;!?！？)）\]］}｝」』】〕〉》〙〗〟’”ー～…‥・ゝゞヽヾぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶㇰ-ㇿ々〻%％]/u
+/** May not end a line (行末禁則): it goes with the character after it. */
+const NO_END = /[(（[［{｛「『【〔〈《〘〖〝‘“＄$￥¥#＃]$/u
+const SPACE_RUN = /(?<=\s)(?=\S)/u
 
-let segmenter: Intl.Segmenter | undefined
-export function graphemes(text: string): string[] {
-  if (typeof Intl !== 'undefined' && 'Segmenter' in Intl) {
-    segmenter ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' })
-    return Array.from(segmenter.segment(text), (s) => s.segment)
+/**
+ * A line's unbreakable pieces: phrases, words of spaced scripts with their trailing spaces,
+ * with kinsoku characters moved to the piece they must stay with. Joined, they give the line.
+ */
+function lineAtoms(chunks: readonly string[]): string[] {
+  const atoms = chunks.flatMap((chunk) => chunk.split(SPACE_RUN)).filter((a) => a !== '').map((a) => graphemes(a))
+  for (let i = 1; i < atoms.length; i++) {
+    // A piece that starts with 」, 。 or っ gives those to the piece before it.
+    const atom = atoms[i]!
+    let n = 0
+    while (n < atom.length && NO_START.test(atom[n]!)) n++
+    atoms[i - 1]!.push(...atom.splice(0, n))
   }
-  return Array.from(text)
+  const kept = atoms.filter((a) => a.length > 0)
+  for (let i = kept.length - 2; i >= 0; i--) {
+    // A piece that ends with 「 or （ gives it to the piece after it.
+    const atom = kept[i]!
+    let n = 0
+    while (n < atom.length - 1 && NO_END.test(atom[atom.length - 1 - n]!)) n++
+    kept[i + 1]!.unshift(...atom.splice(atom.length - n, n))
+  }
+  return kept.map((a) => a.join(''))
 }
 
-/** The pieces a line may break between: a Latin word, a run of spaces, or one other grapheme. */
-export function breakUnits(text: string): string[] {
-  const units: string[] = []
-  for (const g of graphemes(text)) {
-    const last = units[units.length - 1]
-    if (last !== undefined && ((WORDY.test(g) && WORDY.test(last)) || (SPACE.test(g) && SPACE.test(last)))) units[units.length - 1] = last + g
-    else units.push(g)
+const atomCache = new Map<string, string[][]>()
+
+/** The text's paragraphs (its own line breaks), each as the pieces a line may break between. */
+export function breakAtoms(text: string): string[][] {
+  let hit = atomCache.get(text)
+  if (!hit) {
+    hit = phrases(text).map(lineAtoms)
+    if (atomCache.size > 5_000) atomCache.clear()
+    atomCache.set(text, hit)
   }
-  return units
+  return hit
+}
+
+/**
+ * Fill lines greedily: where each line starts, given each piece's width with its trailing
+ * spaces (`widths`) and without (`trimmed`). The one rule of line filling, for strings (below)
+ * and for the size estimate, which works on widths alone (card.ts).
+ */
+export function lineStarts(widths: ArrayLike<number>, trimmed: ArrayLike<number>, maxWidth: number): number[] {
+  const starts = [0]
+  let width = 0
+  for (let i = 0; i < widths.length; i++) {
+    if (i > starts[starts.length - 1]! && width + trimmed[i]! > maxWidth) {
+      starts.push(i)
+      width = 0
+    }
+    width += widths[i]!
+  }
+  return starts
+}
+
+/** The kind of character, for where a word is best cut: between kinds, as in 統一|しました. */
+function kind(g: string): string {
+  if (NO_START.test(g)) return 'close'
+  if (NO_END.test(g)) return 'open'
+  if (/[\p{Script=Han}々〆]/u.test(g)) return 'han'
+  if (/\p{Script=Hiragana}/u.test(g)) return 'hira'
+  if (/[\p{Script=Katakana}ー]/u.test(g)) return 'kata'
+  if (/[\p{L}\p{N}]/u.test(g)) return 'latin'
+  return 'other'
+}
+
+/** Where in a full part the cut is best: the last change of kind, not too near its start. */
+function bestCut(part: readonly string[]): number {
+  for (let k = part.length - 1; k >= Math.max(2, Math.ceil(part.length / 3)); k--) {
+    const a = part[k - 1]!
+    const b = part[k]!
+    if (kind(a) !== kind(b) && !NO_START.test(b) && !NO_END.test(a)) return k
+  }
+  return part.length
+}
+
+/**
+ * A piece wider than the line, cut between characters into parts that fit: where the kind of
+ * character changes if it can (「費用対効果」|しか, 統一|しました), never before a character
+ * that may not start a line (the one before it comes along: 追い出し) nor after an opening
+ * bracket. Only a line too narrow for two characters lets one hang over.
+ */
+export function splitAtom(atom: string, maxWidth: number, measure: Measure): string[] {
+  const parts: string[][] = [[]]
+  for (const g of graphemes(atom)) {
+    const part = parts[parts.length - 1]!
+    if (part.length === 0 || measure([...part, g].join('').trimEnd()) <= maxWidth) {
+      part.push(g)
+      continue
+    }
+    const next = part.splice(bestCut([...part, g]))
+    next.push(g)
+    // 「…果」 never starts with 」: carry the last characters of this part down with it.
+    while (part.length > 1 && NO_START.test(next[0]!)) next.unshift(part.pop()!)
+    while (part.length > 0 && NO_END.test(part[part.length - 1]!)) next.unshift(part.pop()!)
+    parts.push(next)
+  }
+  return parts.map((p) => p.join('')).filter((p) => p !== '')
+}
+
+/**
+ * The segments of each paragraph as a card shows them, at a line `maxWidth` wide: the atoms,
+ * with those wider than the line already cut (so the browser never has to cut one itself,
+ * where it would ignore the kinsoku rules).
+ */
+export function lineSegments(text: string, maxWidth: number, measure: Measure): string[][] {
+  return breakAtoms(text).map((atoms) => atoms.flatMap((a) => (measure(a.trimEnd()) > maxWidth ? splitAtom(a, maxWidth, measure) : [a])))
 }
 
 /** Wrap `text` (its own line breaks kept) into lines no wider than `maxWidth`, as `measure` counts. */
 export function wrapLines(text: string, maxWidth: number, measure: Measure): string[] {
   const out: string[] = []
-  for (const paragraph of text.split('\n')) out.push(...wrapParagraph(paragraph, maxWidth, measure))
+  for (const segments of lineSegments(text, maxWidth, measure)) {
+    const starts = lineStarts(
+      segments.map((s) => measure(s)),
+      segments.map((s) => measure(s.trimEnd())),
+      maxWidth,
+    )
+    starts.forEach((start, i) => out.push(segments.slice(start, starts[i + 1] ?? segments.length).join('').trimEnd()))
+  }
   return out
-}
-
-function wrapParagraph(paragraph: string, maxWidth: number, measure: Measure): string[] {
-  const lines: string[] = []
-  let line = ''
-  const push = () => {
-    lines.push(line.trimEnd())
-    line = ''
-  }
-  const queue = breakUnits(paragraph)
-  while (queue.length > 0) {
-    const unit = queue.shift()!
-    if (line === '' && SPACE.test(unit)) continue
-    if (measure(line + unit) <= maxWidth || line === '') {
-      if (line === '' && measure(unit) > maxWidth && graphemes(unit).length > 1) {
-        // One word wider than the line: break it between its letters.
-        queue.unshift(...splitToFit(unit, maxWidth, measure))
-        continue
-      }
-      line += unit
-      continue
-    }
-    if (SPACE.test(unit)) {
-      push()
-      continue
-    }
-    if (NO_START.test(unit)) {
-      // Hang the punctuation past the edge rather than start a line with it.
-      line += unit
-      continue
-    }
-    // An opening bracket at the end of a line goes down with what it opens.
-    const parts = graphemes(line)
-    const tail = parts[parts.length - 1]
-    if (tail !== undefined && parts.length > 1 && NO_END.test(tail)) {
-      line = parts.slice(0, -1).join('')
-      push()
-      line = tail
-    } else push()
-    queue.unshift(unit)
-  }
-  if (line !== '' || lines.length === 0) push()
-  return lines
-}
-
-/** A word cut into pieces that each fit (at least one grapheme per piece). */
-function splitToFit(word: string, maxWidth: number, measure: Measure): string[] {
-  const pieces: string[] = []
-  let piece = ''
-  for (const g of graphemes(word)) {
-    if (piece !== '' && measure(piece + g) > maxWidth) {
-      pieces.push(piece)
-      piece = ''
-    }
-    piece += g
-  }
-  if (piece !== '') pieces.push(piece)
-  return pieces
 }
 
 /** Cut a line so it and an ellipsis fit in `maxWidth`. */

@@ -4,9 +4,9 @@ import './console.css'
 import FullPageMessage from '../lib/FullPageMessage.svelte'
 import { addMessages } from '../lib/i18n.ts'
 import { CONSOLE_MESSAGES } from '../lib/i18n-console.ts'
-import { Facilitator, SessionsHome, takeToken } from '../lib/facilitator.svelte.ts'
+import { Facilitator, SessionsHome, takeToken } from './facilitator.svelte.ts'
 import { sessionIdFromPath } from '../lib/page.ts'
-import { SessionConsole } from '../lib/session-console.svelte.ts'
+import { SessionConsole } from './session-console.svelte.ts'
 import ConsoleApp from './ConsoleApp.svelte'
 
 addMessages(CONSOLE_MESSAGES)

@@ -74,6 +74,16 @@ export function selfAndDescendants(node: GroupNode): Set<string> {
 
 export const PATH_SEPARATOR = ' › '
 
+/**
+ * A group's name for a list of places, its own name first and where it sits after
+ * (「窓口（住民サービスの中）」), so a narrow select never hides the part that tells groups
+ * apart. `inside` words it in the page's language.
+ */
+export function placeName(node: Pick<GroupNode, 'path'>, inside: (own: string, parent: string) => string): string {
+  const own = node.path.at(-1) ?? ''
+  return node.path.length > 1 ? inside(own, node.path.slice(0, -1).join(PATH_SEPARATOR)) : own
+}
+
 export interface Ranked {
   note: Note
   votes: number

@@ -3,7 +3,7 @@ import '../lib/base.css'
 import './phone.css'
 import FullPageMessage from '../lib/FullPageMessage.svelte'
 import { sessionIdFromPath, validSessionId } from '../lib/page.ts'
-import { PhoneSession } from '../lib/phone-session.svelte.ts'
+import { PhoneSession } from './phone-session.svelte.ts'
 import Phone from './Phone.svelte'
 
 const target = document.getElementById('app')!

@@ -1,6 +1,6 @@
 import { ERROR_CODES, type ErrorCode } from '../../../shared/errors.ts'
 import type { MyNoteStatus } from '../../../shared/protocol.ts'
-import { readJson, writeJson } from './storage.ts'
+import { readJson, writeJson } from '../lib/storage.ts'
 
 /**
  * What this phone wrote in one session, kept in localStorage so that a note written in a Wi-Fi
@@ -20,6 +20,8 @@ export interface MyPost {
   error?: ErrorCode
   /** what became of it on the board, from `note:mine` */
   status?: MyNoteStatus
+  /** the facilitator corrected its text: `text` is the board's, this was what the phone sent */
+  original?: string
 }
 
 /** Old settled notes beyond this are forgotten; unsent ones never are. */
@@ -40,6 +42,7 @@ function parsePost(value: unknown): MyPost | undefined {
   if (post.state === 'sending') post.state = 'queued'
   if (ERROR_CODES.includes(v.error as ErrorCode)) post.error = v.error as ErrorCode
   if (BOARD_STATUSES.includes(v.status as MyNoteStatus)) post.status = v.status as MyNoteStatus
+  if (typeof v.original === 'string') post.original = v.original
   return post
 }
 

@@ -1,6 +1,6 @@
 import { PATHS } from '../../../shared/protocol.ts'
-import { offsetFromDateHeader } from './clock.ts'
-import { getJson } from './page.ts'
+import { offsetFromDateHeader } from '../lib/clock.ts'
+import { getJson } from '../lib/page.ts'
 
 interface JoinResponse {
   id: string

@@ -1,8 +1,8 @@
 import { LIMITS } from '../../../shared/limits.ts'
 import type { SessionLinks } from '../../../shared/protocol.ts'
-import { saveBlob } from './download.ts'
+import { saveBlob } from '../lib/download.ts'
 import { codeOf, type ApiErrorCode, type ExportOptions, type Facilitator, type RecordFormat } from './facilitator.svelte.ts'
-import { sessionFileName } from './file-name.ts'
+import { sessionFileName } from '../lib/file-name.ts'
 
 /**
  * What the console does with a session's record (docs/RECORD.md): download it, close the

@@ -1,13 +1,14 @@
 import { ERRORS, type Ack, type ErrorCode } from '../../../shared/errors.ts'
 import type { ModerationMode, Phase, Spotlight } from '../../../shared/board.ts'
 import { newClientId } from '../../../shared/ids.ts'
-import type { KioskStatus, SessionDamage, ModerationAction, SessionState, SessionSummary, SessionUpdatePayload, VoteOpenPayload } from '../../../shared/protocol.ts'
-import { BoardRoom } from './board-room.svelte.ts'
-import { clockOffset } from './clock.ts'
+import type { KioskStatus, SessionDamage, ModerationAction, SessionState, SessionSummary, SessionUpdatePayload, VoteOpenPayload, VoteTurnout } from '../../../shared/protocol.ts'
+import { roomState, type RoomState } from '../../../shared/room-state.ts'
+import { BoardRoom } from '../lib/board-room.svelte.ts'
+import { clockOffset } from '../lib/clock.ts'
 import type { ApiErrorCode, Facilitator } from './facilitator.svelte.ts'
 import { GroupingBoard } from './grouping.svelte.ts'
-import type { ConsoleKey, Params } from './i18n.ts'
-import { connect, refusalCode, request, type KioskSocket } from './socket.ts'
+import type { ConsoleKey, Params } from '../lib/i18n.ts'
+import { connect, refusalCode, request, type KioskSocket } from '../lib/socket.ts'
 
 /**
  * One session seen from the facilitator's laptop: every note over Yjs (read-write with the
@@ -41,6 +42,10 @@ export class SessionConsole {
   damage = $state.raw<SessionDamage | null>(null)
   /** kiosk time minus this laptop's time, from the last `session:state` */
   clockOffset = $state(0)
+  /** the word list, once loaded: the console says which listed word held a note */
+  words = $state.raw<string[]>([])
+  /** how many phones have voted in the open (or last) vote */
+  turnout = $state.raw<VoteTurnout | null>(null)
   /** KJ grouping, written straight into the read-write document, with undo */
   readonly grouping: GroupingBoard
 
@@ -71,6 +76,12 @@ export class SessionConsole {
     return this.state?.closed ?? this.room.meta.closed
   }
 
+  /** What state the room is in: the same rule the phones and the board word it by. */
+  get roomState(): RoomState {
+    const meta = this.room.meta
+    return roomState({ closed: this.closed, locked: this.locked, phase: this.phase, faceDown: meta.faceDown, vote: meta.vote })
+  }
+
   get moderation(): ModerationMode {
     return this.room.meta.moderation
   }
@@ -80,13 +91,19 @@ export class SessionConsole {
     this.room.start()
     const socket = connect({ session: this.sessionId, token: this.facilitator.token })
     this.#socket = socket
-    socket.on('connect', () => (this.connection = 'connected'))
+    socket.on('connect', () => {
+      this.connection = 'connected'
+      void this.loadWords()
+    })
     socket.on('disconnect', () => (this.connection = 'reconnecting'))
     socket.on('session:state', (state) => {
+      // Just closed (here or elsewhere): the list now knows where the record files were written.
+      if (state.closed && !this.state?.closed && !this.summary?.recordFiles?.length) void this.#loadSummary()
       this.state = state
       this.clockOffset = clockOffset(state.serverNow, Date.now())
     })
     socket.on('kiosk:status', (status) => (this.storage = status))
+    socket.on('vote:turnout', (turnout) => (this.turnout = turnout))
     socket.on('session:damaged', (damage) => (this.damage = damage))
     socket.on('connect_error', (err) => {
       const code = refusalCode(err)
@@ -140,9 +157,14 @@ export class SessionConsole {
     return this.update({ phase })
   }
 
-  /** Turn every note face up on the board (reveal mode off). */
+  /** Turn every note face up on the board: one action, the reveal phase with the cards face up. */
   reveal(): Promise<boolean> {
-    return this.update({ faceDown: false })
+    return this.update({ faceDown: false, phase: 'reveal' })
+  }
+
+  /** Stop or restart posting from phones. */
+  setLocked(locked: boolean): Promise<boolean> {
+    return this.update({ locked })
   }
 
   setSpotlight(spotlight: Spotlight | null): Promise<boolean> {
@@ -170,12 +192,14 @@ export class SessionConsole {
 
   async loadWords(): Promise<string[] | undefined> {
     const res = await this.#ask((socket) => request(socket, 'words:get', {}))
+    if (res?.ok) this.words = res.words
     return res?.ok ? res.words : undefined
   }
 
   /** The list as the kiosk kept it (cleaned, without repeats), or undefined. */
   async saveWords(words: string[]): Promise<string[] | undefined> {
     const res = await this.#ask((socket) => request(socket, 'words:set', { words }))
+    if (res?.ok) this.words = res.words
     return res?.ok ? res.words : undefined
   }
 

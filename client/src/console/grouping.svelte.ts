@@ -4,8 +4,8 @@ import { createGroup, deleteGroup, groupingUndoManager, isWithin, moveNote, nest
 import { newNoteId } from '../../../shared/ids.ts'
 import { LIMITS } from '../../../shared/limits.ts'
 import { checkLine } from '../../../shared/text.ts'
-import { PATH_SEPARATOR } from './groups.ts'
-import type { ConsoleKey, Params } from './i18n.ts'
+import { PATH_SEPARATOR } from '../lib/groups.ts'
+import type { ConsoleKey, Params } from '../lib/i18n.ts'
 
 /**
  * The console's KJ grouping: moves written straight into the facilitator's document (the

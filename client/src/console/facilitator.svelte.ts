@@ -5,7 +5,7 @@ import {
   type SessionLinks,
   type SessionSummary,
 } from '../../../shared/protocol.ts'
-import { readString, writeString } from './storage.ts'
+import { readString, writeString } from '../lib/storage.ts'
 
 /**
  * The facilitator's token and the HTTP calls that need it. The token arrives once in the

@@ -2,13 +2,14 @@ import { ERRORS, type ErrorCode } from '../../../shared/errors.ts'
 import { newClientId } from '../../../shared/ids.ts'
 import { LIMITS } from '../../../shared/limits.ts'
 import type { Phase, UiLang } from '../../../shared/board.ts'
-import { PATHS, type Ballot, type MyNote, type SessionState } from '../../../shared/protocol.ts'
+import { PATHS, type Ballot, type MyNote, type SessionState, type VoteResult } from '../../../shared/protocol.ts'
+import { roomState, type RoomState } from '../../../shared/room-state.ts'
 import { checkNoteText } from '../../../shared/text.ts'
-import { clockOffset } from './clock.ts'
+import { clockOffset } from '../lib/clock.ts'
 import { loadPosts, savePosts, type MyPost } from './outbox.ts'
-import { getJson } from './page.ts'
-import { connect, refusalCode, request, type KioskSocket } from './socket.ts'
-import { readString, removeKey, writeString } from './storage.ts'
+import { getJson } from '../lib/page.ts'
+import { connect, refusalCode, request, type KioskSocket } from '../lib/socket.ts'
+import { readString, removeKey, writeString } from '../lib/storage.ts'
 
 /**
  * A phone's view of its session: the Socket.io connection, the session's texts and lock, the
@@ -33,6 +34,8 @@ const TRY_AGAIN: readonly ErrorCode[] = [ERRORS.rateLimited, ERRORS.unavailable]
 const FIRST_RETRY_MS = 5_000
 const MAX_RETRY_MS = 60_000
 const STATUS_POLL_MS = 30_000
+/** "Sent." is news for a moment, not a state: it goes after this long (or when the room changes). */
+const SENT_NOTICE_MS = 8_000
 
 export function deviceId(): string {
   const stored = readString(DEVICE_KEY)
@@ -62,6 +65,12 @@ export class PhoneSession {
   clockOffset = $state(0)
   /** the kiosk says a vote is open */
   voting = $state(false)
+  /** notes are still face down on the board */
+  faceDown = $state(false)
+  /** the current or last vote, as the kiosk said */
+  lastVote = $state.raw<{ id: string; open: boolean } | null>(null)
+  /** the last closed vote's ranking */
+  result = $state.raw<VoteResult | null>(null)
   /** what this phone may vote on, and its dots; null when no vote is open */
   ballot = $state.raw<Ballot | null>(null)
   /** note ids whose dot is on its way, so a second tap waits for the first */
@@ -82,6 +91,7 @@ export class PhoneSession {
   #pollTimer: ReturnType<typeof setInterval> | undefined
   #everConnected = false
   #noticeSeq = 0
+  #noticeTimer: ReturnType<typeof setTimeout> | undefined
 
   constructor(sessionId: string) {
     this.sessionId = sessionId
@@ -98,6 +108,11 @@ export class PhoneSession {
     this.#draft = value
     if (value) writeString(draftKey(this.sessionId), value)
     else removeKey(draftKey(this.sessionId))
+  }
+
+  /** What state the room is in, worded by the page: the same function the board and console use. */
+  get room(): RoomState {
+    return roomState({ closed: this.closed, locked: this.locked, phase: this.phase, faceDown: this.faceDown, vote: this.lastVote })
   }
 
   get waiting(): number {
@@ -118,6 +133,7 @@ export class PhoneSession {
       this.ballot = ballot?.open ? ballot : null
       if (!ballot) this.voteBusy = []
     })
+    socket.on('vote:result', (result) => (this.result = result))
     document.addEventListener('visibilitychange', this.#onVisible)
     this.#pollTimer = setInterval(() => {
       if (document.visibilityState === 'visible') void this.#refreshMine()
@@ -129,6 +145,7 @@ export class PhoneSession {
     clearInterval(this.#pollTimer)
     clearTimeout(this.#retryTimer)
     clearTimeout(this.#reconnectTimer)
+    clearTimeout(this.#noticeTimer)
     this.#socket?.disconnect()
   }
 
@@ -224,6 +241,7 @@ export class PhoneSession {
   }
 
   #onState(state: SessionState): void {
+    const before = this.room
     this.title = state.title
     this.prompt = state.prompt
     this.locked = state.locked
@@ -234,6 +252,12 @@ export class PhoneSession {
     this.timer = state.timer
     this.clockOffset = clockOffset(state.serverNow, Date.now())
     this.voting = state.voting === true
+    this.faceDown = state.faceDown === true
+    // An older kiosk says only whether a vote is open.
+    this.lastVote = state.vote !== undefined ? state.vote : this.voting ? { id: '', open: true } : null
+    const after = this.room
+    // A notice about the last note ("Sent.") is stale once the room has moved on.
+    if (before.headline !== after.headline || before.posting !== after.posting) this.notice = null
     if (!this.voting) {
       this.ballot = null
       this.voteNotice = null
@@ -328,12 +352,23 @@ export class PhoneSession {
       // It arrived although its ack was lost: no need to send it again.
       if (post.state === 'queued') post.state = 'sent'
       if (post.state === 'sent') post.status = mine.status
+      // The facilitator corrected it: show what the board shows, and keep what was sent.
+      if (mine.text !== undefined && mine.text !== post.text) {
+        post.original ??= post.text
+        post.text = mine.text
+      }
     }
     this.#save()
   }
 
   #notify(notice: NoticeBody): void {
-    this.notice = { ...notice, seq: ++this.#noticeSeq }
+    const next = { ...notice, seq: ++this.#noticeSeq }
+    this.notice = next
+    clearTimeout(this.#noticeTimer)
+    if (notice.kind !== 'sent') return
+    this.#noticeTimer = setTimeout(() => {
+      if (this.notice?.seq === next.seq) this.notice = null
+    }, SENT_NOTICE_MS)
   }
 
   #save(): void {

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest'
+import { PHASES } from '../../shared/board.ts'
+import { roomState, type RoomInputs } from '../../shared/room-state.ts'
+
+/** Every combination of the settings a room can be in: 2 × 2 × 5 × 2 × 3 = 120. */
+function allRooms(): RoomInputs[] {
+  const out: RoomInputs[] = []
+  for (const closed of [false, true])
+    for (const locked of [false, true])
+      for (const phase of PHASES)
+        for (const faceDown of [false, true])
+          for (const vote of [null, { open: true }, { open: false }]) out.push({ closed, locked, phase, faceDown, vote })
+  return out
+}
+
+const label = (r: RoomInputs) => JSON.stringify(r)
+
+describe('the room state every screen renders from', () => {
+  const rooms = allRooms()
+
+  it('covers every combination', () => {
+    expect(rooms).toHaveLength(120)
+  })
+
+  it.each(rooms.map((r) => [label(r), r] as const))('agrees with itself: %s', (_, input) => {
+    const s = roomState(input)
+    // Posting: open exactly when neither locked nor closed.
+    expect(s.posting).toBe(input.closed ? 'closed' : input.locked ? 'locked' : 'open')
+    // A locked room says so exactly once (headline or note), and an open one never says it.
+    const saysLocked = (s.headline === 'collectLocked' ? 1 : 0) + (s.postingNote === 'locked' ? 1 : 0)
+    expect(saysLocked).toBe(s.posting === 'locked' ? 1 : 0)
+    // "We are collecting ideas" only while posting is open.
+    if (s.headline === 'collect') expect(s.posting).toBe('open')
+    // "You can still post" only while posting is open.
+    if (s.postingNote === 'stillOpen') expect(s.posting).toBe('open')
+    // Face-down notes are never described as being looked at or grouped.
+    if (input.faceDown && !input.closed) expect(['reveal', 'group', 'discuss']).not.toContain(s.headline)
+    // An open vote leads every screen (unless the session is over).
+    if (input.vote?.open && !input.closed) expect([s.headline, s.vote, s.invite]).toEqual(['voteOpen', 'open', 'vote'])
+    // The vote phase never says "time to vote" without a ballot: coming, open, or over.
+    if (input.phase === 'vote' && !input.closed) expect(['voteComing', 'voteOpen', 'voteOver']).toContain(s.headline)
+    // The board invites people to post only when they can, and to scan at all only to post or vote.
+    if (s.invite === 'post') expect(s.posting).toBe('open')
+    if (s.posting === 'locked' && s.vote !== 'open') expect(s.invite).toBe('none')
+    // A closed session is closed on every screen.
+    if (input.closed) expect([s.headline, s.invite, s.posting, s.postingNote]).toEqual(['closed', 'closed', 'closed', null])
+  })
+
+  it.each([
+    ['collecting', { phase: 'collect' }, { headline: 'collect', postingNote: null, invite: 'post', vote: 'none' }],
+    ['collecting, locked by hand or by the timer', { phase: 'collect', locked: true }, { headline: 'collectLocked', postingNote: null, invite: 'none' }],
+    ['the vote phase before the vote opens', { phase: 'vote', locked: true }, { headline: 'voteComing', vote: 'coming', postingNote: 'locked', invite: 'none' }],
+    ['the vote open, posting locked', { phase: 'vote', locked: true, vote: { open: true } }, { headline: 'voteOpen', invite: 'vote', postingNote: 'locked' }],
+    ['the vote closed', { phase: 'vote', vote: { open: false } }, { headline: 'voteOver', vote: 'over', postingNote: 'stillOpen' }],
+    ['discussing after the vote', { phase: 'discuss', vote: { open: false } }, { headline: 'voteOver', vote: 'over' }],
+    ['the reveal phase with cards still face down', { phase: 'reveal', faceDown: true }, { headline: 'faceDown', faceDown: true }],
+    ['the reveal phase, cards face up', { phase: 'reveal' }, { headline: 'reveal', postingNote: 'stillOpen' }],
+    ['closed after a vote', { closed: true, locked: true, phase: 'discuss', vote: { open: false } }, { headline: 'closed', vote: 'over', invite: 'closed' }],
+  ] as const)('%s', (_, partial, expected) => {
+    const input: RoomInputs = Object.assign({ closed: false, locked: false, phase: 'collect', faceDown: false, vote: null }, partial)
+    expect(roomState(input)).toMatchObject(expected)
+  })
+})
