@@ -12,7 +12,7 @@ import { AuthThrottle, ConnectionCounter, isLoopback, RateLimiter } from './guar
 import { AddressAllowance } from './realtime/allowance.ts'
 import { pageRoutes } from './http/pages.ts'
 import { sessionRoutes } from './http/sessions.ts'
-import { attachSocketIo, type KioskServer } from './realtime/socket.ts'
+import { attachSocketIo, detachSocketIo, type KioskServer } from './realtime/socket.ts'
 import { Persistence } from './sessions/persistence.ts'
 import { SessionRegistry } from './sessions/registry.ts'
 import { lockDataDir } from './store/lock.ts'
@@ -245,6 +245,7 @@ export async function createServer(config: Config, dev?: DevMiddleware): Promise
       stopUpgrades()
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()))
       yjs.close()
+      detachSocketIo(socketIo)
       await socketIo.close()
       sessions.close()
       // Whatever is still open (slow or half-closed clients, upgrades) ends now: a bounded stop.

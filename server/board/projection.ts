@@ -29,7 +29,7 @@ type Fields = Record<string, unknown>
 const NOTE_FIELDS = ['text', 'createdAt', 'status', 'promptId', 'groupId', 'order'] as const
 const GROUP_FIELDS = ['name', 'parentId', 'createdAt', 'order'] as const
 const PROMPT_FIELDS = ['text', 'createdAt', 'order'] as const
-const META_KEYS = new Set(['title', 'prompt', 'createdAt', 'locked', 'phase', 'faceDown', 'currentPromptId', 'showAllPrompts', 'spotlight', 'timer', 'vote', 'closed', 'lang'])
+const META_KEYS = new Set(['title', 'prompt', 'createdAt', 'locked', 'phase', 'faceDown', 'currentPromptId', 'showAllPrompts', 'spotlight', 'timer', 'vote', 'closed', 'lang', 'boardPage', 'showJoin'])
 
 /** Notes projected per event-loop turn when all of them must be looked at again. */
 export const PROJECTION_CHUNK = 250
@@ -189,6 +189,11 @@ function syncMetaKey(full: Y.Doc, board: Y.Doc, key: string): void {
     const here = spot && (spot.kind === 'note' ? notesMap(board).has(spot.id) : groupsMap(board).has(spot.id))
     v = here ? v : null
   }
+  // A held group's page names a group: only one the board shows.
+  if (key === 'boardPage' && v !== undefined && v !== null) {
+    const page = readMeta(full).boardPage
+    v = page && (page.kind !== 'group' || groupsMap(board).has(page.id)) ? v : null
+  }
   if (v === undefined) {
     if (to.has(key)) to.delete(key)
   } else if (!same(to.get(key), v)) to.set(key, v)
@@ -204,6 +209,7 @@ function syncAround(full: Y.Doc, board: Y.Doc, s: State): void {
   syncGroups(full, board, s)
   syncPrompts(full, board, s)
   syncMetaKey(full, board, 'spotlight')
+  syncMetaKey(full, board, 'boardPage')
 }
 
 /** Every note id of either document: what a walk over all notes must look at. */

@@ -73,6 +73,17 @@ export function handler<P>(
  * Socket.io, on an Engine.IO that never listens on a port of its own: the kiosk's server hands
  * it the requests and upgrades it owns (see server/upgrades.ts), so none falls between the two.
  */
+const detachers = new WeakMap<KioskServer, () => void>()
+
+/**
+ * Stop listening to the kiosk's sessions (and cancel pending timers such as the vote turnout):
+ * called when the kiosk closes, before the store does, so nothing reads a closed database.
+ */
+export function detachSocketIo(io: KioskServer): void {
+  detachers.get(io)?.()
+  detachers.delete(io)
+}
+
 export function attachSocketIo(kiosk: Kiosk): KioskServer {
   const { limits } = kiosk.config
   // Engine.IO hooks its own listeners onto the server it is given: give it one that is never
@@ -193,14 +204,16 @@ export function attachSocketIo(kiosk: Kiosk): KioskServer {
   const offDeleted = kiosk.sessions.events.deleted.on((id) => {
     io.in([phonesRoom(id), facilitatorsRoom(id)]).disconnectSockets(true)
   })
-  io.engine.on('close', () => {
+  const detach = () => {
     offHealth()
     offDeleted()
     offState()
     offStatus()
     offBallots()
     offResults()
-  })
+  }
+  detachers.set(io, detach)
+  io.engine.on('close', detach)
 
   kiosk.log.debug(`socket.io ready at ${PATHS.socketIo}; loopback exempt from per-address limits: ${kiosk.exempt('127.0.0.1')}`)
   return io

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest'
 import { readHistory, readMeta, readNotes, readPrompts, readVotes } from '../../shared/board-doc.ts'
 import { newClientId } from '../../shared/ids.ts'
-import { createGroup } from '../../shared/grouping.ts'
+import { createGroup, moveNote } from '../../shared/grouping.ts'
 import type { Ballot, MyNote } from '../../shared/protocol.ts'
 import { emitAck, kioskForTest, lastState, ROOMY_LIMITS, useKiosk, type ClientSocket } from '../helpers/kiosk.ts'
 import { waitFor } from '../helpers/wait.ts'
@@ -245,6 +245,11 @@ describe('running the room', () => {
     // a group's page: the group must exist (the console makes groups in its own document)
     expect(await emitAck(fac, 'session:update', { boardPage: { kind: 'group', id: 'nope' } })).toEqual({ ok: false, error: 'not_found' })
     createGroup(consoleDoc, 'g1', '窓口')
+    // The board holds only groups it shows: a group with a note on the board.
+    const posted = await emitAck<{ ok: boolean; noteId: string }>(phone, 'note:create', { id: newClientId(), text: '窓口の待ち時間' })
+    if (!posted.ok) throw new Error('the note was refused')
+    await waitFor(() => expect(consoleDoc.getMap('notes').has(posted.noteId)).toBe(true))
+    moveNote(consoleDoc, posted.noteId, 'g1')
     await waitFor(() => expect(board.doc.getMap('groups').has('g1')).toBe(true))
     expect(await emitAck(fac, 'session:update', { boardPage: { kind: 'group', id: 'g1' }, showJoin: true })).toEqual({ ok: true })
     await waitFor(() => expect(readMeta(board.doc)).toMatchObject({ boardPage: { kind: 'group', id: 'g1' }, showJoin: true }))
