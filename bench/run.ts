@@ -5,6 +5,7 @@
  *   npm run bench -- --quick            # smaller rooms, to try it out (1–2 minutes)
  *   npm run bench -- --profile          # also write a V8 CPU profile of the kiosk and summarise it
  *   npm run bench -- --durability=normal   # SQLite synchronous=NORMAL instead of FULL
+ *   npm run bench -- --write-window=5      # the kiosk's write window in ms (KURUMAZA_WRITE_WINDOW_MS)
  *   npm run bench -- --only=burst,export   # any of: burst, relay, steady, vote, export, bundles, stall
  *   npm run bench -- --dist=/tmp/client    # where the built client is (default dist/client)
  *   npm run bench -- --ref=HEAD            # bench the server of a commit (git archive to a temp dir)
@@ -41,6 +42,7 @@ const option = (name: string) => argv.find((a) => a.startsWith(`--${name}=`))?.s
 const QUICK = flag('quick')
 const PROFILE = flag('profile')
 const DURABILITY = option('durability') === 'normal' ? 'normal' : 'full'
+const WRITE_WINDOW = option('write-window')
 const ONLY = new Set((option('only') ?? 'burst,relay,steady,vote,export,bundles,stall').split(','))
 const DIST = path.resolve(option('dist') ?? path.join(ROOT, 'dist', 'client'))
 const KEEP = flag('keep')
@@ -50,6 +52,8 @@ const SERVER_ROOT_OPT = option('server-root')
 const PLAN = QUICK
   ? { votes: [50, 200], bursts: [100, 200, 300], rounds: 1, burstWindowMs: 2_000, steadyPhones: 50, steadyNotes: 3, steadyMs: 10_000, exportNotes: 500 }
   : { votes: [200, 1000], bursts: [300, 500, 1000], rounds: 3, burstWindowMs: 2_000, steadyPhones: 200, steadyNotes: 3, steadyMs: 30_000, exportNotes: 2_000 }
+/** The targets' rooms: 500 phones post within 3 s; the others within `burstWindowMs`. */
+const burstWindow = (phones: number) => (phones === 500 && !QUICK ? 3_000 : PLAN.burstWindowMs)
 
 const WORKERS = 2
 /** a round during which processes outside the bench used more than this much of a core is marked noisy */
@@ -748,7 +752,7 @@ async function timedGet(url: string): Promise<{ status: number; ms: number; body
 
 async function runExport(workers: PhoneWorker[]): Promise<ExportResult> {
   const dataDir = tempDataDir()
-  let kiosk = await startKiosk({ root: serverRoot, dataDir, durability: DURABILITY })
+  let kiosk = await startKiosk({ root: serverRoot, dataDir, durability: DURABILITY, writeWindowMs: WRITE_WINDOW })
   try {
     const links = await createSession(kiosk.url, 'bench export')
     // Five notes a phone: within a phone's burst of six, as several people in a room would post.
@@ -795,7 +799,7 @@ async function runExport(workers: PhoneWorker[]): Promise<ExportResult> {
     log('export: restarting the kiosk to time a board loading the session from SQLite')
     await kiosk.stop()
     const tRestart = now()
-    kiosk = await startKiosk({ root: serverRoot, dataDir, durability: DURABILITY })
+    kiosk = await startKiosk({ root: serverRoot, dataDir, durability: DURABILITY, writeWindowMs: WRITE_WINDOW })
     const restartMs = now() - tRestart
     await sleep(500)
     const serverRssIdle = memory(kiosk.pid)?.rss ?? NaN
@@ -956,20 +960,30 @@ function evaluateTargets(): Target[] {
     const n = rs.filter((r) => r.unaccountedPct > NOISY_PCT).length
     return n ? ` (${n}/${rs.length} rounds noisy*)` : ''
   }
-  if (k500) out.push({ name: '500-phone burst: board p99', measured: `${fmt.ms(k500.board.p99)} ms${noise(k500)}`, limit: '≤ 20 ms', pass: k500.board.p99 <= 20 })
-  else notRun('500-phone burst: board p99', '≤ 20 ms')
-  if (k500 && r500) {
-    const ratio = k500.board.p99 / r500.board.p99
-    out.push({ name: '500-phone burst: board p99 vs bare relay', measured: `${ratio.toFixed(1)}× (${fmt.ms(k500.board.p99)} / ${fmt.ms(r500.board.p99)} ms)${noise(k500, r500)}`, limit: '≤ 2×', pass: ratio <= 2 })
-  } else notRun('500-phone burst: board p99 vs bare relay', '≤ 2×')
+  const r1000 = find('relay', 1000)
+  // Targets of issue 11: the kiosk within a small multiple of a bare relay, and absolute bounds.
+  const burstTargets = (k: LoadResult | undefined, r: LoadResult | undefined, name: string, t: { ratio: number; board: number; ack: number }) => {
+    if (!k) {
+      notRun(`${name}: board p99`, `≤ ${t.board} ms`)
+      notRun(`${name}: board p99 vs bare relay`, `≤ ${t.ratio}×`)
+      notRun(`${name}: ack p99`, `≤ ${t.ack} ms`)
+      return
+    }
+    out.push({ name: `${name}: board p99`, measured: `${fmt.ms(k.board.p99)} ms${noise(k)}`, limit: `≤ ${t.board} ms`, pass: k.board.p99 <= t.board })
+    if (r) {
+      const ratio = k.board.p99 / r.board.p99
+      out.push({ name: `${name}: board p99 vs bare relay`, measured: `${ratio.toFixed(1)}× (${fmt.ms(k.board.p99)} / ${fmt.ms(r.board.p99)} ms)${noise(k, r)}`, limit: `≤ ${t.ratio}×`, pass: ratio <= t.ratio })
+    } else notRun(`${name}: board p99 vs bare relay`, `≤ ${t.ratio}×`)
+    out.push({ name: `${name}: ack p99`, measured: `${fmt.ms(k.ack.p99)} ms${noise(k)}`, limit: `≤ ${t.ack} ms`, pass: k.ack.p99 <= t.ack })
+  }
+  burstTargets(k500, r500, `500 phones within ${burstWindow(500) / 1000} s`, { ratio: 2, board: 10, ack: 15 })
+  burstTargets(k1000, r1000, `1,000 phones within ${burstWindow(1000) / 1000} s`, { ratio: 3, board: 15, ack: 20 })
   if (k1000) {
     const expected = k1000.phones * k1000.rounds
     out.push({ name: '1,000 phones: every note acknowledged', measured: `${k1000.acked} / ${expected} (${k1000.rounds} rounds)`, limit: 'all', pass: k1000.acked === expected && k1000.sent === expected })
-    out.push({ name: '1,000 phones: board p99', measured: `${fmt.ms(k1000.board.p99)} ms${noise(k1000)}`, limit: '≤ 100 ms', pass: k1000.board.p99 <= 100 })
     out.push({ name: '1,000 phones: server RSS peak', measured: `${fmt.mb(k1000.server.rssPeak)} MB`, limit: '≤ 200 MB', pass: k1000.server.rssPeak <= 200 * MB })
   } else {
     notRun('1,000 phones: every note acknowledged', 'all')
-    notRun('1,000 phones: board p99', '≤ 100 ms')
     notRun('1,000 phones: server RSS peak', '≤ 200 MB')
   }
   const ex = report.export
@@ -998,7 +1012,7 @@ function markdown(): string {
   L.push('')
   L.push(`Server: ${report.server}.`)
   L.push('')
-  L.push(`${report.startedAt} · Node ${m.node} · ${m.cpus} CPU (${m.cpuModel}) · ${m.memGiB} GiB · SQLite synchronous=${report.durability.toUpperCase()} · DATA_DIR under ${m.tmpdir} · run took ${(report.durationMs / 1000).toFixed(0)} s`)
+  L.push(`${report.startedAt} · Node ${m.node} · ${m.cpus} CPU (${m.cpuModel}) · ${m.memGiB} GiB · SQLite synchronous=${report.durability.toUpperCase()}${WRITE_WINDOW !== undefined ? ` · write window ${WRITE_WINDOW} ms` : ''} · DATA_DIR under ${m.tmpdir} · run took ${(report.durationMs / 1000).toFixed(0)} s`)
   L.push('')
   L.push('## Targets')
   L.push('')
@@ -1168,7 +1182,7 @@ async function main(): Promise<void> {
   let relay: ServerProcess | undefined
   try {
     log(`mode ${report.mode}; starting the kiosk (DATA_DIR ${dataDir}), the bare relay and ${WORKERS} phone workers`)
-    ;[kiosk, relay] = await Promise.all([startKiosk({ root: serverRoot, dataDir, durability: DURABILITY, cpuProfDir: profDir }), startRelay()])
+    ;[kiosk, relay] = await Promise.all([startKiosk({ root: serverRoot, dataDir, durability: DURABILITY, writeWindowMs: WRITE_WINDOW, cpuProfDir: profDir }), startRelay()])
     otherServers.push(kiosk, relay)
     benchPids = () => [process.pid, ...otherServers.map((x) => x.pid), ...workers.map((w) => w.pid)]
     await Promise.all(workers.map((w) => w.syncClock()))
@@ -1188,7 +1202,7 @@ async function main(): Promise<void> {
       await runLoad({ ...warm, target: 'kiosk', server: kiosk }, workers)
       if (ONLY.has('relay')) await runLoad({ ...warm, target: 'relay', server: relay }, workers)
       for (const n of PLAN.bursts) {
-        const spec = { scenario: `burst ${n}`, phones: n, windowMs: PLAN.burstWindowMs, perPhone: 1 }
+        const spec = { scenario: `burst ${n}`, phones: n, windowMs: burstWindow(n), perPhone: 1 }
         const k: Round[] = []
         const r: Round[] = []
         // Kiosk and relay rounds alternate (and swap who goes first), so a noisy moment on the
@@ -1249,7 +1263,7 @@ async function main(): Promise<void> {
   const offsets = report.clock.workerOffsetsMs.map((o) => o.toFixed(3)).join(', ')
   report.notes.push(
     `Clock: ${report.clock.source}. Phone workers' clocks differ from the board's by ${offsets} ms (measured over IPC, round trip ${report.clock.workerRttMs.map((r) => r.toFixed(2)).join(', ')} ms) and are corrected for.`,
-    `Phones: ${WORKERS} worker processes of socket.io-client sockets (WebSocket transport only), one deviceId each, one note per phone in a burst (random moment in a ${PLAN.burstWindowMs / 1000} s window), ${PLAN.steadyNotes} per phone in the steady scenario; ack timeout ${ACK_TIMEOUT_MS / 1000} s. Board: one read-only y-websocket client (board key) in the measuring process. Kiosk and load generators share the machine's ${report.machine.cpus} cores.`,
+    `Phones: ${WORKERS} worker processes of socket.io-client sockets (WebSocket transport only), one deviceId each, one note per phone in a burst (random moment in a ${PLAN.burstWindowMs / 1000} s window; 3 s for 500 phones), ${PLAN.steadyNotes} per phone in the steady scenario; ack timeout ${ACK_TIMEOUT_MS / 1000} s. Board: one read-only y-websocket client (board key) in the measuring process. Kiosk and load generators share the machine's ${report.machine.cpus} cores.`,
     'Percentiles are nearest-rank. "notes/s" = notes acknowledged / (last ack − first send): with a 2 s window it is the offered rate unless the server falls behind; "drain" = last sighting (ack or board) − last send.',
     'Server CPU is user+system time of the server process from /proc/<pid>/stat over the posting window (100% = one core); RSS peak polls /proc/<pid>/status VmRSS every 50 ms.',
     'The steady scenario\'s facilitator hides/shows notes and changes the prompt over Socket.io and, where grouping exists, groups notes through a read-write Yjs client as the console does; dot voting has its own scenario (reported "not built yet" when the server does not answer `vote:open`).',

@@ -30,20 +30,16 @@ export async function buildClient({ force = false, quiet = false } = {}) {
 
 export const SERVER_BUNDLE = at('dist', 'server', 'main.js')
 
+/** The database's writer thread, a module of its own next to the server bundle. */
+export const WRITER_BUNDLE = at('dist', 'server', 'store-worker.js')
+
 export async function buildServer({ force = false } = {}) {
-  if (!force && !stale(SERVER_BUNDLE, at('server'), at('shared'), at('package-lock.json'))) return
+  const sources = [at('server'), at('shared'), at('package-lock.json')]
+  if (!force && !stale(SERVER_BUNDLE, ...sources) && !stale(WRITER_BUNDLE, ...sources)) return
   const { build } = await import('esbuild')
-  await build({
-    entryPoints: [at('server', 'main.ts')],
-    outfile: SERVER_BUNDLE,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    sourcemap: true,
-    logLevel: 'warning',
-  })
+  const options = { bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', sourcemap: true, logLevel: 'warning' }
+  await build({ ...options, entryPoints: [at('server', 'main.ts')], outfile: SERVER_BUNDLE })
+  await build({ ...options, entryPoints: [at('server', 'store', 'worker.ts')], outfile: WRITER_BUNDLE })
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

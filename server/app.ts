@@ -13,9 +13,10 @@ import { AddressAllowance } from './realtime/allowance.ts'
 import { pageRoutes } from './http/pages.ts'
 import { sessionRoutes } from './http/sessions.ts'
 import { attachSocketIo, detachSocketIo, type KioskServer } from './realtime/socket.ts'
-import { SessionHub } from './sessions/hub.ts'
-import { NoteIntake } from './sessions/intake.ts'
+import { Persistence } from './sessions/persistence.ts'
+import { SessionRegistry } from './sessions/registry.ts'
 import { lockDataDir } from './store/lock.ts'
+import { rows } from './store/rows.ts'
 import { ensureDataDir, Store } from './store/store.ts'
 import { DEFAULT_WORDS, WordFilter } from './board/words.ts'
 import { SessionTimers } from './sessions/timers.ts'
@@ -32,6 +33,8 @@ export interface RunningKiosk {
   publicBase: string
   dataFile: string
   kiosk: Kiosk
+  /** the database's reads, for tests and tools (handlers get `kiosk.records` instead) */
+  store: Store
   /** TCP connections open on the server right now, upgraded ones included */
   openSockets(): Promise<number>
   /** Stop serving and close the database; safe to call more than once. */
@@ -77,27 +80,40 @@ export async function createServer(config: Config, dev?: DevMiddleware): Promise
     lock.release()
     throw err
   }
+  const persistence = new Persistence(store, config, log.child('store'))
   let token = config.facilitatorToken
-  if (!token) {
-    token = store.getSetting('facilitator_token')
+  try {
+    await store.ready()
     if (!token) {
-      token = newToken()
-      store.setSetting('facilitator_token', token)
+      token = store.getSetting('facilitator_token')
+      if (!token) {
+        token = newToken()
+        await persistence.write([rows.setting('facilitator_token', token)])
+      }
     }
+  } catch (err) {
+    await store.close()
+    lock.release()
+    throw err
   }
-  const hub = new SessionHub(store, config, log.child('sessions'))
+  const sessions = new SessionRegistry(store, persistence, config, log.child('sessions'))
   const savedWords = store.getSetting('moderation_words')
   const words = new WordFilter(savedWords ? (JSON.parse(savedWords) as string[]) : [...DEFAULT_WORDS])
-  const timers = new SessionTimers(hub, log.child('timers'))
+  const timers = new SessionTimers(sessions, log.child('timers'))
   let port = config.port
   const publicOrigin = config.publicUrl ? new URL(config.publicUrl).origin : undefined
   const lan = lanAddresses()[0] ?? 'localhost'
   const exempt = (address: string) => config.loopbackExempt && isLoopback(address)
   const kiosk: Kiosk = {
     config,
-    store,
-    hub,
-    intake: new NoteIntake(store, hub, log.child('notes'), (text) => words.flags(text), config.limits.maxNotesPerSession),
+    sessions,
+    storage: persistence,
+    records: {
+      myDots: (sessionId, voteId, phoneKey) => store.myDots(sessionId, voteId, phoneKey),
+      phonesPosted: (sessionId) => store.phonesPosted(sessionId),
+      voters: (sessionId, voteId) => store.voters(sessionId, voteId),
+      saveSetting: (key, value) => persistence.write([rows.setting(key, value)]),
+    },
     token,
     words,
     timers,
@@ -154,7 +170,7 @@ export async function createServer(config: Config, dev?: DevMiddleware): Promise
   }
   app.get(PATHS.health, (_req, res) => {
     // Unhealthy while the last write to the database failed: notes would be refused.
-    if (hub.storeError) res.status(503).json({ ok: false, error: 'unavailable' })
+    if (persistence.storeError) res.status(503).json({ ok: false, error: 'unavailable' })
     else res.json({ ok: true })
   })
   app.use(sessionRoutes(kiosk))
@@ -196,9 +212,9 @@ export async function createServer(config: Config, dev?: DevMiddleware): Promise
     kiosk.allowance.sweep()
     kiosk.authFailures.sweep()
   }, 60_000)
-  hub.onUnloaded((id) => kiosk.allowance.forgetSession(id))
-  hub.onDeleted((id) => kiosk.allowance.forgetSession(id))
-  const unload = setInterval(() => hub.unloadIdle(config.idleUnloadMs), Math.min(60_000, Math.max(50, config.idleUnloadMs / 2)))
+  sessions.events.unloaded.on((id) => kiosk.allowance.forgetSession(id))
+  sessions.events.deleted.on((id) => kiosk.allowance.forgetSession(id))
+  const unload = setInterval(() => sessions.unloadIdle(config.idleUnloadMs), Math.min(60_000, Math.max(50, config.idleUnloadMs / 2)))
   unload.unref()
   sweep.unref()
 
@@ -208,12 +224,12 @@ export async function createServer(config: Config, dev?: DevMiddleware): Promise
       server.off('error', reject)
       resolve()
     })
-  }).catch((err) => {
+  }).catch(async (err) => {
     clearInterval(sweep)
     clearInterval(unload)
     timers.close()
-    hub.close()
-    store.close()
+    sessions.close()
+    await store.close()
     lock.release()
     throw err
   })
@@ -231,11 +247,11 @@ export async function createServer(config: Config, dev?: DevMiddleware): Promise
       yjs.close()
       detachSocketIo(socketIo)
       await socketIo.close()
-      hub.close()
+      sessions.close()
       // Whatever is still open (slow or half-closed clients, upgrades) ends now: a bounded stop.
       for (const socket of sockets) socket.destroy()
       await stopped
-      store.close()
+      await store.close()
       lock.release()
     })()
     return closing
@@ -243,5 +259,5 @@ export async function createServer(config: Config, dev?: DevMiddleware): Promise
 
   const openSockets = () => new Promise<number>((resolve, reject) => server.getConnections((err, n) => (err ? reject(err) : resolve(n))))
 
-  return { url: `http://${shownHost}:${port}`, port, token, openSockets, publicBase: kiosk.publicBase(), dataFile: store.file, kiosk, close }
+  return { url: `http://${shownHost}:${port}`, port, token, openSockets, publicBase: kiosk.publicBase(), dataFile: store.file, kiosk, store, close }
 }

@@ -16,6 +16,13 @@ export interface Config {
   limits: Limits
   /** merge a session's stored Yjs updates into one row after this many */
   compactAfterUpdates: number
+  /**
+   * Changes gather this long before they are sent to the disk together (0: those of one turn
+   * of the event loop); no answer goes out before its change is stored.
+   */
+  writeWindowMs: number
+  /** a batch is sent at once when this many changes wait */
+  writeBatchMax: number
   /** SQLite `synchronous` pragma: FULL survives power loss, NORMAL only process crashes */
   durability: 'full' | 'normal'
   /** how often the phone count is published to boards */
@@ -37,6 +44,8 @@ export const DEFAULTS = {
   host: '0.0.0.0',
   dataDir: './data',
   compactAfterUpdates: 500,
+  writeWindowMs: 2,
+  writeBatchMax: 256,
   durability: 'full',
   presenceIntervalMs: 1_000,
   idleUnloadMs: 10 * 60_000,
@@ -48,6 +57,8 @@ export function makeConfig(partial: Partial<Config> & Pick<Config, 'dataDir' | '
     port: DEFAULTS.port,
     host: DEFAULTS.host,
     compactAfterUpdates: DEFAULTS.compactAfterUpdates,
+    writeWindowMs: DEFAULTS.writeWindowMs,
+    writeBatchMax: DEFAULTS.writeBatchMax,
     durability: DEFAULTS.durability,
     presenceIntervalMs: DEFAULTS.presenceIntervalMs,
     idleUnloadMs: DEFAULTS.idleUnloadMs,

@@ -2,18 +2,30 @@ import type { Config } from './config.ts'
 import type { AuthThrottle, ConnectionCounter, RateLimiter } from './guard.ts'
 import type { Logger } from './log.ts'
 import type { AddressAllowance } from './realtime/allowance.ts'
-import type { SessionHub } from './sessions/hub.ts'
-import type { NoteIntake } from './sessions/intake.ts'
-import type { Store } from './store/store.ts'
+import type { Persistence } from './sessions/persistence.ts'
+import type { SessionRegistry } from './sessions/registry.ts'
 import type { WordFilter } from './board/words.ts'
 import type { SessionTimers } from './sessions/timers.ts'
+
+/** What handlers may read from the store and the one thing they may write beside boards. */
+export interface Records {
+  /** a phone's dots in one vote, by note */
+  myDots(sessionId: string, voteId: string, phoneKey: string): Record<string, number>
+  /** how many phones posted in a session (a count only: device ids never leave the store) */
+  phonesPosted(sessionId: string): number
+  /** phones with at least one dot in a vote (the turnout; who they are stays in the store) */
+  voters(sessionId: string, voteId: string): number
+  /** a kiosk-wide setting (the word list) */
+  saveSetting(key: string, value: string): Promise<void>
+}
 
 /** What every transport adapter is handed: the kiosk's parts, never a global. */
 export interface Kiosk {
   config: Config
-  store: Store
-  hub: SessionHub
-  intake: NoteIntake
+  sessions: SessionRegistry
+  /** the store's health: `storeError` and its listeners */
+  storage: Pick<Persistence, 'storeError' | 'health'>
+  records: Records
   /** the facilitator token in force */
   token: string
   /** notes containing these words wait for the facilitator, whatever the moderation mode */

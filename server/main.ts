@@ -49,6 +49,16 @@ function parsePublicUrl(raw: string | undefined): string | undefined {
   }
 }
 
+function parseWindow(raw: string | undefined): number {
+  if (!raw) return DEFAULTS.writeWindowMs
+  const n = Number(raw)
+  if (!Number.isFinite(n) || n < 0 || n > 1_000) {
+    console.error(`KURUMAZA_WRITE_WINDOW_MS must be a number of milliseconds from 0 to 1000 (got "${raw}").`)
+    process.exit(1)
+  }
+  return n
+}
+
 async function main(): Promise<void> {
   const devMode = process.argv.includes('--dev')
   const config = makeConfig({
@@ -59,6 +69,7 @@ async function main(): Promise<void> {
     publicUrl: parsePublicUrl(env.PUBLIC_URL),
     clientDir: devMode ? undefined : path.join(root, 'dist', 'client'),
     durability: env.KURUMAZA_DURABILITY === 'normal' ? 'normal' : 'full',
+    writeWindowMs: parseWindow(env.KURUMAZA_WRITE_WINDOW_MS),
     log,
   })
   const dev: DevMiddleware | undefined = devMode

@@ -5,13 +5,28 @@
 const BASE32 = 'abcdefghjkmnpqrstuvwxyz23456789' // no i, l, o, 0, 1: easy to read aloud and type
 const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
 
+/** Random bytes are fetched 4 KB at a time: each call to getRandomValues costs far more than its bytes. */
+const POOL_BYTES = 4_096
+let pool = new Uint8Array(0)
+let used = 0
+
+function randomBytes(n: number): Uint8Array {
+  if (used + n > pool.length) {
+    pool = globalThis.crypto.getRandomValues(new Uint8Array(Math.max(POOL_BYTES, n)))
+    used = 0
+  }
+  // Each byte is handed out once.
+  const out = pool.subarray(used, used + n)
+  used += n
+  return out
+}
+
 function randomString(alphabet: string, length: number): string {
   // Rejection sampling keeps every character equally likely.
   const limit = 256 - (256 % alphabet.length)
   let out = ''
   while (out.length < length) {
-    const bytes = new Uint8Array(length * 2)
-    globalThis.crypto.getRandomValues(bytes)
+    const bytes = randomBytes(length * 2)
     for (const b of bytes) {
       if (b < limit) out += alphabet[b % alphabet.length]
       if (out.length === length) break

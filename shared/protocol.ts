@@ -3,8 +3,10 @@
  * Socket.io's type parameters on both sides), HTTP shapes and the URL layout.
  * docs/PROTOCOL.md explains it for people scripting against the kiosk.
  */
+import type { z } from 'zod'
 import type { Ack, ErrorCode } from './errors.ts'
-import type { BoardPage, ModerationMode, NoteStatus, Phase, Spotlight, UiLang } from './board.ts'
+import type { NoteStatus, Phase, UiLang } from './board.ts'
+import type * as schemas from './schemas.ts'
 
 export const PROTOCOL_VERSION = 1
 
@@ -34,20 +36,17 @@ export const YJS_CLOSE = {
   overCap: { code: 4003, reason: 'over_capacity' },
 } as const
 
-/** `auth` a Socket.io client sends in its handshake. */
-export interface HandshakeAuth {
-  session: string
-  /** a phone's own random id, kept in local storage; never shown nor exported */
-  deviceId?: string
-  /** the facilitator token: makes the connection a facilitator's */
-  token?: string
-}
+/**
+ * A message's payload is its schema's input type (shared/schemas.ts): one declaration, used by
+ * the server to parse and by clients to send.
+ */
+type Payload<K extends keyof typeof schemas> = (typeof schemas)[K] extends z.ZodType ? z.input<(typeof schemas)[K]> : never
 
-export interface NoteCreatePayload {
-  /** made by the phone, 1–64 characters; resending it never makes a second note */
-  id: string
-  text: string
-}
+/** `auth` a Socket.io client sends in its handshake: `deviceId` is a phone's own random id, kept in local storage, never shown nor exported; `token` makes the connection a facilitator's. */
+export type HandshakeAuth = Payload<'handshakeSchema'>
+
+/** `id` is made by the phone (1–64 characters); resending it never makes a second note */
+export type NoteCreatePayload = Payload<'noteCreateSchema'>
 
 /** What a phone needs to know about its session; sent on connect and on every change. */
 export interface SessionState {
@@ -131,76 +130,48 @@ export interface MyNote {
   text?: string
 }
 
-export interface SessionUpdatePayload {
-  locked?: boolean
-  moderation?: ModerationMode
-  title?: string
-  /** changes the text of the current prompt */
-  prompt?: string
-  phase?: Phase
-  /** reveal mode: true keeps notes face down on the board; false reveals them */
-  faceDown?: boolean
-  /** make another prompt the current one */
-  currentPromptId?: string
-  showAllPrompts?: boolean
-  spotlight?: Spotlight | null
-  /** hold a page of the wall (or a group's page) on the projector, or null to turn pages by themselves */
-  boardPage?: BoardPage | null
-  /** keep the QR code large on the board even once the room has joined */
-  showJoin?: boolean
-  /** fix every screen of the session to one language, or null to let each device choose */
-  lang?: UiLang | null
-}
+/**
+ * `prompt` changes the text of the current prompt; `faceDown` keeps notes face down on the board;
+ * `boardPage` holds a page of the wall (or a group's page) on the projector, null lets pages turn
+ * by themselves; `showJoin` keeps the QR code large; `lang: null` lets each device choose
+ */
+export type SessionUpdatePayload = Payload<'sessionUpdateSchema'>
 
 export const MODERATION_ACTIONS = ['approve', 'hide', 'show', 'delete'] as const
 export type ModerationAction = (typeof MODERATION_ACTIONS)[number]
 
-export interface NoteModeratePayload {
-  noteId: string
-  action: ModerationAction
-}
+export type NoteModeratePayload = Payload<'noteModerateSchema'>
 
-export interface VoteOpenPayload {
-  perPhone: number
-  maxPerNote: number
-  showLive?: boolean
-  /**
-   * the prompts whose notes are on the ballot; by default what the board shows (the current
-   * prompt, or every prompt when the board shows them all)
-   */
-  promptIds?: string[]
-}
+/** `promptIds`: the prompts whose notes are on the ballot; by default what the board shows */
+export type VoteOpenPayload = Payload<'voteOpenSchema'>
 
-export interface TimerStartPayload {
-  seconds: number
-  lockOnEnd?: boolean
-}
+export type TimerStartPayload = Payload<'timerStartSchema'>
 
 /** Events a client emits; every one takes an acknowledgement callback. */
 export interface ClientToServerEvents {
   /** a phone posts a note (a facilitator may too, for someone without a phone) */
   'note:create': (payload: NoteCreatePayload, ack: (res: Ack<{ noteId: string }>) => void) => void
   /** a phone asks what became of the notes it sent (by its own ids) */
-  'note:mine': (payload: { ids: string[] }, ack: (res: Ack<{ notes: MyNote[] }>) => void) => void
+  'note:mine': (payload: Payload<'noteMineSchema'>, ack: (res: Ack<{ notes: MyNote[] }>) => void) => void
   /** a phone places one dot on a note of the open vote */
-  'vote:cast': (payload: { noteId: string }, ack: (res: Ack<MyDots>) => void) => void
+  'vote:cast': (payload: Payload<'voteCastSchema'>, ack: (res: Ack<MyDots>) => void) => void
   /** a phone takes one of its dots back */
-  'vote:retract': (payload: { noteId: string }, ack: (res: Ack<MyDots>) => void) => void
+  'vote:retract': (payload: Payload<'voteCastSchema'>, ack: (res: Ack<MyDots>) => void) => void
 
   // facilitator only: answered `unauthorized` for anyone else
   'session:update': (payload: SessionUpdatePayload, ack: (res: Ack) => void) => void
   'note:moderate': (payload: NoteModeratePayload, ack: (res: Ack) => void) => void
   /** correct a typo or remove a name; the text is cleaned like a new note */
-  'note:edit': (payload: { noteId: string; text: string }, ack: (res: Ack) => void) => void
+  'note:edit': (payload: Payload<'noteEditSchema'>, ack: (res: Ack) => void) => void
   /** add a prompt; `makeCurrent` also switches phones to it */
-  'prompt:add': (payload: { text: string; makeCurrent?: boolean }, ack: (res: Ack<{ promptId: string }>) => void) => void
+  'prompt:add': (payload: Payload<'promptAddSchema'>, ack: (res: Ack<{ promptId: string }>) => void) => void
   'vote:open': (payload: VoteOpenPayload, ack: (res: Ack<{ voteId: string }>) => void) => void
-  'vote:close': (payload: Record<string, never>, ack: (res: Ack) => void) => void
+  'vote:close': (payload: Payload<'emptySchema'>, ack: (res: Ack) => void) => void
   'timer:start': (payload: TimerStartPayload, ack: (res: Ack) => void) => void
-  'timer:stop': (payload: Record<string, never>, ack: (res: Ack) => void) => void
+  'timer:stop': (payload: Payload<'emptySchema'>, ack: (res: Ack) => void) => void
   /** the words that send a note to the queue even in post-moderation (all sessions) */
-  'words:get': (payload: Record<string, never>, ack: (res: Ack<{ words: string[] }>) => void) => void
-  'words:set': (payload: { words: string[] }, ack: (res: Ack<{ words: string[] }>) => void) => void
+  'words:get': (payload: Payload<'emptySchema'>, ack: (res: Ack<{ words: string[] }>) => void) => void
+  'words:set': (payload: Payload<'wordsSetSchema'>, ack: (res: Ack<{ words: string[] }>) => void) => void
 }
 
 export interface ServerToClientEvents {

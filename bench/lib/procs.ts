@@ -82,6 +82,8 @@ export interface KioskOptions {
   root: string
   dataDir: string
   durability: 'full' | 'normal'
+  /** KURUMAZA_WRITE_WINDOW_MS; unset: the kiosk's default */
+  writeWindowMs?: string
   /** write a V8 CPU profile of the kiosk to this folder when it exits */
   cpuProfDir?: string
 }
@@ -105,7 +107,14 @@ export async function startKiosk(opts: KioskOptions): Promise<ServerProcess> {
   return startServer(
     opts.root,
     args,
-    { DATA_DIR: opts.dataDir, FACILITATOR_TOKEN: BENCH_TOKEN, KURUMAZA_DURABILITY: opts.durability, PUBLIC_URL: '', DEBUG: '' },
+    {
+      DATA_DIR: opts.dataDir,
+      FACILITATOR_TOKEN: BENCH_TOKEN,
+      KURUMAZA_DURABILITY: opts.durability,
+      ...(opts.writeWindowMs !== undefined ? { KURUMAZA_WRITE_WINDOW_MS: opts.writeWindowMs } : {}),
+      PUBLIC_URL: '',
+      DEBUG: '',
+    },
     /http:\/\/localhost:(\d+)\/f\?token=/,
     'kiosk',
   )

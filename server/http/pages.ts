@@ -46,7 +46,7 @@ export function pageRoutes(kiosk: Kiosk, clientDir: string | undefined): Router 
 
   const send = (name: string) => (req: express.Request, res: express.Response) => {
     const id = req.params.id
-    if (id !== undefined && (!isSessionId(id) || !kiosk.store.getSession(id))) {
+    if (id !== undefined && (!isSessionId(id) || !kiosk.sessions.row(id))) {
       res.status(404).type('html').send(NOT_FOUND_PAGE)
       return
     }

@@ -12,7 +12,7 @@ import { RECORD_LANGS, type RecordLang } from '../record/labels.ts'
 import { toMarkdown } from '../record/markdown.ts'
 import { buildRecordInTurns } from '../record/record.ts'
 import { localDate, suffixedTitle } from '../record/titles.ts'
-import type { LiveSession } from '../sessions/hub.ts'
+import type { LiveSession } from '../sessions/session.ts'
 import { requireFacilitator } from './auth.ts'
 import { sessionLinks } from './links.ts'
 
@@ -23,7 +23,7 @@ export function sessionRoutes(kiosk: Kiosk): Router {
   const { limits } = kiosk.config
   const json = express.json({ limit: limits.maxHttpBodyBytes, strict: true })
 
-  const findSession = (id: unknown) => (isSessionId(id) ? kiosk.hub.get(id) : undefined)
+  const findSession = (id: unknown) => (isSessionId(id) ? kiosk.sessions.get(id) : undefined)
   /** The session named in the path, or a 404 answered already. */
   const sessionOf = (req: Request, res: Response): LiveSession | undefined => {
     const s = findSession(req.params.id)
@@ -33,9 +33,9 @@ export function sessionRoutes(kiosk: Kiosk): Router {
   // Built over several event-loop turns: a session at the note cap is exported without making
   // the room wait (see bench/stall.ts).
   const recordOf = (s: LiveSession, includeHidden: boolean) =>
-    buildRecordInTurns(s.row.id, s.doc, { includeHidden, phones: kiosk.store.phonesPosted(s.row.id), fallbackCreatedAt: s.row.createdAt })
+    buildRecordInTurns(s.row.id, s.doc, { includeHidden, phones: kiosk.records.phonesPosted(s.id), fallbackCreatedAt: s.row.createdAt })
 
-  router.post('/api/sessions', auth, json, (req, res) => {
+  router.post('/api/sessions', auth, json, async (req, res) => {
     const body: unknown = req.body
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
       res.status(400).json({ error: 'invalid' })
@@ -52,20 +52,20 @@ export function sessionRoutes(kiosk: Kiosk): Router {
       res.status(400).json({ error: prompt.error })
       return
     }
-    const row = kiosk.hub.create(title.text, prompt.text)
+    const row = await kiosk.sessions.create(title.text, prompt.text)
     res.status(201).json(sessionLinks(kiosk, row))
   })
 
   router.get('/api/sessions', auth, (_req, res) => {
     // Listing never loads a board: sessions not in memory answer from their stored summary.
-    const list: SessionSummary[] = kiosk.hub.list().map((row) => {
+    const list: SessionSummary[] = kiosk.sessions.list().map((row) => {
       const summary: SessionSummary = {
         ...sessionLinks(kiosk, row),
         title: row.title,
         prompt: row.prompt,
         createdAt: row.createdAt,
-        ...kiosk.hub.summary(row),
-        phones: kiosk.store.phonesPosted(row.id),
+        ...kiosk.sessions.summary(row),
+        phones: kiosk.records.phonesPosted(row.id),
       }
       // Where the secretariat finds a closed session's record, on every visit to its page.
       return summary.closed ? { ...summary, recordFiles: recordFilesOf(kiosk.config.dataDir, row.id) } : summary
@@ -117,14 +117,14 @@ export function sessionRoutes(kiosk: Kiosk): Router {
     }
     // Told apart from the original in the list, and listed under the day the workshop was held.
     const title = suffixedTitle(result.title, `（読み込み ${localDate(Date.now())}）`, limits.maxTitleChars)
-    const row = await kiosk.hub.createFilled(title, result.prompt, result.apply, Number.isFinite(result.createdAt) ? result.createdAt : Date.now())
+    const row = await kiosk.sessions.createFilled(title, result.prompt, result.apply, Number.isFinite(result.createdAt) ? result.createdAt : Date.now())
     res.status(201).json(sessionLinks(kiosk, row))
   })
 
   router.post('/api/sessions/:id/close', auth, async (req, res) => {
     const session = sessionOf(req, res)
     if (!session) return
-    setClosed(session.doc, true)
+    await session.commit({ apply: (doc) => setClosed(doc, true) })
     let files: string[] = []
     try {
       files = await writeRecordFiles(kiosk.config.dataDir, await recordOf(session, false))
@@ -136,10 +136,10 @@ export function sessionRoutes(kiosk: Kiosk): Router {
     res.json({ ok: true, files })
   })
 
-  router.post('/api/sessions/:id/reopen', auth, (req, res) => {
+  router.post('/api/sessions/:id/reopen', auth, async (req, res) => {
     const session = sessionOf(req, res)
     if (!session) return
-    setClosed(session.doc, false)
+    await session.commit({ apply: (doc) => setClosed(doc, false) })
     res.json({ ok: true })
   })
 
@@ -153,7 +153,7 @@ export function sessionRoutes(kiosk: Kiosk): Router {
       res.status(400).json({ error: template.error })
       return
     }
-    const row = await kiosk.hub.createFilled(suffixedTitle(template.title, '（複製）', limits.maxTitleChars), template.prompt, template.apply)
+    const row = await kiosk.sessions.createFilled(suffixedTitle(template.title, '（複製）', limits.maxTitleChars), template.prompt, template.apply)
     res.status(201).json(sessionLinks(kiosk, row))
   })
 
@@ -166,14 +166,14 @@ export function sessionRoutes(kiosk: Kiosk): Router {
       heapUsedBytes: mem.heapUsed,
       activeHandles: process.getActiveResourcesInfo().length,
       connections: kiosk.connections.total,
-      sessionsLoaded: kiosk.hub.loaded().length,
-      storage: kiosk.hub.storeError ? 'failing' : 'ok',
+      sessionsLoaded: kiosk.sessions.loaded().length,
+      storage: kiosk.storage.storeError ? 'failing' : 'ok',
     })
   })
 
-  router.delete('/api/sessions/:id', auth, (req, res) => {
+  router.delete('/api/sessions/:id', auth, async (req, res) => {
     const id = req.params.id
-    if (!isSessionId(id) || !kiosk.hub.delete(id)) {
+    if (!isSessionId(id) || !(await kiosk.sessions.delete(id))) {
       res.status(404).json({ error: 'not_found' })
       return
     }

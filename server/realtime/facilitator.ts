@@ -16,7 +16,7 @@ import {
   updateMeta,
 } from '../board/rules.ts'
 import type { Kiosk } from '../context.ts'
-import type { LiveSession } from '../sessions/hub.ts'
+import type { LiveSession } from '../sessions/session.ts'
 import {
   noteEditSchema,
   noteModerateSchema,
@@ -26,7 +26,7 @@ import {
   voteOpenSchema,
   wordsSetSchema,
   emptySchema,
-} from './schemas.ts'
+} from '../../shared/schemas.ts'
 import { handler, type KioskSocket } from './socket.ts'
 
 /**
@@ -36,6 +36,8 @@ import { handler, type KioskSocket } from './socket.ts'
 export function registerFacilitatorHandlers(socket: KioskSocket, session: LiveSession, kiosk: Kiosk): void {
   const { limits } = kiosk.config
   const doc = session.doc
+  /** Apply a board rule through the session's one write path; answers once it is stored. */
+  const change = <T>(apply: () => T) => session.commit({ apply })
 
   /** The handler shape for facilitator events: authorise first, then the event's own steps. */
   const on = (event: string, fn: (payload: unknown) => Ack<object> | Promise<Ack<object>>) =>
@@ -43,9 +45,7 @@ export function registerFacilitatorHandlers(socket: KioskSocket, session: LiveSe
       event as 'session:update',
       handler(kiosk, (payload) => {
         if (socket.data.role !== 'facilitator') return fail('unauthorized')
-        const res = fn(payload)
-        // A change that reached the board but not the disk is reported, not silently acked.
-        return Promise.resolve(res).then((r) => (r.ok && kiosk.hub.storeError ? fail('unavailable') : r))
+        return fn(payload)
       }) as never,
     )
 
@@ -69,7 +69,7 @@ export function registerFacilitatorHandlers(socket: KioskSocket, session: LiveSe
     if (p.spotlight && !spotlightExists(p.spotlight)) return fail('not_found')
     if (p.boardPage?.kind === 'group' && !doc.getMap('groups').has(p.boardPage.id)) return fail('not_found')
     // Everything is checked: apply all of it in one transaction.
-    doc.transact(() => {
+    return change(() => {
       // Reveal is one action: the reveal phase turns the cards face up, unless told otherwise.
       const faceDown = p.faceDown ?? (p.phase === 'reveal' ? false : undefined)
       updateMeta(doc, { title, locked: p.locked, moderation: p.moderation, faceDown, showAllPrompts: p.showAllPrompts, lang: p.lang, showJoin: p.showJoin })
@@ -78,8 +78,7 @@ export function registerFacilitatorHandlers(socket: KioskSocket, session: LiveSe
       if (p.phase !== undefined) setPhase(doc, p.phase, Date.now())
       if (p.spotlight !== undefined) setSpotlight(doc, p.spotlight)
       if (p.boardPage !== undefined) setBoardPage(doc, p.boardPage)
-    })
-    return { ok: true }
+    }).then(() => ({ ok: true }))
   })
 
   const spotlightExists = (s: { kind: 'note' | 'group'; id: string }) =>
@@ -88,7 +87,8 @@ export function registerFacilitatorHandlers(socket: KioskSocket, session: LiveSe
   on('note:moderate', (payload) => {
     const parsed = noteModerateSchema.safeParse(payload)
     if (!parsed.success) return fail('invalid')
-    return moderateNote(doc, parsed.data.noteId, parsed.data.action) ? { ok: true } : fail('not_found')
+    const { noteId, action } = parsed.data
+    return change(() => moderateNote(doc, noteId, action)).then((done) => (done ? { ok: true } : fail('not_found')))
   })
 
   on('note:edit', (payload) => {
@@ -96,7 +96,8 @@ export function registerFacilitatorHandlers(socket: KioskSocket, session: LiveSe
     if (!parsed.success) return fail('invalid')
     const text = checkNoteText(parsed.data.text, limits.maxNoteChars)
     if (!text.ok) return fail(text.error)
-    return editNote(doc, parsed.data.noteId, text.text, Date.now()) ? { ok: true } : fail('not_found')
+    const { noteId } = parsed.data
+    return change(() => editNote(doc, noteId, text.text, Date.now())).then((done) => (done ? { ok: true } : fail('not_found')))
   })
 
   on('prompt:add', (payload) => {
@@ -106,8 +107,7 @@ export function registerFacilitatorHandlers(socket: KioskSocket, session: LiveSe
     if (!text.ok) return fail(text.error)
     if (promptsMap(doc).size >= limits.maxPrompts) return fail('too_long')
     const promptId = newNoteId()
-    addPrompt(doc, promptId, text.text, Date.now(), parsed.data.makeCurrent === true)
-    return { ok: true, promptId }
+    return change(() => addPrompt(doc, promptId, text.text, Date.now(), parsed.data.makeCurrent === true)).then(() => ({ ok: true, promptId }))
   })
 
   on('vote:open', (payload) => {
@@ -121,27 +121,24 @@ export function registerFacilitatorHandlers(socket: KioskSocket, session: LiveSe
     const promptIds = parsed.data.promptIds ?? shown
     if (promptIds?.some((id) => !promptsMap(doc).has(id))) return fail('not_found')
     const voteId = newNoteId()
-    openVote(doc, { id: voteId, open: true, perPhone, maxPerNote, showLive, ...(promptIds ? { promptIds: [...new Set(promptIds)] } : {}) })
-    return { ok: true, voteId }
+    return change(() => openVote(doc, { id: voteId, open: true, perPhone, maxPerNote, showLive, ...(promptIds ? { promptIds: [...new Set(promptIds)] } : {}) })).then(() => ({ ok: true, voteId }))
   })
 
   on('vote:close', (payload) => {
     if (!emptySchema.safeParse(payload ?? {}).success) return fail('invalid')
-    return closeVote(doc) ? { ok: true } : fail('no_vote')
+    return change(() => closeVote(doc)).then((done) => (done ? { ok: true } : fail('no_vote')))
   })
 
   on('timer:start', (payload) => {
     const parsed = timerStartSchema.safeParse(payload)
     if (!parsed.success || parsed.data.seconds > limits.maxTimerSeconds) return fail('invalid')
-    kiosk.timers.start(session, parsed.data.seconds, parsed.data.lockOnEnd === true)
-    return { ok: true }
+    return kiosk.timers.start(session, parsed.data.seconds, parsed.data.lockOnEnd === true).then(() => ({ ok: true }))
   })
 
   on('timer:stop', (payload) => {
     if (!emptySchema.safeParse(payload ?? {}).success) return fail('invalid')
     if (!readMeta(doc).timer) return { ok: true }
-    kiosk.timers.stop(session)
-    return { ok: true }
+    return kiosk.timers.stop(session).then(() => ({ ok: true }))
   })
 
   on('words:get', () => ({ ok: true, words: kiosk.words.list() }))
@@ -151,8 +148,7 @@ export function registerFacilitatorHandlers(socket: KioskSocket, session: LiveSe
     if (!parsed.success) return fail('invalid')
     const words = [...new Set(parsed.data.words.map((w) => checkLine(w, limits.maxWordChars, true)).flatMap((w) => (w.ok && w.text ? [w.text] : [])))]
     if (words.length > limits.maxWords) return fail('too_long')
-    kiosk.store.setSetting('moderation_words', JSON.stringify(words))
     kiosk.words.set(words)
-    return { ok: true, words }
+    return kiosk.records.saveSetting('moderation_words', JSON.stringify(words)).then(() => ({ ok: true, words }))
   })
 }

@@ -6,12 +6,12 @@ import type { ClientToServerEvents, KioskStatus, ServerToClientEvents } from '..
 import { PATHS } from '../../shared/protocol.ts'
 import type { Kiosk } from '../context.ts'
 import { originAllowed, remoteAddress, secretMatches } from '../guard.ts'
-import type { LiveSession } from '../sessions/hub.ts'
-import { sessionDamage } from '../sessions/load.ts'
+import { StoreFailure } from '../sessions/persistence.ts'
+import type { LiveSession } from '../sessions/session.ts'
+import { handshakeSchema } from '../../shared/schemas.ts'
 import { registerFacilitatorHandlers } from './facilitator.ts'
 import { registerPhoneHandlers } from './phone.ts'
 import { attachBallots, ballotFor, registerVoteHandlers } from './votes.ts'
-import { handshakeSchema } from './schemas.ts'
 import { attachVoteResults, greetWithVote } from './vote-results.ts'
 import { engineQuery } from '../upgrades.ts'
 
@@ -47,7 +47,8 @@ function refuse(code: ErrorCode): Error & { data: { code: ErrorCode } } {
 
 /**
  * Wraps an event handler in the shape every untrusted input gets: no callback, no action;
- * a thrown error acks `invalid` instead of reaching Socket.io.
+ * a change that could not be stored (and was taken back) acks `unavailable`; any other thrown
+ * error acks `invalid` instead of reaching Socket.io.
  */
 export function handler<P>(
   kiosk: Kiosk,
@@ -60,6 +61,7 @@ export function handler<P>(
       .then(
         (res) => ack(res),
         (err) => {
+          if (err instanceof StoreFailure) return ack(fail('unavailable'))
           kiosk.log.error('event handler failed:', err)
           ack(fail('invalid'))
         },
@@ -122,7 +124,7 @@ export function attachSocketIo(kiosk: Kiosk): KioskServer {
     const { session: sessionId, deviceId, token } = parsed.data
     let live: LiveSession | undefined
     try {
-      live = kiosk.hub.get(sessionId)
+      live = kiosk.sessions.get(sessionId)
     } catch (err) {
       // A session whose store cannot be read is refused, never allowed to end the process.
       kiosk.log.error(`session ${sessionId} could not be loaded:`, err)
@@ -156,27 +158,27 @@ export function attachSocketIo(kiosk: Kiosk): KioskServer {
   })
 
   io.on('connection', (socket: KioskSocket) => {
-    const session = kiosk.hub.get(socket.data.sessionId) as LiveSession
+    const session = kiosk.sessions.get(socket.data.sessionId) as LiveSession
     const { role } = socket.data
-    kiosk.hub.hold(session)
+    kiosk.sessions.hold(session)
     socket.on('disconnect', () => {
-      kiosk.hub.release(session)
-      if (role === 'phone') kiosk.hub.phoneLeft(session, socket.data.phoneKey)
+      kiosk.sessions.release(session)
+      if (role === 'phone') kiosk.sessions.presence.left(session, socket.data.phoneKey)
     })
     if (role === 'phone') {
-      kiosk.hub.phoneJoined(session, socket.data.phoneKey)
+      kiosk.sessions.presence.joined(session, socket.data.phoneKey)
       void socket.join(phonesRoom(session.row.id))
       if (socket.data.deviceId) void socket.join(deviceRoom(session.row.id, socket.data.deviceId))
     } else {
       void socket.join(facilitatorsRoom(session.row.id))
-      socket.emit('kiosk:status', storageStatus(kiosk.hub.storeError))
-      const damage = sessionDamage(kiosk.store, session.row.id)
+      socket.emit('kiosk:status', storageStatus(kiosk.storage.storeError))
+      const damage = kiosk.sessions.damage(session.id)
       if (damage) socket.emit('session:damaged', damage)
     }
     registerPhoneHandlers(socket, session, kiosk)
     registerVoteHandlers(socket, session, kiosk)
     registerFacilitatorHandlers(socket, session, kiosk)
-    socket.emit('session:state', kiosk.hub.state(session))
+    socket.emit('session:state', session.state())
     if (role === 'phone') {
       const ballot = ballotFor(kiosk, session, socket.data.phoneKey)
       if (ballot) socket.emit('vote:ballot', ballot)
@@ -184,22 +186,22 @@ export function attachSocketIo(kiosk: Kiosk): KioskServer {
     greetWithVote(kiosk, session, socket)
   })
 
-  const offState = kiosk.hub.onStateChange((id, state) => {
+  const offState = kiosk.sessions.events.state.on((id, state) => {
     io.to([phonesRoom(id), facilitatorsRoom(id)]).emit('session:state', state)
   })
   // Only the phone that sent a note hears what became of it.
-  const offStatus = kiosk.hub.onNoteStatus((session, noteId, status, text) => {
-    const owner = kiosk.store.ownerOf(session.row.id, noteId)
+  const offStatus = kiosk.sessions.events.noteStatus.on((session, noteId, status, text) => {
+    const owner = session.ownerOf(noteId)
     if (!owner?.deviceId) return
     const note = { id: owner.clientId, noteId, status: status ?? 'deleted', ...(text !== undefined ? { text } : {}) } as const
     io.to(deviceRoom(session.row.id, owner.deviceId)).emit('note:status', note)
   })
   const offBallots = attachBallots(io, kiosk)
   const offResults = attachVoteResults(io, kiosk)
-  const offHealth = kiosk.hub.onStoreHealth((error) => {
-    for (const s of kiosk.hub.loaded()) io.to(facilitatorsRoom(s.row.id)).emit('kiosk:status', storageStatus(error))
+  const offHealth = kiosk.storage.health.on((error) => {
+    for (const s of kiosk.sessions.loaded()) io.to(facilitatorsRoom(s.row.id)).emit('kiosk:status', storageStatus(error))
   })
-  const offDeleted = kiosk.hub.onDeleted((id) => {
+  const offDeleted = kiosk.sessions.events.deleted.on((id) => {
     io.in([phonesRoom(id), facilitatorsRoom(id)]).disconnectSockets(true)
   })
   const detach = () => {

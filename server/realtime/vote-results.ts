@@ -2,7 +2,7 @@ import { readMeta } from '../../shared/board-doc.ts'
 import type { VoteResult, VoteTurnout } from '../../shared/protocol.ts'
 import { ranking } from '../board/ballot.ts'
 import type { Kiosk } from '../context.ts'
-import type { LiveSession } from '../sessions/hub.ts'
+import type { LiveSession } from '../sessions/session.ts'
 import { facilitatorsRoom, phonesRoom, type KioskServer, type KioskSocket } from './socket.ts'
 
 /**
@@ -15,13 +15,13 @@ const TURNOUT_EVERY_MS = 1_000
 function resultOf(kiosk: Kiosk, session: LiveSession): VoteResult | null {
   const vote = readMeta(session.doc).vote
   if (!vote || vote.open) return null
-  return { voteId: vote.id, ranking: ranking(session.doc, kiosk.config.limits.maxRankedOnPhone), voters: kiosk.store.voters(session.row.id, vote.id) }
+  return { voteId: vote.id, ranking: ranking(session.doc, kiosk.config.limits.maxRankedOnPhone), voters: kiosk.records.voters(session.row.id, vote.id) }
 }
 
 function turnoutOf(kiosk: Kiosk, session: LiveSession): VoteTurnout | null {
   const vote = readMeta(session.doc).vote
   if (!vote) return null
-  return { voteId: vote.id, voted: kiosk.store.voters(session.row.id, vote.id), phones: session.phones.size }
+  return { voteId: vote.id, voted: kiosk.records.voters(session.row.id, vote.id), phones: session.phones.size }
 }
 
 /** A phone or console that connects after a vote learns where it stands. */
@@ -43,8 +43,8 @@ export function attachVoteResults(io: KioskServer, kiosk: Kiosk): () => void {
     const turnout = turnoutOf(kiosk, session)
     if (turnout) io.to(facilitatorsRoom(session.row.id)).emit('vote:turnout', turnout)
   }
-  const offState = kiosk.hub.onStateChange((id) => {
-    const session = kiosk.hub.get(id)
+  const offState = kiosk.sessions.events.state.on((id) => {
+    const session = kiosk.sessions.get(id)
     if (!session) return
     const vote = readMeta(session.doc).vote
     const key = vote ? `${vote.id}:${vote.open}` : ''
@@ -54,7 +54,7 @@ export function attachVoteResults(io: KioskServer, kiosk: Kiosk): () => void {
     sendTurnout(session)
   })
   // Dots arrive in bursts when a vote opens: the console hears the count at most once a second.
-  const offVotes = kiosk.hub.onVotesChanged((session) => {
+  const offVotes = kiosk.sessions.events.votes.on((session) => {
     const id = session.row.id
     if (pending.has(id)) return
     const t = setTimeout(() => {

@@ -5,8 +5,9 @@ import type { Ballot, MyDots } from '../../shared/protocol.ts'
 import { ballotNotes as groupedNotes, notesInScope } from '../board/ballot.ts'
 import { addDots, noteStatus } from '../board/rules.ts'
 import type { Kiosk } from '../context.ts'
-import type { LiveSession } from '../sessions/hub.ts'
-import { voteCastSchema } from './schemas.ts'
+import type { Change, LiveSession } from '../sessions/session.ts'
+import { rows } from '../store/rows.ts'
+import { voteCastSchema } from '../../shared/schemas.ts'
 import { handler, phonesRoom, type KioskServer, type KioskSocket } from './socket.ts'
 
 /**
@@ -15,7 +16,7 @@ import { handler, phonesRoom, type KioskServer, type KioskSocket } from './socke
  * A dot and the board's total change together in one transaction.
  */
 function myDots(kiosk: Kiosk, session: LiveSession, voteId: string, perPhone: number, phoneKey: string): MyDots {
-  const mine = kiosk.store.myDots(session.row.id, voteId, phoneKey)
+  const mine = kiosk.records.myDots(session.id, voteId, phoneKey)
   const used = Object.values(mine).reduce((a, b) => a + b, 0)
   return { mine, remaining: Math.max(0, perPhone - used) }
 }
@@ -54,34 +55,35 @@ export function ballotFor(kiosk: Kiosk, session: LiveSession, phoneKey: string, 
   return { ...base, ...myDots(kiosk, session, base.voteId, base.perPhone, phoneKey) }
 }
 
+/** One dot placed (+1) or taken back (-1): the note's total on the board and the phone's ballot row together. */
+const moveDot = (sessionId: string, voteId: string, phoneKey: string, noteId: string, dotsAfter: number, delta: 1 | -1): Change<void> => ({
+  apply: (doc) => addDots(doc, noteId, delta),
+  rows: () => [rows.dots(sessionId, voteId, phoneKey, noteId, dotsAfter)],
+})
+
 export function registerVoteHandlers(socket: KioskSocket, session: LiveSession, kiosk: Kiosk): void {
   const change = (delta: 1 | -1) =>
     handler(kiosk, (payload) => {
       const parsed = voteCastSchema.safeParse(payload)
       if (!parsed.success) return fail('invalid')
-      const vote = readMeta(session.doc).vote
-      if (!vote?.open) return fail('no_vote')
       const { noteId } = parsed.data
       const { phoneKey } = socket.data
-      const before = myDots(kiosk, session, vote.id, vote.perPhone, phoneKey)
-      const onNote = before.mine[noteId] ?? 0
-      if (delta === 1) {
-        if (noteStatus(session.doc, noteId) !== 'visible' || !onBallot(session, vote).has(noteId)) return fail('not_found')
-        if (before.remaining < 1 || onNote >= vote.maxPerNote) return fail('over_budget')
-      } else if (onNote < 1) return fail('not_found')
-      // Fresh device ids from one address do not make fresh budgets.
-      const spend = { kind: 'vote', session: session.row.id, scope: vote.id, address: socket.data.address, phoneKey, adds: delta === 1 } as const
-      if (socket.data.role === 'phone' && !kiosk.allowance.take(spend)) return fail('rate_limited')
-      try {
-        kiosk.hub.commit(
-          () => addDots(session.doc, noteId, delta),
-          () => kiosk.store.setDots(session.row.id, vote.id, phoneKey, noteId, onNote + delta),
-          () => addDots(session.doc, noteId, -delta),
-        )
-      } catch {
-        return fail('unavailable')
-      }
-      return { ok: true as const, ...myDots(kiosk, session, vote.id, vote.perPhone, phoneKey) }
+      // One phone's dots are changed one at a time, each checked against the stored ballot.
+      return session.queue(phoneKey, async () => {
+        const vote = readMeta(session.doc).vote
+        if (!vote?.open) return fail('no_vote')
+        const before = myDots(kiosk, session, vote.id, vote.perPhone, phoneKey)
+        const onNote = before.mine[noteId] ?? 0
+        if (delta === 1) {
+          if (noteStatus(session.doc, noteId) !== 'visible' || !onBallot(session, vote).has(noteId)) return fail('not_found')
+          if (before.remaining < 1 || onNote >= vote.maxPerNote) return fail('over_budget')
+        } else if (onNote < 1) return fail('not_found')
+        // Fresh device ids from one address do not make fresh budgets.
+        const spend = { kind: 'vote', session: session.id, scope: vote.id, address: socket.data.address, phoneKey, adds: delta === 1 } as const
+        if (socket.data.role === 'phone' && !kiosk.allowance.take(spend)) return fail('rate_limited')
+        await session.commit(moveDot(session.id, vote.id, phoneKey, noteId, onNote + delta, delta))
+        return { ok: true as const, ...myDots(kiosk, session, vote.id, vote.perPhone, phoneKey) }
+      })
     })
   socket.on('vote:cast', change(1))
   socket.on('vote:retract', change(-1))
@@ -97,7 +99,7 @@ export function attachBallots(io: KioskServer, kiosk: Kiosk): () => void {
   const pending = new Map<string, NodeJS.Timeout>()
 
   const sendAll = async (session: LiveSession) => {
-    const room = phonesRoom(session.row.id)
+    const room = phonesRoom(session.id)
     // The notes are read once for everyone. Phones that have not voted yet (all of them when a
     // vote opens) get one broadcast, which Socket.io encodes once instead of once per phone.
     const base = ballotBase(session)
@@ -119,8 +121,8 @@ export function attachBallots(io: KioskServer, kiosk: Kiosk): () => void {
   const notesSignature = (session: LiveSession) =>
     (ballotBase(session)?.notes ?? []).map((n) => `${n.noteId}\u0000${n.text}\u0000${n.group ?? ''}`).join('\u0001')
 
-  const offState = kiosk.hub.onStateChange((id) => {
-    const session = kiosk.hub.get(id)
+  const offState = kiosk.sessions.events.state.on((id) => {
+    const session = kiosk.sessions.get(id)
     if (!session) return
     const vote = readMeta(session.doc).vote
     const key = vote ? `${vote.id}:${vote.open}` : ''
@@ -130,8 +132,8 @@ export function attachBallots(io: KioskServer, kiosk: Kiosk): () => void {
     lastNotes.set(id, notesSignature(session))
     void sendAll(session)
   })
-  const offNotes = kiosk.hub.onNotesChanged((session) => {
-    const id = session.row.id
+  const offNotes = kiosk.sessions.events.notes.on((session) => {
+    const id = session.id
     if (!readMeta(session.doc).vote?.open || pending.has(id)) return
     const t = setTimeout(() => {
       pending.delete(id)

@@ -1,9 +1,9 @@
 import * as Y from 'yjs'
-import { WSSharedDoc } from '@y/websocket-server/utils'
 import type { SessionDamage } from '../../shared/protocol.ts'
 import { projectInTurns } from '../board/projection.ts'
 import type { Logger } from '../log.ts'
 import type { Store } from '../store/store.ts'
+import { newRoomDoc, type RoomDoc } from '../yjs/rooms.ts'
 
 /**
  * Reads a session's stored board into `doc`, and never throws for what is stored in it.
@@ -16,7 +16,7 @@ import type { Store } from '../store/store.ts'
  * for the facilitator to be told about. Changes that came after a lost row and depend on it stay
  * pending in the document (and in its compactions) in case the row is ever rescued.
  *
- * Returns how many rows the log holds now (the hub counts them towards compaction).
+ * Returns how many rows the log holds now (persistence counts them towards compaction).
  */
 export function loadBoard(store: Store, sessionId: string, doc: Y.Doc, log: Logger): number {
   const rows = store.loadUpdateRows(sessionId)
@@ -28,28 +28,26 @@ export function loadBoard(store: Store, sessionId: string, doc: Y.Doc, log: Logg
     log.warn(`session ${sessionId}: its stored board does not load as a whole (${(err as Error).message}); reading it row by row`)
   }
   // Yjs updates are idempotent: rows a failed merge already applied are simply applied again.
-  const unreadable: Array<{ seq: number; error: string }> = []
+  const unreadable: Array<{ seq: number; error: string; bytes: number }> = []
   for (const row of rows) {
     try {
       // Decoding first keeps a row that is not an update at all from half entering the document.
       Y.decodeUpdate(row.data)
       Y.applyUpdate(doc, row.data)
     } catch (err) {
-      unreadable.push({ seq: row.seq, error: String((err as Error)?.message ?? err).slice(0, 500) })
+      unreadable.push({ seq: row.seq, error: String((err as Error)?.message ?? err).slice(0, 500), bytes: row.data.byteLength })
     }
   }
   if (unreadable.length === 0) return rows.length
-  const bytes = rows.filter((r) => unreadable.some((u) => u.seq === r.seq)).reduce((n, r) => n + r.data.byteLength, 0)
-  try {
-    store.quarantineUpdates(sessionId, unreadable)
-    log.error(
-      `session ${sessionId}: ${unreadable.length} stored change(s) (${bytes} bytes) could not be read; ` +
-        `they were moved to the table quarantined_updates and the rest of the board was loaded (first error: ${unreadable[0]!.error})`,
-    )
-  } catch (err) {
+  const bytes = unreadable.reduce((n, r) => n + r.bytes, 0)
+  log.error(
+    `session ${sessionId}: ${unreadable.length} stored change(s) (${bytes} bytes) could not be read; ` +
+      `they are moved to the table quarantined_updates and the rest of the board was loaded (first error: ${unreadable[0]!.error})`,
+  )
+  store.quarantineUpdates(sessionId, unreadable).catch((err: unknown) => {
     // They stay in the log, to be set aside at the next load; the readable board is served now.
     log.error(`session ${sessionId}: ${unreadable.length} unreadable change(s) could not be set aside:`, err)
-  }
+  })
   return rows.length - unreadable.length
 }
 
@@ -65,9 +63,9 @@ export function sessionDamage(store: Store, sessionId: string): SessionDamage | 
  * board's projection of it. When loading fails all the same (the store cannot be read), nothing
  * is left behind, since each room's awareness runs a timer, and the error goes to the caller.
  */
-export function loadSessionDocs(store: Store, id: string, boardRoom: string, log: Logger): { doc: WSSharedDoc; board: WSSharedDoc; stored: number } {
-  const doc = new WSSharedDoc(id)
-  const board = new WSSharedDoc(boardRoom)
+export function loadSessionDocs(store: Store, id: string, boardRoom: string, log: Logger): { doc: RoomDoc; board: RoomDoc; stored: number } {
+  const doc = newRoomDoc(id)
+  const board = newRoomDoc(boardRoom)
   try {
     const stored = loadBoard(store, id, doc, log)
     // the notes in turns: a session at the note cap does not hold the event loop for its whole board

@@ -1,7 +1,9 @@
+import type * as Y from 'yjs'
 import { readMeta } from '../../shared/board-doc.ts'
 import { setTimer, updateMeta } from '../board/rules.ts'
 import type { Logger } from '../log.ts'
-import type { LiveSession, SessionHub } from './hub.ts'
+import type { SessionRegistry } from './registry.ts'
+import type { LiveSession } from './session.ts'
 
 /**
  * Countdowns. The end time lives in the board (so screens count down by themselves and it
@@ -12,23 +14,23 @@ export class SessionTimers {
   private readonly stopListening: () => void
 
   constructor(
-    hub: SessionHub,
+    sessions: SessionRegistry,
     private readonly log: Logger,
   ) {
-    const offLoaded = hub.onLoaded((session) => this.schedule(session))
-    const offUnloaded = hub.onUnloaded((id) => this.clear(id))
-    const offDeleted = hub.onDeleted((id) => this.clear(id))
+    const offLoaded = sessions.events.loaded.on((session) => this.schedule(session))
+    const offUnloaded = sessions.events.unloaded.on((id) => this.clear(id))
+    const offDeleted = sessions.events.deleted.on((id) => this.clear(id))
     this.stopListening = () => (offLoaded(), offUnloaded(), offDeleted())
   }
 
-  start(session: LiveSession, seconds: number, lockOnEnd: boolean, now = Date.now()): void {
-    setTimer(session.doc, { endsAt: now + seconds * 1_000, seconds, lockOnEnd })
+  async start(session: LiveSession, seconds: number, lockOnEnd: boolean, now = Date.now()): Promise<void> {
+    await session.commit({ apply: (doc) => setTimer(doc, { endsAt: now + seconds * 1_000, seconds, lockOnEnd }) })
     this.schedule(session)
   }
 
-  stop(session: LiveSession): void {
-    this.clear(session.row.id)
-    setTimer(session.doc, null)
+  async stop(session: LiveSession): Promise<void> {
+    this.clear(session.id)
+    await session.commit({ apply: (doc) => setTimer(doc, null) })
   }
 
   close(): void {
@@ -44,7 +46,7 @@ export class SessionTimers {
   }
 
   private schedule(session: LiveSession): void {
-    const id = session.row.id
+    const id = session.id
     this.clear(id)
     const timer = readMeta(session.doc).timer
     if (!timer) return
@@ -55,9 +57,14 @@ export class SessionTimers {
       if (now?.endsAt !== timer.endsAt) return
       if (timer.lockOnEnd) {
         // Lock once: a facilitator who unlocks afterwards is not overruled after a restart.
-        updateMeta(session.doc, { locked: true })
-        setTimer(session.doc, { ...timer, lockOnEnd: false })
-        this.log.debug(`timer of session ${id} ended: posting locked`)
+        const lock = (doc: Y.Doc) => {
+          updateMeta(doc, { locked: true })
+          setTimer(doc, { ...timer, lockOnEnd: false })
+        }
+        session.commit({ apply: lock }).then(
+          () => this.log.debug(`timer of session ${id} ended: posting locked`),
+          (err: Error) => this.log.error(`timer of session ${id} ended but the lock could not be stored:`, err.message),
+        )
       }
     }, wait)
     handle.unref()

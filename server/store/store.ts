@@ -1,11 +1,15 @@
 import Database from 'better-sqlite3'
 import fs from 'node:fs'
 import path from 'node:path'
+import { Worker } from 'node:worker_threads'
+import { SCHEMA, SCHEMA_VERSION, type Row } from './sql.ts'
+import type { FromWriter, ToWriter, WorkerOptions } from './worker.ts'
 
 /**
- * The embedded store: sessions, each session's Yjs update log, and the idempotency record of
- * every note a phone sent. Everything is synchronous (better-sqlite3), so a write has reached
- * the database file before the caller acknowledges anything.
+ * The embedded store: sessions, each session's Yjs update log, the idempotency record of every
+ * note a phone sent, and ballots. Reads are synchronous on this thread (WAL lets them run beside
+ * the writer); every write goes to the writer thread (store/worker.ts) as a batch of rows and
+ * resolves once its transaction has committed, so nothing is acknowledged before it is on disk.
  */
 export interface SessionRow {
   id: string
@@ -29,6 +33,7 @@ export interface QuarantinedRow {
 export interface NoteIdRow {
   clientId: string
   noteId: string
+  deviceId: string | null
 }
 
 type RawSessionRow = Omit<SessionRow, 'summary'> & { summary: string | null }
@@ -42,55 +47,6 @@ function fromRaw({ summary, ...row }: RawSessionRow): SessionRow {
     return row
   }
 }
-
-/** 2: quarantined_updates, where update rows Yjs cannot read are set aside. */
-const SCHEMA_VERSION = 2
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS settings (
-  key   TEXT PRIMARY KEY,
-  value TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS sessions (
-  id         TEXT PRIMARY KEY,
-  title      TEXT NOT NULL,
-  prompt     TEXT NOT NULL DEFAULT '',
-  board_key  TEXT NOT NULL,
-  created_at INTEGER NOT NULL,
-  summary    TEXT
-);
-CREATE TABLE IF NOT EXISTS updates (
-  seq        INTEGER PRIMARY KEY AUTOINCREMENT,
-  session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
-  data       BLOB NOT NULL
-);
-CREATE INDEX IF NOT EXISTS updates_by_session ON updates(session_id, seq);
-CREATE TABLE IF NOT EXISTS quarantined_updates (
-  seq            INTEGER PRIMARY KEY,
-  session_id     TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
-  data           BLOB NOT NULL,
-  error          TEXT NOT NULL,
-  quarantined_at INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS quarantined_by_session ON quarantined_updates(session_id, seq);
-CREATE TABLE IF NOT EXISTS note_ids (
-  session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
-  client_id  TEXT NOT NULL,
-  note_id    TEXT NOT NULL,
-  device_id  TEXT,
-  created_at INTEGER NOT NULL,
-  PRIMARY KEY (session_id, client_id)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS note_ids_by_note ON note_ids(session_id, note_id);
-CREATE TABLE IF NOT EXISTS ballots (
-  session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
-  vote_id    TEXT NOT NULL,
-  phone_key  TEXT NOT NULL,
-  note_id    TEXT NOT NULL,
-  dots       INTEGER NOT NULL,
-  PRIMARY KEY (session_id, vote_id, phone_key, note_id)
-) WITHOUT ROWID;
-`
 
 export class StoreError extends Error {
   constructor(
@@ -131,26 +87,84 @@ function damaged(err: unknown, file: string, dataDir: string): StoreError | unde
   )
 }
 
+/**
+ * The writer thread's module: the TypeScript source when the server runs from source (tests,
+ * `npm run dev`, through tsx), the bundled file next to the server bundle under `npm start`.
+ */
+function writerScript(): URL {
+  if (import.meta.url.endsWith('.ts')) return new URL('./worker-dev.mjs', import.meta.url)
+  return new URL('./store-worker.js', import.meta.url)
+}
+
 export class Store {
   readonly file: string
   private readonly db: Database.Database
-  private readonly stmt: ReturnType<Store['open']>
+  private readonly stmt
+  private readonly worker: Worker
+  private seq = 0
+  private readonly waiting = new Map<number, { resolve: () => void; reject: (err: Error) => void }>()
+  private closed: Promise<void> | undefined
+  private workerError: Error | undefined
+  private readonly started: Promise<void>
+  /** rows being set aside, until the writer has moved them */
+  private readonly settingAside = new Map<string, QuarantinedRow[]>()
 
   constructor(dataDir: string, durability: 'full' | 'normal' = 'full') {
     ensureDataDir(dataDir)
     this.file = path.join(dataDir, 'kurumaza.sqlite')
-    let db: Database.Database | undefined
+    let opened: Database.Database | undefined
     try {
-      db = new Database(this.file)
-      this.db = db
-      this.stmt = this.open(durability)
+      opened = new Database(this.file)
+      this.db = opened
+      this.prepareFile()
     } catch (err) {
-      if (db?.open) db.close()
+      if (opened?.open) opened.close()
       throw damaged(err, this.file, dataDir) ?? err
     }
+    const db = this.db
+    this.stmt = {
+      getSetting: db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?'),
+      getSession: db.prepare<[string], RawSessionRow>('SELECT id, title, prompt, board_key AS boardKey, created_at AS createdAt, summary FROM sessions WHERE id = ?'),
+      listSessions: db.prepare<[], RawSessionRow>(
+        'SELECT id, title, prompt, board_key AS boardKey, created_at AS createdAt, summary FROM sessions ORDER BY created_at DESC, rowid DESC',
+      ),
+      loadUpdates: db.prepare<[string], { seq: number; data: Buffer }>('SELECT seq, data FROM updates WHERE session_id = ? ORDER BY seq'),
+      quarantined: db.prepare<[string], QuarantinedRow>(
+        'SELECT seq, length(data) AS bytes, error, quarantined_at AS at FROM quarantined_updates WHERE session_id = ? ORDER BY seq',
+      ),
+      countUpdates: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM updates WHERE session_id = ?'),
+      noteIds: db.prepare<[string], NoteIdRow>('SELECT client_id AS clientId, note_id AS noteId, device_id AS deviceId FROM note_ids WHERE session_id = ?'),
+      myDots: db.prepare<[string, string, string], { noteId: string; dots: number }>(
+        'SELECT note_id AS noteId, dots FROM ballots WHERE session_id = ? AND vote_id = ? AND phone_key = ? AND dots > 0',
+      ),
+      voters: db.prepare<[string, string], { n: number }>(
+        'SELECT count(DISTINCT phone_key) AS n FROM ballots WHERE session_id = ? AND vote_id = ? AND dots > 0',
+      ),
+      phonesPosted: db.prepare<[string], { n: number }>(
+        'SELECT count(DISTINCT device_id) AS n FROM note_ids WHERE session_id = ? AND device_id IS NOT NULL',
+      ),
+    }
+
+    this.worker = new Worker(writerScript(), { workerData: { file: this.file, durability } satisfies WorkerOptions })
+    this.started = new Promise((resolve, reject) => {
+      this.worker.once('online', resolve)
+      this.worker.once('error', reject)
+    })
+    this.started.catch(() => {}) // reported by ready() or by the writes that fail
+    this.worker.on('message', (msg: FromWriter) => {
+      if (msg.kind !== 'done') return
+      const w = this.waiting.get(msg.seq)
+      this.waiting.delete(msg.seq)
+      if (msg.error === undefined) w?.resolve()
+      else w?.reject(new Error(msg.error))
+    })
+    // A writer that cannot start or dies fails every write, loudly, instead of hanging them.
+    this.worker.on('error', (err) => this.failAll(err))
+    this.worker.on('exit', () => this.failAll(this.workerError ?? new Error('the database writer stopped')))
   }
 
-  private open(durability: 'full' | 'normal') {
+  /** Check the file, make the tables, then keep this connection for reading only. */
+  private prepareFile(): void {
     // Before anything writes to it: a file with damaged pages is reported at start-up, in one
     // line with the remedy, rather than found by a session's first load mid-workshop. Reads
     // every page (about 10 ms a megabyte); a kiosk's database is rarely more than a few dozen.
@@ -159,11 +173,9 @@ export class Store {
     // Must come before the first table: lets compaction hand freed pages back to the disk.
     this.db.pragma('auto_vacuum = INCREMENTAL')
     this.db.pragma('journal_mode = WAL')
-    // After a checkpoint the WAL file is cut back to this size instead of staying at its peak.
-    this.db.pragma('journal_size_limit = 1048576')
-    this.db.pragma(`synchronous = ${durability === 'full' ? 'FULL' : 'NORMAL'}`)
-    this.db.pragma('foreign_keys = ON')
     this.db.pragma('busy_timeout = 5000')
+    // Checkpoints belong to the writer thread.
+    this.db.pragma('wal_autocheckpoint = 0')
     this.db.exec(SCHEMA)
     // Databases from before the summary column get it added.
     const columns = this.db.prepare<[], { name: string }>('PRAGMA table_info(sessions)').all()
@@ -172,63 +184,38 @@ export class Store {
     this.db
       .prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = max(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER))')
       .run('schema_version', String(SCHEMA_VERSION))
+    // From here on this connection only reads.
+    this.db.pragma('query_only = ON')
+  }
 
-    const db = this.db
-    return {
-      getSetting: db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?'),
-      setSetting: db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
-      insertSession: db.prepare('INSERT INTO sessions (id, title, prompt, board_key, created_at) VALUES (?, ?, ?, ?, ?)'),
-      getSession: db.prepare<[string], RawSessionRow>('SELECT id, title, prompt, board_key AS boardKey, created_at AS createdAt, summary FROM sessions WHERE id = ?'),
-      listSessions: db.prepare<[], RawSessionRow>(
-        'SELECT id, title, prompt, board_key AS boardKey, created_at AS createdAt, summary FROM sessions ORDER BY created_at DESC, rowid DESC',
-      ),
-      setSummary: db.prepare('UPDATE sessions SET summary = ? WHERE id = ?'),
-      setTexts: db.prepare('UPDATE sessions SET title = ?, prompt = ? WHERE id = ?'),
-      appendUpdate: db.prepare('INSERT INTO updates (session_id, data) VALUES (?, ?)'),
-      loadUpdates: db.prepare<[string], { seq: number; data: Buffer }>('SELECT seq, data FROM updates WHERE session_id = ? ORDER BY seq'),
-      quarantine: db.prepare(
-        'INSERT OR REPLACE INTO quarantined_updates (seq, session_id, data, error, quarantined_at) SELECT seq, session_id, data, ?, ? FROM updates WHERE seq = ? AND session_id = ?',
-      ),
-      deleteUpdate: db.prepare('DELETE FROM updates WHERE seq = ? AND session_id = ?'),
-      quarantined: db.prepare<[string], QuarantinedRow>(
-        'SELECT seq, length(data) AS bytes, error, quarantined_at AS at FROM quarantined_updates WHERE session_id = ? ORDER BY seq',
-      ),
-      countUpdates: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM updates WHERE session_id = ?'),
-      deleteUpdates: db.prepare('DELETE FROM updates WHERE session_id = ?'),
-      getNoteId: db.prepare<[string, string], { noteId: string }>('SELECT note_id AS noteId FROM note_ids WHERE session_id = ? AND client_id = ?'),
-      ownerOf: db.prepare<[string, string], { clientId: string; deviceId: string | null }>(
-        'SELECT client_id AS clientId, device_id AS deviceId FROM note_ids WHERE session_id = ? AND note_id = ?',
-      ),
-      myDots: db.prepare<[string, string, string], { noteId: string; dots: number }>(
-        'SELECT note_id AS noteId, dots FROM ballots WHERE session_id = ? AND vote_id = ? AND phone_key = ? AND dots > 0',
-      ),
-      setDots: db.prepare(
-        'INSERT INTO ballots (session_id, vote_id, phone_key, note_id, dots) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET dots = excluded.dots',
-      ),
-      voters: db.prepare<[string, string], { n: number }>(
-        'SELECT count(DISTINCT phone_key) AS n FROM ballots WHERE session_id = ? AND vote_id = ? AND dots > 0',
-      ),
-      deleteSession: db.prepare('DELETE FROM sessions WHERE id = ?'),
-      phonesPosted: db.prepare<[string], { n: number }>(
-        'SELECT count(DISTINCT device_id) AS n FROM note_ids WHERE session_id = ? AND device_id IS NOT NULL',
-      ),
-      insertNoteId: db.prepare('INSERT INTO note_ids (session_id, client_id, note_id, device_id, created_at) VALUES (?, ?, ?, ?, ?)'),
-    }
+  private failAll(err: Error): void {
+    this.workerError ??= err
+    for (const w of this.waiting.values()) w.reject(err)
+    this.waiting.clear()
+  }
+
+  /** Resolves once the writer thread runs; rejects when it cannot start (start-up fails loudly). */
+  ready(): Promise<void> {
+    return this.started
+  }
+
+  /** Write rows in one transaction on the writer thread; resolves once it has committed. */
+  write(rows: Row[]): Promise<void> {
+    if (this.workerError || this.closed) return Promise.reject(this.workerError ?? new Error('the store is closed'))
+    const seq = ++this.seq
+    return new Promise((resolve, reject) => {
+      this.waiting.set(seq, { resolve, reject })
+      this.worker.postMessage({ kind: 'batch', seq, rows } satisfies ToWriter)
+    })
+  }
+
+  /** Writes waiting for the disk. */
+  get pendingWrites(): number {
+    return this.waiting.size
   }
 
   getSetting(key: string): string | undefined {
     return this.stmt.getSetting.get(key)?.value
-  }
-
-  setSetting(key: string, value: string): void {
-    this.stmt.setSetting.run(key, value)
-  }
-
-  insertSession(row: SessionRow, initialUpdate: Uint8Array): void {
-    this.db.transaction(() => {
-      this.stmt.insertSession.run(row.id, row.title, row.prompt, row.boardKey, row.createdAt)
-      this.stmt.appendUpdate.run(row.id, Buffer.from(initialUpdate))
-    })()
   }
 
   getSession(id: string): SessionRow | undefined {
@@ -238,18 +225,6 @@ export class Store {
 
   listSessions(): SessionRow[] {
     return this.stmt.listSessions.all().map(fromRaw)
-  }
-
-  setSummary(id: string, summary: { notes: number; closed: boolean }): void {
-    this.stmt.setSummary.run(JSON.stringify(summary), id)
-  }
-
-  setSessionTexts(id: string, title: string, prompt: string): void {
-    this.stmt.setTexts.run(title, prompt, id)
-  }
-
-  appendUpdate(sessionId: string, update: Uint8Array): void {
-    this.stmt.appendUpdate.run(sessionId, Buffer.from(update.buffer, update.byteOffset, update.byteLength))
   }
 
   loadUpdates(sessionId: string): Uint8Array[] {
@@ -263,46 +238,32 @@ export class Store {
 
   /**
    * Move update rows Yjs cannot read out of the log into `quarantined_updates`, with why and
-   * when: kept byte for byte (for a later rescue), but no longer in the way of loading.
+   * when: kept byte for byte (for a later rescue), but no longer in the way of loading. Written
+   * by the writer thread; `quarantined` reports them at once.
    */
-  quarantineUpdates(sessionId: string, rows: Array<{ seq: number; error: string }>, at = Date.now()): void {
-    this.db.transaction(() => {
-      for (const r of rows) {
-        this.stmt.quarantine.run(r.error, at, r.seq, sessionId)
-        this.stmt.deleteUpdate.run(r.seq, sessionId)
-      }
-    })()
+  quarantineUpdates(sessionId: string, rows: Array<{ seq: number; error: string; bytes?: number }>, at = Date.now()): Promise<void> {
+    const pending = rows.map((r) => ({ seq: r.seq, bytes: r.bytes ?? 0, error: r.error, at }))
+    this.settingAside.set(sessionId, [...(this.settingAside.get(sessionId) ?? []), ...pending])
+    const done = () => this.settingAside.delete(sessionId)
+    const written = this.write(rows.flatMap((r): Row[] => [['quarantine', r.error, at, r.seq, sessionId], ['deleteUpdate', r.seq, sessionId]]))
+    written.then(done, done)
+    return written
   }
 
   /** The update rows of a session that were set aside, oldest first (without their bytes). */
   quarantined(sessionId: string): QuarantinedRow[] {
-    return this.stmt.quarantined.all(sessionId)
+    const stored = this.stmt.quarantined.all(sessionId)
+    const pending = (this.settingAside.get(sessionId) ?? []).filter((p) => !stored.some((r) => r.seq === p.seq))
+    return [...stored, ...pending].sort((a, b) => a.seq - b.seq)
   }
 
   countUpdates(sessionId: string): number {
     return this.stmt.countUpdates.get(sessionId)?.n ?? 0
   }
 
-  /** Replace a session's update log with one update holding the whole state. */
-  compact(sessionId: string, state: Uint8Array): void {
-    this.db.transaction(() => {
-      this.stmt.deleteUpdates.run(sessionId)
-      this.appendUpdate(sessionId, state)
-    })()
-    this.db.pragma('incremental_vacuum')
-  }
-
-  getNoteId(sessionId: string, clientId: string): string | undefined {
-    return this.stmt.getNoteId.get(sessionId, clientId)?.noteId
-  }
-
-  insertNoteId(sessionId: string, clientId: string, noteId: string, deviceId: string | null, createdAt: number): void {
-    this.stmt.insertNoteId.run(sessionId, clientId, noteId, deviceId, createdAt)
-  }
-
-  /** Remove a session with its log, idempotency records and ballots. */
-  deleteSession(id: string): void {
-    this.stmt.deleteSession.run(id)
+  /** Every note a phone sent in a session: its own id for it, the note's id and its device. */
+  noteIds(sessionId: string): NoteIdRow[] {
+    return this.stmt.noteIds.all(sessionId)
   }
 
   /** How many phones posted in a session (a count only: device ids never leave the store). */
@@ -310,33 +271,32 @@ export class Store {
     return this.stmt.phonesPosted.get(sessionId)?.n ?? 0
   }
 
-  /** Who sent a note: the phone's own id for it and its device id (for telling it what became of it). */
-  ownerOf(sessionId: string, noteId: string): { clientId: string; deviceId: string | null } | undefined {
-    return this.stmt.ownerOf.get(sessionId, noteId)
+  /** A phone's dots in one vote, by note. */
+  /** Phones that have at least one dot in a vote (the turnout; who they are stays in here). */
+  voters(sessionId: string, voteId: string): number {
+    return this.stmt.voters.get(sessionId, voteId)?.n ?? 0
   }
 
-  /** A phone's dots in one vote, by note. */
   myDots(sessionId: string, voteId: string, phoneKey: string): Record<string, number> {
     const out: Record<string, number> = {}
     for (const r of this.stmt.myDots.all(sessionId, voteId, phoneKey)) out[r.noteId] = r.dots
     return out
   }
 
-  setDots(sessionId: string, voteId: string, phoneKey: string, noteId: string, dots: number): void {
-    this.stmt.setDots.run(sessionId, voteId, phoneKey, noteId, dots)
-  }
-
-  /** Phones that have at least one dot in a vote (the turnout; who they are stays in here). */
-  voters(sessionId: string, voteId: string): number {
-    return this.stmt.voters.get(sessionId, voteId)?.n ?? 0
-  }
-
-  /** Run `fn` in one SQLite transaction: all of its writes land together or none do. */
-  transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)()
-  }
-
-  close(): void {
-    if (this.db.open) this.db.close()
+  /** Wait for the writes already sent, checkpoint, and close both connections; safe to call twice. */
+  close(): Promise<void> {
+    this.closed ??= (async () => {
+      if (!this.workerError) {
+        const done = new Promise<void>((resolve) => {
+          this.worker.on('message', (m: FromWriter) => m.kind === 'closed' && resolve())
+          this.worker.once('exit', () => resolve())
+        })
+        this.worker.postMessage({ kind: 'close' } satisfies ToWriter)
+        await done
+      }
+      await this.worker.terminate()
+      if (this.db.open) this.db.close()
+    })()
+    return this.closed
   }
 }

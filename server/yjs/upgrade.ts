@@ -5,7 +5,7 @@ import { setupWSConnection } from '@y/websocket-server/utils'
 import { isSessionId } from '../../shared/ids.ts'
 import { PATHS, YJS_CLOSE } from '../../shared/protocol.ts'
 import type { Kiosk } from '../context.ts'
-import { boardRoom } from '../sessions/hub.ts'
+import { boardRoom } from './rooms.ts'
 import { originAllowed, remoteAddress, secretMatches } from '../guard.ts'
 import { controlFlow } from './flow.ts'
 import { SyncQueue } from './sync-queue.ts'
@@ -40,7 +40,7 @@ export function yjsUpgrades(kiosk: Kiosk): YjsUpgrades {
     if (!originAllowed(req, kiosk.publicOrigin)) return refuseUpgrade(socket, 403, 'Forbidden')
     const id = url.pathname.slice(`${PATHS.yjs}/`.length)
     if (!isSessionId(id)) return refuseUpgrade(socket, 404, 'Not Found')
-    const row = kiosk.store.getSession(id)
+    const row = kiosk.sessions.row(id)
     if (!row) return refuseUpgrade(socket, 404, 'Not Found')
     const address = remoteAddress(req)
     if (!kiosk.authFailures.allowed(address)) return refuseUpgrade(socket, 429, 'Too Many Requests')
@@ -54,7 +54,7 @@ export function yjsUpgrades(kiosk: Kiosk): YjsUpgrades {
     if (!kiosk.connections.allows(address)) return refuseUpgrade(socket, 429, 'Too Many Requests')
     let session
     try {
-      session = kiosk.hub.get(id)
+      session = kiosk.sessions.get(id)
     } catch (err) {
       // A session whose store cannot be read is refused, never allowed to end the process.
       kiosk.log.error(`session ${id} could not be loaded:`, err)
@@ -66,10 +66,10 @@ export function yjsUpgrades(kiosk: Kiosk): YjsUpgrades {
       ws.on('error', (err) => log.debug('socket error:', err.message))
       const release = kiosk.connections.admit(address)
       if (!release) return ws.close(YJS_CLOSE.overCap.code, YJS_CLOSE.overCap.reason)
-      kiosk.hub.hold(session)
+      kiosk.sessions.hold(session)
       ws.once('close', () => {
         release()
-        kiosk.hub.release(session)
+        kiosk.sessions.release(session)
       })
       const doc = granted === 'read' ? session.board : session.doc
       controlFlow(ws, { access: granted, doc, limits, log, label: `${granted === 'read' ? 'board' : 'console'} ${id} from ${address}`, syncQueue })

@@ -221,7 +221,7 @@ describe.skipIf(!HAS_BROWSER)('the session record in real browsers', () => {
     createGroup(doc, 'g-paper', '紙と押印')
     moveNote(doc, byText.get('紙の申請書が多すぎる')!, 'g-paper')
     moveNote(doc, byText.get('押印のために来庁してもらう')!, 'g-paper')
-    await waitFor(() => expect(readGroups(kiosk.kiosk.hub.get(links.id)!.doc)).toHaveLength(1))
+    await waitFor(() => expect(readGroups(kiosk.kiosk.sessions.get(links.id)!.doc)).toHaveLength(1))
     const fac = await kiosk.facilitator(links.id)
     const phones = [await kiosk.phone(links.id, { deviceId: newClientId() }), await kiosk.phone(links.id, { deviceId: newClientId() })]
     await emitAck(fac, 'vote:open', { perPhone: 2, maxPerNote: 2, showLive: true })

@@ -193,5 +193,5 @@ describe.skipIf(!HAS_BROWSER)('the state of the room, on every screen (issue 14,
 })
 
 async function noteId(k: TestKiosk, session: string, text: string): Promise<string> {
-  return readNotes(k.kiosk.hub.get(session)!.doc).find((n) => n.text === text)!.id
+  return readNotes(k.kiosk.sessions.get(session)!.doc).find((n) => n.text === text)!.id
 }

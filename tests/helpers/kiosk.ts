@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -40,6 +41,32 @@ export interface TestKiosk extends RunningKiosk {
   facilitator(session: string, token?: string): Promise<ClientSocket>
   /** a y-websocket client on the board, synced; `access` picks key (read-only) or token (read-write) */
   board(session: SessionLinks, access?: 'key' | 'token'): Promise<{ doc: Y.Doc; provider: WebsocketProvider }>
+  /** rows in a session's stored update log, read through a connection of the test's own */
+  countUpdates(session: string): number
+}
+
+/** Run `fn` on a connection of the test's own to a kiosk's database (beside the kiosk's). */
+export function withDatabase<T>(file: string, fn: (db: Database.Database) => T): T {
+  const db = new Database(file)
+  try {
+    db.pragma('busy_timeout = 5000')
+    return fn(db)
+  } finally {
+    db.close()
+  }
+}
+
+/**
+ * Make every write of rows to `tables` fail inside SQLite with `message`, the way a full disk
+ * fails them, until the returned function is called. Triggers live in the database file, so
+ * the kiosk's writer thread hits them on its own connection.
+ */
+export function failWrites(file: string, message: string, tables: readonly string[] = ['updates', 'note_ids', 'ballots']): () => void {
+  const quoted = message.replaceAll("'", "''")
+  withDatabase(file, (db) => {
+    for (const t of tables) db.exec(`CREATE TRIGGER fail_${t} BEFORE INSERT ON ${t} BEGIN SELECT RAISE(ABORT, '${quoted}'); END`)
+  })
+  return () => withDatabase(file, (db) => tables.forEach((t) => db.exec(`DROP TRIGGER IF EXISTS fail_${t}`)))
 }
 
 /** Start a real kiosk on 127.0.0.1:0 with its own data folder; closing also closes its clients. */
@@ -106,6 +133,8 @@ export async function startKiosk(overrides: Partial<Config> = {}): Promise<TestK
       })
       return { doc, provider }
     },
+    countUpdates: (session) =>
+      withDatabase(running.dataFile, (db) => db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM updates WHERE session_id = ?').get(session)!.n),
     async close() {
       for (const c of clients.splice(0)) c.close()
       await running.close()

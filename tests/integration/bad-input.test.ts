@@ -30,7 +30,7 @@ describe('random payloads at every event', () => {
   it('always answers with a known error or ok, stays up, and a phone never changes the board', async () => {
     const links = await kiosk().createSession()
     const phone = await kiosk().phone(links.id)
-    const live = kiosk().kiosk.hub.get(links.id)!
+    const live = kiosk().kiosk.sessions.get(links.id)!
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...EVENTS), payload, async (event, body) => {
         const before = Y.encodeStateVector(live.doc)
@@ -55,7 +55,7 @@ describe('random payloads at every event', () => {
   it('keeps the facilitator events safe from malformed payloads too', async () => {
     const links = await kiosk().createSession('固定')
     const fac = await kiosk().facilitator(links.id)
-    const live = kiosk().kiosk.hub.get(links.id)!
+    const live = kiosk().kiosk.sessions.get(links.id)!
     await fc.assert(
       fc.asyncProperty(fc.constantFrom('session:update', 'note:moderate'), payload, async (event, body) => {
         const before = Y.encodeStateVector(live.doc)

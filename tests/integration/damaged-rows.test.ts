@@ -126,7 +126,7 @@ describe('a session whose stored board cannot be read at all', () => {
     const broken = await kiosk.createSession('読めない会')
     const fine = await kiosk.createSession('読める会')
     // The disk gives a read error for this one session's log, the way SQLite reports one.
-    const store = kiosk.kiosk.store
+    const store = kiosk.store
     const real = store.loadUpdateRows.bind(store)
     store.loadUpdateRows = (id) => {
       if (id === broken.id) throw Object.assign(new Error('disk I/O error'), { code: 'SQLITE_IOERR_READ' })

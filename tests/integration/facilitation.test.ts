@@ -97,6 +97,16 @@ describe('dot voting', () => {
     expect(Object.fromEntries(readVotes(full.doc))).toEqual({ [a]: 1, [b]: 1 })
   })
 
+  it('keeps a phone to its budget when it sends several dots at once', async () => {
+    const { links, fac, voter, a, b } = await votingRoom()
+    expect(await emitAck(fac, 'vote:open', { perPhone: 2, maxPerNote: 2 })).toMatchObject({ ok: true })
+    // Sent together, before any is stored: each must still be checked against the ones before it.
+    const acks = await Promise.all([a, b, a, b, a].map((noteId) => emitAck<{ ok: boolean }>(voter, 'vote:cast', { noteId })))
+    expect(acks.filter((x) => x.ok)).toHaveLength(2)
+    const full = await kiosk().board(links, 'token')
+    await waitFor(() => expect([...readVotes(full.doc).values()].reduce((x, y) => x + y, 0)).toBe(2))
+  })
+
   it('keeps a phone to its budget across a reconnect', async () => {
     const { links, fac, a } = await votingRoom()
     const deviceId = newClientId()
@@ -118,7 +128,7 @@ describe('dot voting', () => {
     if (situation === 'the note is hidden') await emitAck(fac, 'note:moderate', { noteId: a, action: 'hide' })
     const target = situation === 'the note does not exist' ? 'nope' : a
     expect(await emitAck(voter, 'vote:cast', { noteId: target })).toEqual({ ok: false, error })
-    expect(readVotes(kiosk().kiosk.hub.get(links.id)!.doc).size).toBe(0)
+    expect(readVotes(kiosk().kiosk.sessions.get(links.id)!.doc).size).toBe(0)
   })
 
   it('refuses to take back a dot the phone never placed', async () => {

@@ -51,7 +51,7 @@ describe('facilitator events over Socket.io', () => {
     const links = await kiosk().createSession('同じ')
     const fac = await kiosk().facilitator(links.id)
     expect(await emitAck(fac, 'session:update', payload)).toEqual({ ok: false, error: 'invalid' })
-    expect(readMeta(kiosk().kiosk.hub.get(links.id)!.doc)).toMatchObject({ title: '同じ', locked: false, moderation: 'post' })
+    expect(readMeta(kiosk().kiosk.sessions.get(links.id)!.doc)).toMatchObject({ title: '同じ', locked: false, moderation: 'post' })
   })
 
   it('changes the title and prompt, cleaned, and phones get the new state', async () => {

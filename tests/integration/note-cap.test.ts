@@ -31,9 +31,9 @@ describe('the cap on notes per session', () => {
     expect(await emitAck<Ack>(fac, 'note:create', { id: newClientId(), text: '紙の付箋' })).toEqual({ ok: false, error: 'full' })
     // a resend of an acknowledged note is still answered like the first time
     expect(await emitAck<Ack>(phone, 'note:create', { id: ids[2]!, text: '付箋2' })).toMatchObject({ ok: true })
-    expect(readNotes(kiosk.kiosk.hub.get(links.id)!.doc)).toHaveLength(CAP)
+    expect(readNotes(kiosk.kiosk.sessions.get(links.id)!.doc)).toHaveLength(CAP)
     // deleting one makes room for one
-    const first = readNotes(kiosk.kiosk.hub.get(links.id)!.doc)[0]!
+    const first = readNotes(kiosk.kiosk.sessions.get(links.id)!.doc)[0]!
     await emitAck(fac, 'note:moderate', { noteId: first.id, action: 'delete' })
     expect(await emitAck<Ack>(phone, 'note:create', { id: newClientId(), text: '空いた' })).toMatchObject({ ok: true })
     expect(await emitAck<Ack>(phone, 'note:create', { id: newClientId(), text: 'また満杯' })).toEqual({ ok: false, error: 'full' })
@@ -46,22 +46,22 @@ describe('the cap on notes per session', () => {
     const acks = await Promise.all(Array.from({ length: 15 }, (_, i) => emitAck<Ack>(phones[i % 3]!, 'note:create', { id: newClientId(), text: `一斉に${i}` })))
     expect(acks.filter((a) => a.ok)).toHaveLength(CAP)
     expect(acks.filter((a) => !a.ok).every((a) => !a.ok && a.error === 'full')).toBe(true)
-    expect(readNotes(kiosk.kiosk.hub.get(links.id)!.doc)).toHaveLength(CAP)
+    expect(readNotes(kiosk.kiosk.sessions.get(links.id)!.doc)).toHaveLength(CAP)
   })
 
   it('refuses to import a record with more notes than the cap, creating nothing, and takes one at the cap', async () => {
     const kiosk = await kioskForTest({ limits: { ...ROOMY_LIMITS, maxNotesPerSession: CAP } })
     const api = (p: string, body: unknown) =>
       fetch(`${kiosk.url}${p}`, { method: 'POST', headers: { authorization: `Bearer ${kiosk.token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) })
-    const before = kiosk.kiosk.hub.list().length
+    const before = kiosk.kiosk.sessions.list().length
     const over = await api('/api/sessions/import', bigRecord(CAP + 1))
     expect(over.status).toBe(400)
     expect(await over.json()).toEqual({ error: 'full' })
-    expect(kiosk.kiosk.hub.list()).toHaveLength(before)
+    expect(kiosk.kiosk.sessions.list()).toHaveLength(before)
     const at = await api('/api/sessions/import', bigRecord(CAP))
     expect(at.status).toBe(201)
     const links = (await at.json()) as SessionLinks
-    expect(readNotes(kiosk.kiosk.hub.get(links.id)!.doc)).toHaveLength(CAP)
+    expect(readNotes(kiosk.kiosk.sessions.get(links.id)!.doc)).toHaveLength(CAP)
     const phone = await kiosk.phone(links.id)
     expect(await emitAck<Ack>(phone, 'note:create', { id: newClientId(), text: 'もう入らない' })).toEqual({ ok: false, error: 'full' })
     // a template of a full session starts empty, and takes notes

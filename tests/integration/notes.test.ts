@@ -188,7 +188,7 @@ describe('durability', () => {
     const links = await first.createSession()
     const phone = await first.phone(links.id)
     for (let i = 0; i < 25; i++) await emitAck(phone, 'note:create', { id: newClientId(), text: `n${i}` })
-    expect(first.kiosk.store.countUpdates(links.id)).toBeLessThan(10)
+    expect(first.countUpdates(links.id)).toBeLessThan(10)
     await first.close()
     const second = await kioskForTest({ dataDir: first.dataDir })
     const { doc } = await second.board(links)

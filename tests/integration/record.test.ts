@@ -45,8 +45,8 @@ describe('the session record', () => {
     createGroup(doc, 'g-sub', '申請書', 'g-top')
     moveNote(doc, ids[TRICKY[0]!]!, 'g-sub')
     moveNote(doc, ids[TRICKY[1]!]!, 'g-top')
-    await waitFor(() => expect(readGroups(kiosk().kiosk.hub.get(links.id)!.doc)).toHaveLength(2))
-    await waitFor(() => expect(readNotes(kiosk().kiosk.hub.get(links.id)!.doc).find((n) => n.id === ids[TRICKY[1]!])?.groupId).toBe('g-top'))
+    await waitFor(() => expect(readGroups(kiosk().kiosk.sessions.get(links.id)!.doc)).toHaveLength(2))
+    await waitFor(() => expect(readNotes(kiosk().kiosk.sessions.get(links.id)!.doc).find((n) => n.id === ids[TRICKY[1]!])?.groupId).toBe('g-top'))
     await emitAck(fac, 'vote:open', { perPhone: 3, maxPerNote: 3 })
     for (const p of phones) await emitAck(p, 'vote:cast', { noteId: ids[TRICKY[0]!] })
     await emitAck(phones[0]!, 'vote:cast', { noteId: ids[TRICKY[3]!] })
@@ -216,14 +216,14 @@ describe('the session record', () => {
     expect((await api(`/api/sessions/${links.id}`, { method: 'DELETE' })).status).toBe(204)
     await gone
     expect((await api(`/api/sessions/${links.id}/export?format=json`)).status).toBe(404)
-    expect(kiosk().kiosk.store.countUpdates(links.id)).toBe(0)
+    expect(kiosk().countUpdates(links.id)).toBe(0)
     expect((await api(`/api/sessions/${links.id}`, { method: 'DELETE' })).status).toBe(404)
     await expect(kiosk().phone(links.id)).rejects.toMatchObject({ data: { code: 'not_found' } })
   })
 
   it('exports a 2,000-note session in every format', async () => {
     const links = await kiosk().createSession('大規模')
-    const live = kiosk().kiosk.hub.get(links.id)!
+    const live = kiosk().kiosk.sessions.get(links.id)!
     const fac = await kiosk().facilitator(links.id)
     // Written through the facilitator's event for speed; each is a real stored note.
     for (let i = 0; i < 2_000; i += 100) {
@@ -251,15 +251,15 @@ describe('a kiosk used for many workshops', () => {
     const fac = await k.facilitator(links.id)
     // connected: stays in memory however long
     await new Promise((r) => setTimeout(r, 400))
-    expect(k.kiosk.hub.loaded().map((s) => s.row.id)).toContain(links.id)
+    expect(k.kiosk.sessions.loaded().map((s) => s.row.id)).toContain(links.id)
     phone.close()
     fac.close()
-    await waitFor(() => expect(k.kiosk.hub.loaded().map((s) => s.row.id)).not.toContain(links.id), { timeout: 3_000 })
+    await waitFor(() => expect(k.kiosk.sessions.loaded().map((s) => s.row.id)).not.toContain(links.id), { timeout: 3_000 })
     const listed = ((await (await fetch(`${k.url}/api/sessions`, { headers: { authorization: `Bearer ${k.token}` } })).json()) as SessionSummary[]).find(
       (s) => s.id === links.id,
     )
     expect(listed).toMatchObject({ notes: 1, closed: false, phones: 0 })
-    expect(k.kiosk.hub.loaded().map((s) => s.row.id)).not.toContain(links.id)
+    expect(k.kiosk.sessions.loaded().map((s) => s.row.id)).not.toContain(links.id)
     // a phone coming back finds everything
     const back = await k.board(links, 'key')
     expect(readNotes(back.doc).map((n) => n.text)).toEqual(['残っている'])

@@ -89,7 +89,7 @@ describe('the ballot matches the board', () => {
   ])('refuses a vote over %s, and opens nothing', async (_, extra, error) => {
     const { links, fac } = await twoPrompts()
     expect(await emitAck(fac, 'vote:open', { perPhone: 3, maxPerNote: 1, ...extra })).toEqual({ ok: false, error })
-    expect(readMeta(kiosk().kiosk.hub.get(links.id)!.doc).vote).toBeNull()
+    expect(readMeta(kiosk().kiosk.sessions.get(links.id)!.doc).vote).toBeNull()
   })
 
   it('names each note’s KJ group, in the board’s group order, ungrouped last', async () => {
@@ -99,7 +99,7 @@ describe('the ballot matches the board', () => {
     createGroup(doc, 'g-child', '窓口', 'g-parent')
     moveNote(doc, second[2]!, 'g-child')
     moveNote(doc, second[0]!, 'g-parent')
-    await waitFor(() => expect(readNotes(kiosk().kiosk.hub.get(links.id)!.doc).filter((n) => n.groupId).length).toBe(2))
+    await waitFor(() => expect(readNotes(kiosk().kiosk.sessions.get(links.id)!.doc).filter((n) => n.groupId).length).toBe(2))
     await emitAck(fac, 'vote:open', { perPhone: 3, maxPerNote: 1 })
     await waitFor(() =>
       expect(ballots.at(-1)?.notes).toEqual([

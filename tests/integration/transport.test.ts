@@ -25,7 +25,7 @@ async function everythingReleased(kiosk: TestKiosk, sessionId: string) {
   await waitFor(() => {
     expect(kiosk.kiosk.connections.total).toBe(0)
     expect(kiosk.kiosk.transports.total).toBe(0)
-    expect(kiosk.kiosk.hub.loaded().map((s) => s.row.id)).not.toContain(sessionId)
+    expect(kiosk.kiosk.sessions.loaded().map((s) => s.row.id)).not.toContain(sessionId)
   })
 }
 

@@ -63,7 +63,7 @@ describe('who may open the board over y-websocket', () => {
     await emitAck(phone, 'note:create', { id: newClientId(), text: 'real note' })
     await waitFor(() => expect(readNotes(writer.doc).map((n) => n.text)).toEqual(['real note']))
     expect(readMeta(writer.doc).title).toBe('元のタイトル')
-    const live = kiosk().kiosk.hub.get(links.id)!
+    const live = kiosk().kiosk.sessions.get(links.id)!
     expect(readMeta(live.doc).title).toBe('元のタイトル')
     expect(notesMap(live.doc).has('fake')).toBe(false)
   })

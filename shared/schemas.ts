@@ -1,7 +1,7 @@
 import { z } from 'zod'
-import { LIMITS } from '../../shared/limits.ts'
-import { MODERATION_MODES, PHASES, UI_LANGS } from '../../shared/board.ts'
-import { MODERATION_ACTIONS } from '../../shared/protocol.ts'
+import { LIMITS } from './limits.ts'
+import { MODERATION_MODES, PHASES, UI_LANGS } from './board.ts'
+import { MODERATION_ACTIONS } from './protocol.ts'
 
 /** Shapes of untrusted Socket.io payloads; text is measured separately by shared/text.ts. */
 export const noteCreateSchema = z.object({

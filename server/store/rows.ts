@@ -1,0 +1,30 @@
+import type { Row } from './sql.ts'
+import type { SessionRow } from './store.ts'
+
+/** Builders of the rows a change stores, so callers never spell a statement's parameters. */
+export const rows = {
+  /** one row holding these updates, merged (by the writer thread) */
+  append: (sessionId: string, updates: Uint8Array[]): Row => ['appendUpdate', sessionId, updates],
+  /** the whole log replaced by one update holding the whole state */
+  replace: (sessionId: string, state: Uint8Array): Row[] => [
+    ['deleteUpdates', sessionId],
+    ['appendUpdate', sessionId, state],
+  ],
+  noteId: (sessionId: string, clientId: string, noteId: string, deviceId: string | null, at: number): Row => [
+    'insertNoteId',
+    sessionId,
+    clientId,
+    noteId,
+    deviceId,
+    at,
+  ],
+  dots: (sessionId: string, voteId: string, phoneKey: string, noteId: string, dots: number): Row => ['setDots', sessionId, voteId, phoneKey, noteId, dots],
+  newSession: (row: SessionRow, state: Uint8Array): Row[] => [
+    ['insertSession', row.id, row.title, row.prompt, row.boardKey, row.createdAt],
+    ['appendUpdate', row.id, state],
+  ],
+  deleteSession: (id: string): Row => ['deleteSession', id],
+  summary: (id: string, summary: { notes: number; closed: boolean }): Row => ['setSummary', JSON.stringify(summary), id],
+  texts: (id: string, title: string, prompt: string): Row => ['setTexts', title, prompt, id],
+  setting: (key: string, value: string): Row => ['setSetting', key, value],
+}

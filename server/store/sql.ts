@@ -1,0 +1,76 @@
+/**
+ * The database's tables and every statement that writes to them. The main thread only reads;
+ * the writer thread (store/worker.ts) runs the statements named here, so a new kind of row is
+ * one line in WRITES and one builder in store/rows.ts.
+ */
+/** 2: quarantined_updates, where update rows Yjs cannot read are set aside. */
+export const SCHEMA_VERSION = 2
+
+export const SCHEMA = `
+CREATE TABLE IF NOT EXISTS settings (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sessions (
+  id         TEXT PRIMARY KEY,
+  title      TEXT NOT NULL,
+  prompt     TEXT NOT NULL DEFAULT '',
+  board_key  TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  summary    TEXT
+);
+CREATE TABLE IF NOT EXISTS updates (
+  seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+  session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+  data       BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS updates_by_session ON updates(session_id, seq);
+CREATE TABLE IF NOT EXISTS quarantined_updates (
+  seq            INTEGER PRIMARY KEY,
+  session_id     TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+  data           BLOB NOT NULL,
+  error          TEXT NOT NULL,
+  quarantined_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS quarantined_by_session ON quarantined_updates(session_id, seq);
+CREATE TABLE IF NOT EXISTS note_ids (
+  session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+  client_id  TEXT NOT NULL,
+  note_id    TEXT NOT NULL,
+  device_id  TEXT,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (session_id, client_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS note_ids_by_note ON note_ids(session_id, note_id);
+CREATE TABLE IF NOT EXISTS ballots (
+  session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+  vote_id    TEXT NOT NULL,
+  phone_key  TEXT NOT NULL,
+  note_id    TEXT NOT NULL,
+  dots       INTEGER NOT NULL,
+  PRIMARY KEY (session_id, vote_id, phone_key, note_id)
+) WITHOUT ROWID;
+`
+
+/** Statements the writer thread runs, by name; a row to write is `[name, ...parameters]`. */
+export const WRITES = {
+  appendUpdate: 'INSERT INTO updates (session_id, data) VALUES (?, ?)',
+  deleteUpdates: 'DELETE FROM updates WHERE session_id = ?',
+  quarantine:
+    'INSERT OR REPLACE INTO quarantined_updates (seq, session_id, data, error, quarantined_at) SELECT seq, session_id, data, ?, ? FROM updates WHERE seq = ? AND session_id = ?',
+  deleteUpdate: 'DELETE FROM updates WHERE seq = ? AND session_id = ?',
+  insertNoteId: 'INSERT INTO note_ids (session_id, client_id, note_id, device_id, created_at) VALUES (?, ?, ?, ?, ?)',
+  setDots: 'INSERT INTO ballots (session_id, vote_id, phone_key, note_id, dots) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET dots = excluded.dots',
+  insertSession: 'INSERT INTO sessions (id, title, prompt, board_key, created_at) VALUES (?, ?, ?, ?, ?)',
+  deleteSession: 'DELETE FROM sessions WHERE id = ?',
+  setSummary: 'UPDATE sessions SET summary = ? WHERE id = ?',
+  setTexts: 'UPDATE sessions SET title = ?, prompt = ? WHERE id = ?',
+  setSetting: 'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+} as const
+
+export type WriteName = keyof typeof WRITES
+/**
+ * One statement to run in the writer's transaction. A list of Yjs updates in place of a BLOB
+ * is merged into one by the writer thread, so the main thread does not spend its time on it.
+ */
+export type Row = readonly [WriteName, ...Array<string | number | null | Uint8Array | Uint8Array[]>]

@@ -1,0 +1,138 @@
+/**
+ * The writer thread: owns the only SQLite connection that writes, so a commit's fsync never
+ * stalls the event loop that serves phones. Batches are run in the order they were sent; those
+ * that queued up while the disk was busy are committed together (one fsync for all of them).
+ * WAL checkpoints happen here too, when no batch is waiting.
+ */
+import Database from 'better-sqlite3'
+import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads'
+import { mergeUpdates } from 'yjs'
+import { WRITES, type Row, type WriteName } from './sql.ts'
+
+export interface WorkerOptions {
+  file: string
+  durability: 'full' | 'normal'
+}
+export type ToWriter = { kind: 'batch'; seq: number; rows: Row[] } | { kind: 'close' }
+export type FromWriter = { kind: 'done'; seq: number; error?: string } | { kind: 'closed' }
+
+/** Quiet time after which the WAL is copied back into the database file. */
+const IDLE_CHECKPOINT_MS = 100
+/** Under a long burst, a checkpoint that waits for nobody after this many commits. */
+const BUSY_CHECKPOINT_COMMITS = 1_000
+
+const port = parentPort!
+const { file, durability } = workerData as WorkerOptions
+const db = new Database(file)
+db.pragma('journal_mode = WAL')
+db.pragma(`synchronous = ${durability === 'full' ? 'FULL' : 'NORMAL'}`)
+db.pragma('foreign_keys = ON')
+db.pragma('busy_timeout = 5000')
+// Checkpoints are this thread's to schedule, away from commits that someone waits for.
+db.pragma('wal_autocheckpoint = 0')
+db.pragma('journal_size_limit = 1048576')
+
+const statements = new Map<WriteName, Database.Statement>()
+const statement = (name: WriteName) => {
+  let s = statements.get(name)
+  if (!s) statements.set(name, (s = db.prepare(WRITES[name])))
+  return s
+}
+
+/**
+ * Sessions whose log has a hole: a batch that appended to it failed. Yjs cannot apply updates
+ * whose predecessors are missing, so appends to such a session are refused until a batch
+ * replaces its whole log (the main thread sends one as soon as it hears of the failure).
+ */
+const holes = new Set<string>()
+
+function check(rows: Row[]): void {
+  const replaced = new Set<string>()
+  for (const [name, id] of rows) {
+    if (name === 'deleteUpdates') replaced.add(id as string)
+    else if (name === 'appendUpdate' && holes.has(id as string) && !replaced.has(id as string))
+      throw new Error('an earlier change of this session was not stored')
+  }
+}
+
+// Bytes arrive as plain Uint8Arrays (structured clone); SQLite binds them as Buffers.
+function asBuffer(v: Row[number]): string | number | null | Buffer {
+  if (Array.isArray(v)) v = v.length === 1 ? v[0]! : mergeUpdates(v)
+  return v instanceof Uint8Array ? Buffer.from(v.buffer, v.byteOffset, v.byteLength) : v
+}
+
+function run(rows: Row[]): void {
+  check(rows)
+  for (const [name, ...params] of rows) statement(name).run(...params.map(asBuffer))
+}
+
+const afterCommit = (rows: Row[]) => {
+  for (const [name, id] of rows) if (name === 'deleteUpdates') (holes.delete(id as string), (vacuumDue = true))
+}
+const afterFailure = (rows: Row[]) => {
+  for (const [name, id] of rows) if (name === 'appendUpdate') holes.add(id as string)
+}
+
+let commits = 0
+let written = false
+let vacuumDue = false
+let idle: NodeJS.Timeout | undefined
+
+function commitAll(batches: Array<{ seq: number; rows: Row[] }>): void {
+  try {
+    db.transaction(() => batches.forEach((b) => run(b.rows)))()
+    for (const b of batches) {
+      afterCommit(b.rows)
+      port.postMessage({ kind: 'done', seq: b.seq } satisfies FromWriter)
+    }
+    return
+  } catch (err) {
+    if (batches.length === 1) {
+      const [only] = batches as [{ seq: number; rows: Row[] }]
+      afterFailure(only.rows)
+      port.postMessage({ kind: 'done', seq: only.seq, error: (err as Error).message } satisfies FromWriter)
+      return
+    }
+  }
+  // One batch spoiled the group: commit the others on their own, in order.
+  for (const b of batches) commitAll([b])
+}
+
+function maintain(full: boolean): void {
+  try {
+    if (vacuumDue) db.pragma('incremental_vacuum')
+    vacuumDue = false
+    db.pragma(`wal_checkpoint(${full ? 'TRUNCATE' : 'PASSIVE'})`)
+  } catch {
+    // A checkpoint that cannot run now runs at the next quiet moment.
+  }
+  commits = 0
+  written = false
+}
+
+function drain(first: ToWriter): void {
+  const batches: Array<{ seq: number; rows: Row[] }> = []
+  let closing = false
+  for (let msg: ToWriter | undefined = first; msg; msg = receiveMessageOnPort(port)?.message as ToWriter | undefined) {
+    if (msg.kind === 'close') closing = true
+    else batches.push(msg)
+  }
+  if (batches.length > 0) {
+    commitAll(batches)
+    commits++
+    written = true
+  }
+  if (closing) {
+    clearTimeout(idle)
+    maintain(true)
+    db.close()
+    port.postMessage({ kind: 'closed' } satisfies FromWriter)
+    port.close()
+    return
+  }
+  if (commits >= BUSY_CHECKPOINT_COMMITS) maintain(false)
+  clearTimeout(idle)
+  if (written) idle = setTimeout(() => maintain(true), IDLE_CHECKPOINT_MS)
+}
+
+port.on('message', drain)
