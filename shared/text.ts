@@ -91,7 +91,14 @@ function dropInvisible(text: string): string {
 
 export function cleanText(raw: string, maxLines: number = LIMITS.maxNoteLines): string {
   let text = raw.replace(LONE_SURROGATE, '').replace(/\r\n?/g, '\n').replace(/\t/g, ' ')
-  text = dropInvisible(text.replace(CONTROL, '')).normalize('NFC')
+  text = text.replace(CONTROL, '')
+  // Dropping a character can let NFC compose what it separated (ᄀ + ᅡ into 가), and that can leave
+  // a Hangul filler beside a precomposed syllable, which the next pass drops. Each pass only
+  // shortens the text, so repeating until nothing changes ends, and cleaning twice is cleaning once.
+  for (let prev = ''; prev !== text; ) {
+    prev = text
+    text = dropInvisible(text).normalize('NFC')
+  }
   // Trim each line's end, collapse runs of blank lines, and cap the number of lines.
   const lines = text.split('\n').map((line) => line.trimEnd())
   const kept: string[] = []

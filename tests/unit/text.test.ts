@@ -122,6 +122,14 @@ describe('text made only of invisible characters', () => {
     )
   })
 
+  it('cleans once for all when composing jamo leaves a filler beside the syllable (found by the property below)', () => {
+    for (const s of ['\u1100\u1161\u1160', '\u1100\u200B\u1161\u1160', '가\u1160']) {
+      const out = cleanText(s)
+      expect(out).toBe('가')
+      expect(cleanText(out)).toBe(out)
+    }
+  })
+
   it('removes invisible format characters from inside real text', () => {
     expect(cleanText('申\u00AD請\u034F書\u061C\u180E\u3164\uFFA0です\u{E0041}\u{E0042}')).toBe('申請書です')
     expect(cleanText('a\uFE0F\uFE0F\uFE0F')).toBe('a\uFE0F') // one selector per character: no data hidden in a run
