@@ -9,6 +9,8 @@ export default defineConfig({
     maxWorkers: 2,
     // Polls give up later than the default 1 s: CI machines have 2 busy cores.
     expect: { poll: { timeout: 5_000, interval: 20 } },
+    // Says once which tests of several machines cannot run here (or fails under CI=true).
+    globalSetup: ['./tests/helpers/global-setup.ts'],
     reporters: ['default', './tests/helpers/summary-reporter.ts'],
   },
 })

@@ -17,7 +17,9 @@ import { Persistence } from './sessions/persistence.ts'
 import { SessionRegistry } from './sessions/registry.ts'
 import { lockDataDir } from './store/lock.ts'
 import { rows } from './store/rows.ts'
-import { ensureDataDir, Store } from './store/store.ts'
+import { postgresStore } from './store/postgres.ts'
+import { sqliteStore } from './store/sqlite.ts'
+import { ensureDataDir, type Store } from './store/store.ts'
 import { DEFAULT_WORDS, WordFilter } from './board/words.ts'
 import { SessionTimers } from './sessions/timers.ts'
 import { engineQuery, ownedBySocketIo, routeUpgrades } from './upgrades.ts'
@@ -75,7 +77,7 @@ export async function createServer(config: Config, dev?: DevMiddleware): Promise
   const lock = lockDataDir(config.dataDir)
   let store: Store
   try {
-    store = new Store(config.dataDir, config.durability)
+    store = config.databaseUrl ? postgresStore(config.databaseUrl) : sqliteStore(config.dataDir, config.durability)
   } catch (err) {
     lock.release()
     throw err

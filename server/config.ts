@@ -5,8 +5,10 @@ import type { Logger } from './log.ts'
 export interface Config {
   port: number
   host: string
-  /** where the SQLite database lives */
+  /** where the SQLite database lives (and, with `databaseUrl`, this node's lock and records) */
   dataDir: string
+  /** set: the store is PostgreSQL at this URL (several machines) instead of SQLite in `dataDir` */
+  databaseUrl?: string
   /** set: this token; unset: one is generated on first start and kept in the database */
   facilitatorToken?: string
   /** base of joinUrl/boardUrl/facilitatorUrl and the QR code; derived from the LAN address when unset */

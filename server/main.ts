@@ -65,6 +65,7 @@ async function main(): Promise<void> {
     port: parsePort(env.PORT),
     host: env.HOST || DEFAULTS.host,
     dataDir: env.DATA_DIR || DEFAULTS.dataDir,
+    databaseUrl: env.DATABASE_URL || undefined,
     facilitatorToken: env.FACILITATOR_TOKEN || undefined,
     publicUrl: parsePublicUrl(env.PUBLIC_URL),
     clientDir: devMode ? undefined : path.join(root, 'dist', 'client'),

@@ -1,7 +1,10 @@
 /**
- * The database's tables and every statement that writes to them. The main thread only reads;
- * the writer thread (store/worker.ts) runs the statements named here, so a new kind of row is
- * one line in WRITES and one builder in store/rows.ts.
+ * The database's tables and every statement the store runs, in both dialects: SQLite (the
+ * laptop's embedded store) and PostgreSQL (`DATABASE_URL`, several machines). A new kind of row
+ * is one entry in WRITES (its `sqlite` and its `pg` text side by side) and one builder in
+ * store/rows.ts; a new table goes in SCHEMA and PG_SCHEMA. The types refuse an entry without
+ * both dialects, and the store contract suite (tests/store-contract/) fails for a statement it
+ * never ran against both stores.
  */
 /** 2: quarantined_updates, where update rows Yjs cannot read are set aside. */
 export const SCHEMA_VERSION = 2
@@ -52,25 +55,131 @@ CREATE TABLE IF NOT EXISTS ballots (
 ) WITHOUT ROWID;
 `
 
-/** Statements the writer thread runs, by name; a row to write is `[name, ...parameters]`. */
+/** One statement in both dialects: SQLite binds `?`, PostgreSQL `$1, $2, …`. */
+export interface Dialects {
+  sqlite: string
+  pg: string
+}
+
+/** A statement whose text both engines read alike, but for their placeholders. */
+export function portable(sqlite: string): Dialects {
+  let n = 0
+  return { sqlite, pg: sqlite.replace(/\?/g, () => `$${++n}`) }
+}
+
+/**
+ * The same tables in PostgreSQL. `ord` stands in for SQLite's rowid (the order sessions were
+ * made in); BIGINT for epoch milliseconds; BYTEA for Yjs updates.
+ */
+export const PG_SCHEMA = `
+CREATE TABLE IF NOT EXISTS settings (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sessions (
+  id         TEXT PRIMARY KEY,
+  title      TEXT NOT NULL,
+  prompt     TEXT NOT NULL DEFAULT '',
+  board_key  TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  summary    TEXT,
+  ord        BIGINT GENERATED ALWAYS AS IDENTITY
+);
+CREATE TABLE IF NOT EXISTS updates (
+  seq        BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+  data       BYTEA NOT NULL
+);
+CREATE INDEX IF NOT EXISTS updates_by_session ON updates(session_id, seq);
+CREATE TABLE IF NOT EXISTS quarantined_updates (
+  seq            BIGINT PRIMARY KEY,
+  session_id     TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+  data           BYTEA NOT NULL,
+  error          TEXT NOT NULL,
+  quarantined_at BIGINT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS quarantined_by_session ON quarantined_updates(session_id, seq);
+CREATE TABLE IF NOT EXISTS note_ids (
+  session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+  client_id  TEXT NOT NULL,
+  note_id    TEXT NOT NULL,
+  device_id  TEXT,
+  created_at BIGINT NOT NULL,
+  PRIMARY KEY (session_id, client_id)
+);
+CREATE INDEX IF NOT EXISTS note_ids_by_note ON note_ids(session_id, note_id);
+CREATE TABLE IF NOT EXISTS ballots (
+  session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+  vote_id    TEXT NOT NULL,
+  phone_key  TEXT NOT NULL,
+  note_id    TEXT NOT NULL,
+  dots       INTEGER NOT NULL,
+  PRIMARY KEY (session_id, vote_id, phone_key, note_id)
+);
+`
+
+/** Records the schema version, never lowering it (a newer kiosk may have written there). */
+export const RECORD_VERSION: Dialects = {
+  sqlite:
+    'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = max(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER))',
+  pg: 'INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = GREATEST(settings.value::integer, excluded.value::integer)::text',
+}
+
+/** Statements that write, by name; a row to write is `[name, ...parameters]`. */
 export const WRITES = {
-  appendUpdate: 'INSERT INTO updates (session_id, data) VALUES (?, ?)',
-  deleteUpdates: 'DELETE FROM updates WHERE session_id = ?',
-  quarantine:
-    'INSERT OR REPLACE INTO quarantined_updates (seq, session_id, data, error, quarantined_at) SELECT seq, session_id, data, ?, ? FROM updates WHERE seq = ? AND session_id = ?',
-  deleteUpdate: 'DELETE FROM updates WHERE seq = ? AND session_id = ?',
-  insertNoteId: 'INSERT INTO note_ids (session_id, client_id, note_id, device_id, created_at) VALUES (?, ?, ?, ?, ?)',
-  setDots: 'INSERT INTO ballots (session_id, vote_id, phone_key, note_id, dots) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET dots = excluded.dots',
-  insertSession: 'INSERT INTO sessions (id, title, prompt, board_key, created_at) VALUES (?, ?, ?, ?, ?)',
-  deleteSession: 'DELETE FROM sessions WHERE id = ?',
-  setSummary: 'UPDATE sessions SET summary = ? WHERE id = ?',
-  setTexts: 'UPDATE sessions SET title = ?, prompt = ? WHERE id = ?',
-  setSetting: 'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
-} as const
+  appendUpdate: portable('INSERT INTO updates (session_id, data) VALUES (?, ?)'),
+  deleteUpdates: portable('DELETE FROM updates WHERE session_id = ?'),
+  quarantine: {
+    sqlite:
+      'INSERT OR REPLACE INTO quarantined_updates (seq, session_id, data, error, quarantined_at) SELECT seq, session_id, data, ?, ? FROM updates WHERE seq = ? AND session_id = ?',
+    pg:
+      'INSERT INTO quarantined_updates (seq, session_id, data, error, quarantined_at) SELECT seq, session_id, data, $1, $2 FROM updates WHERE seq = $3 AND session_id = $4 ' +
+      'ON CONFLICT (seq) DO UPDATE SET session_id = excluded.session_id, data = excluded.data, error = excluded.error, quarantined_at = excluded.quarantined_at',
+  },
+  deleteUpdate: portable('DELETE FROM updates WHERE seq = ? AND session_id = ?'),
+  insertNoteId: portable('INSERT INTO note_ids (session_id, client_id, note_id, device_id, created_at) VALUES (?, ?, ?, ?, ?)'),
+  setDots: {
+    sqlite: 'INSERT INTO ballots (session_id, vote_id, phone_key, note_id, dots) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET dots = excluded.dots',
+    pg: 'INSERT INTO ballots (session_id, vote_id, phone_key, note_id, dots) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (session_id, vote_id, phone_key, note_id) DO UPDATE SET dots = excluded.dots',
+  },
+  insertSession: portable('INSERT INTO sessions (id, title, prompt, board_key, created_at) VALUES (?, ?, ?, ?, ?)'),
+  deleteSession: portable('DELETE FROM sessions WHERE id = ?'),
+  setSummary: portable('UPDATE sessions SET summary = ? WHERE id = ?'),
+  setTexts: portable('UPDATE sessions SET title = ?, prompt = ? WHERE id = ?'),
+  setSetting: {
+    sqlite: 'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+    pg: 'INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+  },
+} satisfies Record<string, Dialects>
+
+const SESSION_COLUMNS = 'id, title, prompt, board_key AS "boardKey", created_at AS "createdAt", summary'
+
+/**
+ * Statements that read, by name. Column aliases are quoted so both engines keep their case.
+ * Counts are BIGINT in PostgreSQL; its driver (store/pg-worker.ts) reads them as numbers.
+ */
+export const READS = {
+  getSetting: portable('SELECT value FROM settings WHERE key = ?'),
+  getSession: portable(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE id = ?`),
+  listSessions: {
+    sqlite: `SELECT ${SESSION_COLUMNS} FROM sessions ORDER BY created_at DESC, rowid DESC`,
+    pg: `SELECT ${SESSION_COLUMNS} FROM sessions ORDER BY created_at DESC, ord DESC`,
+  },
+  loadUpdates: portable('SELECT seq, data FROM updates WHERE session_id = ? ORDER BY seq'),
+  quarantined: portable('SELECT seq, length(data) AS bytes, error, quarantined_at AS at FROM quarantined_updates WHERE session_id = ? ORDER BY seq'),
+  countUpdates: portable('SELECT count(*) AS n FROM updates WHERE session_id = ?'),
+  noteIds: portable('SELECT client_id AS "clientId", note_id AS "noteId", device_id AS "deviceId" FROM note_ids WHERE session_id = ?'),
+  myDots: portable('SELECT note_id AS "noteId", dots FROM ballots WHERE session_id = ? AND vote_id = ? AND phone_key = ? AND dots > 0'),
+  voters: portable('SELECT count(DISTINCT phone_key) AS n FROM ballots WHERE session_id = ? AND vote_id = ? AND dots > 0'),
+  phonesPosted: portable('SELECT count(DISTINCT device_id) AS n FROM note_ids WHERE session_id = ? AND device_id IS NOT NULL'),
+} satisfies Record<string, Dialects>
 
 export type WriteName = keyof typeof WRITES
+export type ReadName = keyof typeof READS
+export type Dialect = keyof Dialects
+export type Param = string | number | null | Uint8Array
 /**
  * One statement to run in the writer's transaction. A list of Yjs updates in place of a BLOB
  * is merged into one by the writer thread, so the main thread does not spend its time on it.
  */
-export type Row = readonly [WriteName, ...Array<string | number | null | Uint8Array | Uint8Array[]>]
+export type Row = readonly [WriteName, ...Array<Param | Uint8Array[]>]

@@ -1,15 +1,14 @@
-import Database from 'better-sqlite3'
 import fs from 'node:fs'
 import path from 'node:path'
-import { Worker } from 'node:worker_threads'
-import { SCHEMA, SCHEMA_VERSION, type Row } from './sql.ts'
-import type { FromWriter, ToWriter, WorkerOptions } from './worker.ts'
+import type { Dialect, Param, ReadName, Row } from './sql.ts'
 
 /**
- * The embedded store: sessions, each session's Yjs update log, the idempotency record of every
- * note a phone sent, and ballots. Reads are synchronous on this thread (WAL lets them run beside
- * the writer); every write goes to the writer thread (store/worker.ts) as a batch of rows and
- * resolves once its transaction has committed, so nothing is acknowledged before it is on disk.
+ * The store: sessions, each session's Yjs update log, the idempotency record of every note a
+ * phone sent, and ballots. One class over two engines: embedded SQLite (the default, store/
+ * sqlite.ts) and PostgreSQL (`DATABASE_URL`, store/postgres.ts), which run the same named
+ * statements of store/sql.ts in their own dialect. Reads are synchronous for the caller; every
+ * write goes to the engine's writer thread as a batch of rows and resolves once its transaction
+ * has committed, so nothing is acknowledged before it is stored.
  */
 export interface SessionRow {
   id: string
@@ -67,164 +66,73 @@ export function ensureDataDir(dataDir: string): void {
   }
 }
 
-/** SQLite's codes for a file that is not a database, or one whose pages do not add up. */
-const DAMAGED_CODES = new Set(['SQLITE_NOTADB', 'SQLITE_CORRUPT'])
-
-/**
- * The one line a facilitator needs when the database file itself is damaged: which file, what
- * to do, and what is safe elsewhere. Undefined for any other error.
- */
-function damaged(err: unknown, file: string, dataDir: string): StoreError | undefined {
-  const code = String((err as { code?: unknown }).code ?? '')
-  if (![...DAMAGED_CODES].some((c) => code.startsWith(c))) return undefined
-  const abs = path.resolve(file)
-  return new StoreError(
-    `The database ${abs} is damaged and cannot be read (${(err as Error).message}). ` +
-      `To start with an empty database, stop Kurumaza and move the file aside (rename it, and any ${path.basename(abs)}-wal and -shm beside it, e.g. to ${path.basename(abs)}.damaged) ` +
-      `or put back a backup copy of the data folder, then start again; ` +
-      `the records of closed sessions are still in ${path.resolve(dataDir, 'records')} (import their JSON from the console).`,
-    'corrupt',
-  )
-}
-
-/**
- * The writer thread's module: the TypeScript source when the server runs from source (tests,
- * `npm run dev`, through tsx), the bundled file next to the server bundle under `npm start`.
- */
-function writerScript(): URL {
-  if (import.meta.url.endsWith('.ts')) return new URL('./worker-dev.mjs', import.meta.url)
-  return new URL('./store-worker.js', import.meta.url)
+/** What an engine gives the store: named reads, batches of rows written in one transaction. */
+export interface Engine {
+  readonly dialect: Dialect
+  /** where the data lives, for the start-up message (never a password) */
+  readonly where: string
+  all<T>(name: ReadName, params: Param[]): T[]
+  write(rows: Row[]): Promise<void>
+  readonly pendingWrites: number
+  ready(): Promise<void>
+  close(): Promise<void>
 }
 
 export class Store {
-  readonly file: string
-  private readonly db: Database.Database
-  private readonly stmt
-  private readonly worker: Worker
-  private seq = 0
-  private readonly waiting = new Map<number, { resolve: () => void; reject: (err: Error) => void }>()
-  private closed: Promise<void> | undefined
-  private workerError: Error | undefined
-  private readonly started: Promise<void>
   /** rows being set aside, until the writer has moved them */
   private readonly settingAside = new Map<string, QuarantinedRow[]>()
 
-  constructor(dataDir: string, durability: 'full' | 'normal' = 'full') {
-    ensureDataDir(dataDir)
-    this.file = path.join(dataDir, 'kurumaza.sqlite')
-    let opened: Database.Database | undefined
-    try {
-      opened = new Database(this.file)
-      this.db = opened
-      this.prepareFile()
-    } catch (err) {
-      if (opened?.open) opened.close()
-      throw damaged(err, this.file, dataDir) ?? err
-    }
-    const db = this.db
-    this.stmt = {
-      getSetting: db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?'),
-      getSession: db.prepare<[string], RawSessionRow>('SELECT id, title, prompt, board_key AS boardKey, created_at AS createdAt, summary FROM sessions WHERE id = ?'),
-      listSessions: db.prepare<[], RawSessionRow>(
-        'SELECT id, title, prompt, board_key AS boardKey, created_at AS createdAt, summary FROM sessions ORDER BY created_at DESC, rowid DESC',
-      ),
-      loadUpdates: db.prepare<[string], { seq: number; data: Buffer }>('SELECT seq, data FROM updates WHERE session_id = ? ORDER BY seq'),
-      quarantined: db.prepare<[string], QuarantinedRow>(
-        'SELECT seq, length(data) AS bytes, error, quarantined_at AS at FROM quarantined_updates WHERE session_id = ? ORDER BY seq',
-      ),
-      countUpdates: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM updates WHERE session_id = ?'),
-      noteIds: db.prepare<[string], NoteIdRow>('SELECT client_id AS clientId, note_id AS noteId, device_id AS deviceId FROM note_ids WHERE session_id = ?'),
-      myDots: db.prepare<[string, string, string], { noteId: string; dots: number }>(
-        'SELECT note_id AS noteId, dots FROM ballots WHERE session_id = ? AND vote_id = ? AND phone_key = ? AND dots > 0',
-      ),
-      voters: db.prepare<[string, string], { n: number }>(
-        'SELECT count(DISTINCT phone_key) AS n FROM ballots WHERE session_id = ? AND vote_id = ? AND dots > 0',
-      ),
-      phonesPosted: db.prepare<[string], { n: number }>(
-        'SELECT count(DISTINCT device_id) AS n FROM note_ids WHERE session_id = ? AND device_id IS NOT NULL',
-      ),
-    }
+  /** `trace` hears the name of every statement run (the contract suite checks it saw them all). */
+  constructor(
+    private readonly engine: Engine,
+    private readonly trace?: (name: string) => void,
+  ) {}
 
-    this.worker = new Worker(writerScript(), { workerData: { file: this.file, durability } satisfies WorkerOptions })
-    this.started = new Promise((resolve, reject) => {
-      this.worker.once('online', resolve)
-      this.worker.once('error', reject)
-    })
-    this.started.catch(() => {}) // reported by ready() or by the writes that fail
-    this.worker.on('message', (msg: FromWriter) => {
-      if (msg.kind !== 'done') return
-      const w = this.waiting.get(msg.seq)
-      this.waiting.delete(msg.seq)
-      if (msg.error === undefined) w?.resolve()
-      else w?.reject(new Error(msg.error))
-    })
-    // A writer that cannot start or dies fails every write, loudly, instead of hanging them.
-    this.worker.on('error', (err) => this.failAll(err))
-    this.worker.on('exit', () => this.failAll(this.workerError ?? new Error('the database writer stopped')))
+  get dialect(): Dialect {
+    return this.engine.dialect
   }
 
-  /** Check the file, make the tables, then keep this connection for reading only. */
-  private prepareFile(): void {
-    // Before anything writes to it: a file with damaged pages is reported at start-up, in one
-    // line with the remedy, rather than found by a session's first load mid-workshop. Reads
-    // every page (about 10 ms a megabyte); a kiosk's database is rarely more than a few dozen.
-    const check = this.db.pragma('quick_check(1)', { simple: true })
-    if (check !== 'ok') throw Object.assign(new Error(`malformed: ${String(check)}`), { code: 'SQLITE_CORRUPT' })
-    // Must come before the first table: lets compaction hand freed pages back to the disk.
-    this.db.pragma('auto_vacuum = INCREMENTAL')
-    this.db.pragma('journal_mode = WAL')
-    this.db.pragma('busy_timeout = 5000')
-    // Checkpoints belong to the writer thread.
-    this.db.pragma('wal_autocheckpoint = 0')
-    this.db.exec(SCHEMA)
-    // Databases from before the summary column get it added.
-    const columns = this.db.prepare<[], { name: string }>('PRAGMA table_info(sessions)').all()
-    if (!columns.some((c) => c.name === 'summary')) this.db.exec('ALTER TABLE sessions ADD COLUMN summary TEXT')
-    // Every change so far only adds tables (CREATE … IF NOT EXISTS above): recording the version is all.
-    this.db
-      .prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = max(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER))')
-      .run('schema_version', String(SCHEMA_VERSION))
-    // From here on this connection only reads.
-    this.db.pragma('query_only = ON')
+  /** The SQLite file, or the PostgreSQL database (without its password). */
+  get file(): string {
+    return this.engine.where
   }
 
-  private failAll(err: Error): void {
-    this.workerError ??= err
-    for (const w of this.waiting.values()) w.reject(err)
-    this.waiting.clear()
+  private all<T>(name: ReadName, ...params: Param[]): T[] {
+    this.trace?.(name)
+    return this.engine.all<T>(name, params)
   }
 
-  /** Resolves once the writer thread runs; rejects when it cannot start (start-up fails loudly). */
+  private get<T>(name: ReadName, ...params: Param[]): T | undefined {
+    return this.all<T>(name, ...params)[0]
+  }
+
+  /** Resolves once the engine can write; rejects when it cannot start (start-up fails loudly). */
   ready(): Promise<void> {
-    return this.started
+    return this.engine.ready()
   }
 
-  /** Write rows in one transaction on the writer thread; resolves once it has committed. */
+  /** Write rows in one transaction; resolves once it has committed. */
   write(rows: Row[]): Promise<void> {
-    if (this.workerError || this.closed) return Promise.reject(this.workerError ?? new Error('the store is closed'))
-    const seq = ++this.seq
-    return new Promise((resolve, reject) => {
-      this.waiting.set(seq, { resolve, reject })
-      this.worker.postMessage({ kind: 'batch', seq, rows } satisfies ToWriter)
-    })
+    if (this.trace) for (const [name] of rows) this.trace(name)
+    return this.engine.write(rows)
   }
 
   /** Writes waiting for the disk. */
   get pendingWrites(): number {
-    return this.waiting.size
+    return this.engine.pendingWrites
   }
 
   getSetting(key: string): string | undefined {
-    return this.stmt.getSetting.get(key)?.value
+    return this.get<{ value: string }>('getSetting', key)?.value
   }
 
   getSession(id: string): SessionRow | undefined {
-    const raw = this.stmt.getSession.get(id)
+    const raw = this.get<RawSessionRow>('getSession', id)
     return raw && fromRaw(raw)
   }
 
   listSessions(): SessionRow[] {
-    return this.stmt.listSessions.all().map(fromRaw)
+    return this.all<RawSessionRow>('listSessions').map(fromRaw)
   }
 
   loadUpdates(sessionId: string): Uint8Array[] {
@@ -233,7 +141,7 @@ export class Store {
 
   /** A session's update log with each row's place in it (to set a bad row aside by). */
   loadUpdateRows(sessionId: string): Array<{ seq: number; data: Uint8Array }> {
-    return this.stmt.loadUpdates.all(sessionId).map((r) => ({ seq: r.seq, data: new Uint8Array(r.data) }))
+    return this.all<{ seq: number; data: Uint8Array }>('loadUpdates', sessionId).map((r) => ({ seq: r.seq, data: new Uint8Array(r.data) }))
   }
 
   /**
@@ -252,51 +160,39 @@ export class Store {
 
   /** The update rows of a session that were set aside, oldest first (without their bytes). */
   quarantined(sessionId: string): QuarantinedRow[] {
-    const stored = this.stmt.quarantined.all(sessionId)
+    const stored = this.all<QuarantinedRow>('quarantined', sessionId)
     const pending = (this.settingAside.get(sessionId) ?? []).filter((p) => !stored.some((r) => r.seq === p.seq))
     return [...stored, ...pending].sort((a, b) => a.seq - b.seq)
   }
 
   countUpdates(sessionId: string): number {
-    return this.stmt.countUpdates.get(sessionId)?.n ?? 0
+    return this.get<{ n: number }>('countUpdates', sessionId)?.n ?? 0
   }
 
   /** Every note a phone sent in a session: its own id for it, the note's id and its device. */
   noteIds(sessionId: string): NoteIdRow[] {
-    return this.stmt.noteIds.all(sessionId)
+    return this.all<NoteIdRow>('noteIds', sessionId)
   }
 
   /** How many phones posted in a session (a count only: device ids never leave the store). */
   phonesPosted(sessionId: string): number {
-    return this.stmt.phonesPosted.get(sessionId)?.n ?? 0
+    return this.get<{ n: number }>('phonesPosted', sessionId)?.n ?? 0
+  }
+
+  /** Phones that have at least one dot in a vote (the turnout; who they are stays in here). */
+  voters(sessionId: string, voteId: string): number {
+    return this.get<{ n: number }>('voters', sessionId, voteId)?.n ?? 0
   }
 
   /** A phone's dots in one vote, by note. */
-  /** Phones that have at least one dot in a vote (the turnout; who they are stays in here). */
-  voters(sessionId: string, voteId: string): number {
-    return this.stmt.voters.get(sessionId, voteId)?.n ?? 0
-  }
-
   myDots(sessionId: string, voteId: string, phoneKey: string): Record<string, number> {
     const out: Record<string, number> = {}
-    for (const r of this.stmt.myDots.all(sessionId, voteId, phoneKey)) out[r.noteId] = r.dots
+    for (const r of this.all<{ noteId: string; dots: number }>('myDots', sessionId, voteId, phoneKey)) out[r.noteId] = r.dots
     return out
   }
 
-  /** Wait for the writes already sent, checkpoint, and close both connections; safe to call twice. */
+  /** Wait for the writes already sent and close the engine; safe to call twice. */
   close(): Promise<void> {
-    this.closed ??= (async () => {
-      if (!this.workerError) {
-        const done = new Promise<void>((resolve) => {
-          this.worker.on('message', (m: FromWriter) => m.kind === 'closed' && resolve())
-          this.worker.once('exit', () => resolve())
-        })
-        this.worker.postMessage({ kind: 'close' } satisfies ToWriter)
-        await done
-      }
-      await this.worker.terminate()
-      if (this.db.open) this.db.close()
-    })()
-    return this.closed
+    return this.engine.close()
   }
 }

@@ -6,15 +6,14 @@
  */
 import Database from 'better-sqlite3'
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads'
-import { mergeUpdates } from 'yjs'
+import { Holes, merged } from './batch.ts'
 import { WRITES, type Row, type WriteName } from './sql.ts'
+import type { FromWriter, ToWriter } from './writer.ts'
 
 export interface WorkerOptions {
   file: string
   durability: 'full' | 'normal'
 }
-export type ToWriter = { kind: 'batch'; seq: number; rows: Row[] } | { kind: 'close' }
-export type FromWriter = { kind: 'done'; seq: number; error?: string } | { kind: 'closed' }
 
 /** Quiet time after which the WAL is copied back into the database file. */
 const IDLE_CHECKPOINT_MS = 100
@@ -35,43 +34,27 @@ db.pragma('journal_size_limit = 1048576')
 const statements = new Map<WriteName, Database.Statement>()
 const statement = (name: WriteName) => {
   let s = statements.get(name)
-  if (!s) statements.set(name, (s = db.prepare(WRITES[name])))
+  if (!s) statements.set(name, (s = db.prepare(WRITES[name].sqlite)))
   return s
 }
 
-/**
- * Sessions whose log has a hole: a batch that appended to it failed. Yjs cannot apply updates
- * whose predecessors are missing, so appends to such a session are refused until a batch
- * replaces its whole log (the main thread sends one as soon as it hears of the failure).
- */
-const holes = new Set<string>()
-
-function check(rows: Row[]): void {
-  const replaced = new Set<string>()
-  for (const [name, id] of rows) {
-    if (name === 'deleteUpdates') replaced.add(id as string)
-    else if (name === 'appendUpdate' && holes.has(id as string) && !replaced.has(id as string))
-      throw new Error('an earlier change of this session was not stored')
-  }
-}
+const holes = new Holes()
 
 // Bytes arrive as plain Uint8Arrays (structured clone); SQLite binds them as Buffers.
 function asBuffer(v: Row[number]): string | number | null | Buffer {
-  if (Array.isArray(v)) v = v.length === 1 ? v[0]! : mergeUpdates(v)
-  return v instanceof Uint8Array ? Buffer.from(v.buffer, v.byteOffset, v.byteLength) : v
+  const m = merged(v)
+  return m instanceof Uint8Array ? Buffer.from(m.buffer, m.byteOffset, m.byteLength) : m
 }
 
 function run(rows: Row[]): void {
-  check(rows)
+  holes.check(rows)
   for (const [name, ...params] of rows) statement(name).run(...params.map(asBuffer))
 }
 
 const afterCommit = (rows: Row[]) => {
-  for (const [name, id] of rows) if (name === 'deleteUpdates') (holes.delete(id as string), (vacuumDue = true))
+  if (holes.committed(rows)) vacuumDue = true
 }
-const afterFailure = (rows: Row[]) => {
-  for (const [name, id] of rows) if (name === 'appendUpdate') holes.add(id as string)
-}
+const afterFailure = (rows: Row[]) => holes.failed(rows)
 
 let commits = 0
 let written = false
@@ -136,3 +119,4 @@ function drain(first: ToWriter): void {
 }
 
 port.on('message', drain)
+port.postMessage({ kind: 'ready' } satisfies FromWriter)
