@@ -25,6 +25,11 @@ export interface Config {
   writeWindowMs: number
   /** a batch is sent at once when this many changes wait */
   writeBatchMax: number
+  /**
+   * Addresses of the proxy in front of several nodes: from these peers (only), the client's
+   * address is the last one in X-Forwarded-For, so per-address limits see the phone, not the proxy.
+   */
+  trustedProxies: string[]
   /** SQLite `synchronous` pragma: FULL survives power loss, NORMAL only process crashes */
   durability: 'full' | 'normal'
   /** how often the phone count is published to boards */
@@ -65,6 +70,7 @@ export function makeConfig(partial: Partial<Config> & Pick<Config, 'dataDir' | '
     presenceIntervalMs: DEFAULTS.presenceIntervalMs,
     idleUnloadMs: DEFAULTS.idleUnloadMs,
     loopbackExempt: DEFAULTS.loopbackExempt,
+    trustedProxies: [],
     ...partial,
     limits: { ...LIMITS, ...partial.limits },
   }

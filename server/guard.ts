@@ -1,5 +1,6 @@
 import crypto from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
+import net from 'node:net'
 
 /**
  * Small checks used by every transport: who is calling from where, and whether they may.
@@ -11,8 +12,20 @@ export function isLoopback(address: string | undefined): boolean {
   return a === '::1' || a.startsWith('127.')
 }
 
-export function remoteAddress(req: IncomingMessage): string {
-  return req.socket.remoteAddress ?? 'unknown'
+const bare = (address: string) => (address.startsWith('::ffff:') ? address.slice(7) : address)
+
+/**
+ * Who is calling: the peer's address, or, when the peer is one of `trustedProxies` (the proxy in
+ * front of several nodes), the address that proxy added last to X-Forwarded-For. Only the last
+ * one: a client can send its own X-Forwarded-For, which the proxy then appends to. Anyone else's
+ * X-Forwarded-For is ignored, so per-address limits hold with or without a proxy.
+ */
+export function remoteAddress(req: IncomingMessage, trustedProxies: readonly string[] = []): string {
+  const peer = req.socket.remoteAddress ?? 'unknown'
+  if (trustedProxies.length === 0 || !trustedProxies.includes(bare(peer))) return peer
+  const header = req.headers['x-forwarded-for']
+  const last = (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',').pop()?.trim()
+  return last && net.isIP(bare(last)) ? last : peer
 }
 
 /** Compare a presented secret with the real one in constant time (hashing evens out lengths). */

@@ -3,6 +3,7 @@
  * prints where to go (with a QR code for the facilitator's URL) and closes cleanly on signals.
  */
 import { existsSync } from 'node:fs'
+import net from 'node:net'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import QRCode from 'qrcode'
@@ -49,6 +50,16 @@ function parsePublicUrl(raw: string | undefined): string | undefined {
   }
 }
 
+function parseProxies(raw: string | undefined): string[] {
+  const list = (raw ?? '').split(',').map((s) => s.trim()).filter(Boolean)
+  const bad = list.find((a) => net.isIP(a) === 0)
+  if (bad !== undefined) {
+    console.error(`TRUSTED_PROXIES must be a comma-separated list of IP addresses (got "${bad}").`)
+    process.exit(1)
+  }
+  return list
+}
+
 function parseWindow(raw: string | undefined): number {
   if (!raw) return DEFAULTS.writeWindowMs
   const n = Number(raw)
@@ -66,6 +77,7 @@ async function main(): Promise<void> {
     host: env.HOST || DEFAULTS.host,
     dataDir: env.DATA_DIR || DEFAULTS.dataDir,
     databaseUrl: env.DATABASE_URL || undefined,
+    trustedProxies: parseProxies(env.TRUSTED_PROXIES),
     facilitatorToken: env.FACILITATOR_TOKEN || undefined,
     publicUrl: parsePublicUrl(env.PUBLIC_URL),
     clientDir: devMode ? undefined : path.join(root, 'dist', 'client'),

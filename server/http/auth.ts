@@ -5,7 +5,7 @@ import { remoteAddress, secretMatches } from '../guard.ts'
 /** Facilitator calls carry `Authorization: Bearer <token>`; anything else is 401. */
 export function requireFacilitator(kiosk: Kiosk) {
   return (req: Request, res: Response, next: NextFunction) => {
-    const address = remoteAddress(req)
+    const address = remoteAddress(req, kiosk.config.trustedProxies)
     if (!kiosk.authFailures.allowed(address)) {
       res.status(429).set('Retry-After', '60').json({ error: 'rate_limited' })
       return

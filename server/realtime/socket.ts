@@ -26,7 +26,7 @@ export interface SocketData {
 
 /** What we use of an Engine.IO connection (the transport under a Socket.io connection). */
 interface EngineConnection {
-  remoteAddress: string
+  request: http.IncomingMessage
   once(event: 'close', fn: () => void): void
   close(discard?: boolean): void
 }
@@ -99,14 +99,14 @@ export function attachSocketIo(kiosk: Kiosk): KioskServer {
       if (!originAllowed(req, kiosk.publicOrigin)) return callback('forbidden_origin', false)
       // A handshake (no sid yet) makes a transport that lives until it times out: cap them.
       const handshake = !engineQuery(req).sid
-      if (handshake && !transports.allows(remoteAddress(req))) return callback('rate_limited', false)
+      if (handshake && !transports.allows(remoteAddress(req, kiosk.config.trustedProxies))) return callback('rate_limited', false)
       callback(null, true)
     },
   })
   // Transports that have named a session and passed the checks below.
   const named = new WeakSet<object>()
   io.engine.on('connection', (conn: EngineConnection) => {
-    const release = transports.admit(conn.remoteAddress)
+    const release = transports.admit(remoteAddress(conn.request, kiosk.config.trustedProxies))
     // `true` discards the transport: a long-polling one would otherwise wait 30 s for a poll.
     if (!release) return conn.close(true)
     const timer = setTimeout(() => {
@@ -131,7 +131,7 @@ export function attachSocketIo(kiosk: Kiosk): KioskServer {
       return next(refuse('unavailable'))
     }
     if (!live) return next(refuse('not_found'))
-    const address = socket.handshake.address
+    const address = remoteAddress(socket.request, kiosk.config.trustedProxies)
     let role: SocketData['role'] = 'phone'
     if (token !== undefined) {
       if (!kiosk.authFailures.allowed(address)) return next(refuse('rate_limited'))

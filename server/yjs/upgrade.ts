@@ -42,7 +42,7 @@ export function yjsUpgrades(kiosk: Kiosk): YjsUpgrades {
     if (!isSessionId(id)) return refuseUpgrade(socket, 404, 'Not Found')
     const row = kiosk.sessions.row(id)
     if (!row) return refuseUpgrade(socket, 404, 'Not Found')
-    const address = remoteAddress(req)
+    const address = remoteAddress(req, kiosk.config.trustedProxies)
     if (!kiosk.authFailures.allowed(address)) return refuseUpgrade(socket, 429, 'Too Many Requests')
     let access: Access | undefined
     if (secretMatches(url.searchParams.get('token'), kiosk.token)) access = 'write'
