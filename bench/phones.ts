@@ -32,6 +32,7 @@ function openPhone(cmd: ConnectCmd, index: number): Promise<Phone> {
   return new Promise((resolve, reject) => {
     const socket = io(cmd.url, {
       auth: { session: cmd.session, deviceId: `bench-${cmd.prefix}-${index}-${randomId()}` },
+      query: { session: cmd.session },
       transports: ['websocket'],
       reconnection: false,
       forceNew: true,

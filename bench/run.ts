@@ -277,7 +277,7 @@ async function phoneStats(workers: PhoneWorker[]): Promise<PhoneBytes[]> {
 function facilitatorSocket(url: string, session: string): Promise<Socket> {
   return within(
     new Promise<Socket>((resolve, reject) => {
-      const s = io(url, { auth: { session, token: BENCH_TOKEN }, transports: ['websocket'], reconnection: false, forceNew: true })
+      const s = io(url, { auth: { session, token: BENCH_TOKEN }, query: { session }, transports: ['websocket'], reconnection: false, forceNew: true })
       s.once('connect', () => resolve(s))
       s.once('connect_error', reject)
     }),

@@ -12,6 +12,7 @@ import { AuthThrottle, ConnectionCounter, isLoopback, RateLimiter } from './guar
 import { AddressAllowance } from './realtime/allowance.ts'
 import { pageRoutes } from './http/pages.ts'
 import { sessionRoutes } from './http/sessions.ts'
+import { attachBus, type Bus } from './cluster/bus.ts'
 import { attachSocketIo, detachSocketIo, type KioskServer } from './realtime/socket.ts'
 import { Persistence } from './sessions/persistence.ts'
 import { SessionRegistry } from './sessions/registry.ts'
@@ -89,8 +90,9 @@ export async function createServer(config: Config, dev?: DevMiddleware): Promise
     if (!token) {
       token = store.getSetting('facilitator_token')
       if (!token) {
-        token = newToken()
-        await persistence.write([rows.setting('facilitator_token', token)])
+        // Nodes sharing a database may start together: the first one's token is everyone's.
+        await persistence.write([rows.settingIfAbsent('facilitator_token', newToken())])
+        token = store.getSetting('facilitator_token')!
       }
     }
   } catch (err) {
@@ -194,6 +196,18 @@ export async function createServer(config: Config, dev?: DevMiddleware): Promise
 
   io = attachSocketIo(kiosk)
   const socketIo = io
+  let bus: Bus | undefined
+  try {
+    bus = config.redisUrl ? await attachBus(socketIo, kiosk, config.redisUrl) : undefined
+  } catch (err) {
+    detachSocketIo(socketIo)
+    await socketIo.close()
+    timers.close()
+    sessions.close()
+    await store.close()
+    lock.release()
+    throw new Error(`cannot reach Redis at REDIS_URL (${(err as Error).message})`)
+  }
   const yjs = yjsUpgrades(kiosk)
   const stopUpgrades = routeUpgrades(server, {
     // Only the WebSocket transport upgrades: Engine.IO would accept another, then wait 30 s
@@ -230,6 +244,7 @@ export async function createServer(config: Config, dev?: DevMiddleware): Promise
     clearInterval(sweep)
     clearInterval(unload)
     timers.close()
+    await bus?.close()
     sessions.close()
     await store.close()
     lock.release()
@@ -249,6 +264,7 @@ export async function createServer(config: Config, dev?: DevMiddleware): Promise
       yjs.close()
       detachSocketIo(socketIo)
       await socketIo.close()
+      await bus?.close()
       sessions.close()
       // Whatever is still open (slow or half-closed clients, upgrades) ends now: a bounded stop.
       for (const socket of sockets) socket.destroy()

@@ -7,6 +7,8 @@ export interface Config {
   host: string
   /** where the SQLite database lives (and, with `databaseUrl`, this node's lock and records) */
   dataDir: string
+  /** set: Socket.io's Redis adapter at this URL is the bus between nodes (several machines) */
+  redisUrl?: string
   /** set: the store is PostgreSQL at this URL (several machines) instead of SQLite in `dataDir` */
   databaseUrl?: string
   /** set: this token; unset: one is generated on first start and kept in the database */

@@ -77,6 +77,7 @@ async function main(): Promise<void> {
     host: env.HOST || DEFAULTS.host,
     dataDir: env.DATA_DIR || DEFAULTS.dataDir,
     databaseUrl: env.DATABASE_URL || undefined,
+    redisUrl: env.REDIS_URL || undefined,
     trustedProxies: parseProxies(env.TRUSTED_PROXIES),
     facilitatorToken: env.FACILITATOR_TOKEN || undefined,
     publicUrl: parsePublicUrl(env.PUBLIC_URL),

@@ -68,6 +68,11 @@ export const LIMITS = {
    */
   maxTransportsPerAddress: 32,
   maxTransportsTotal: 3_200,
+  /**
+   * Several machines: a Socket.io connection for a session another node holds waits this long
+   * for that node to hand it over (it is asked to at once) before it is refused as unavailable.
+   */
+  leaseWaitMs: 5_000,
   /** A transport that names no session within this long is closed. */
   socketConnectTimeoutMs: 20_000,
   /** An upgrade request nobody has answered within this long is closed (a safety net). */

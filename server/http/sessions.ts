@@ -1,3 +1,4 @@
+import { SessionElsewhere } from '../sessions/registry.ts'
 import express, { type Request, type Response, type Router } from 'express'
 import QRCode from 'qrcode'
 import { isSessionId } from '../../shared/ids.ts'
@@ -26,7 +27,15 @@ export function sessionRoutes(kiosk: Kiosk): Router {
   const findSession = (id: unknown) => (isSessionId(id) ? kiosk.sessions.get(id) : undefined)
   /** The session named in the path, or a 404 answered already. */
   const sessionOf = (req: Request, res: Response): LiveSession | undefined => {
-    const s = findSession(req.params.id)
+    let s: LiveSession | undefined
+    try {
+      s = findSession(req.params.id)
+    } catch (err) {
+      // Another node holds it (several machines) and has been asked to let go: ask again soon.
+      if (!(err instanceof SessionElsewhere)) throw err
+      res.status(503).set('Retry-After', '1').json({ error: 'unavailable' })
+      return undefined
+    }
     if (!s) res.status(404).json({ error: 'not_found' })
     return s
   }
@@ -83,12 +92,13 @@ export function sessionRoutes(kiosk: Kiosk): Router {
 
   router.get('/qr/:file', async (req, res) => {
     const id = req.params.file.endsWith('.svg') ? req.params.file.slice(0, -4) : ''
-    const session = findSession(id)
-    if (!session) {
+    // The row is enough: a QR code never loads a session (nor needs its lease).
+    const row = isSessionId(id) ? kiosk.sessions.row(id) : undefined
+    if (!row) {
       res.status(404).json({ error: 'not_found' })
       return
     }
-    const svg = await QRCode.toString(sessionLinks(kiosk, session.row).joinUrl, { type: 'svg', margin: 2, errorCorrectionLevel: 'M' })
+    const svg = await QRCode.toString(sessionLinks(kiosk, row).joinUrl, { type: 'svg', margin: 2, errorCorrectionLevel: 'M' })
     res.type('image/svg+xml').set('Cache-Control', 'no-cache').send(svg)
   })
 

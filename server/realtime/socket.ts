@@ -7,6 +7,7 @@ import { PATHS } from '../../shared/protocol.ts'
 import type { Kiosk } from '../context.ts'
 import { originAllowed, remoteAddress, secretMatches } from '../guard.ts'
 import { StoreFailure } from '../sessions/persistence.ts'
+import { SessionElsewhere } from '../sessions/registry.ts'
 import type { LiveSession } from '../sessions/session.ts'
 import { handshakeSchema } from '../../shared/schemas.ts'
 import { registerFacilitatorHandlers } from './facilitator.ts'
@@ -118,14 +119,15 @@ export function attachSocketIo(kiosk: Kiosk): KioskServer {
     })
   })
 
-  io.use((socket, next) => {
+  io.use(async (socket, next) => {
     const parsed = handshakeSchema.safeParse(socket.handshake.auth ?? {})
     if (!parsed.success || !isSessionId(parsed.data.session)) return next(refuse('not_found'))
     const { session: sessionId, deviceId, token } = parsed.data
     let live: LiveSession | undefined
     try {
-      live = kiosk.sessions.get(sessionId)
+      live = await kiosk.sessions.acquire(sessionId, limits.leaseWaitMs)
     } catch (err) {
+      if (err instanceof SessionElsewhere) return next(refuse('unavailable'))
       // A session whose store cannot be read is refused, never allowed to end the process.
       kiosk.log.error(`session ${sessionId} could not be loaded:`, err)
       return next(refuse('unavailable'))

@@ -21,6 +21,19 @@ export interface SessionSummaryRow {
   closed: boolean
 }
 
+/**
+ * Another node holds the session's lease (several machines): it is served there, or here once
+ * that node has let it go (it is asked to through `events.elsewhere`).
+ */
+export class SessionElsewhere extends Error {
+  constructor(readonly sessionId: string) {
+    super(`session ${sessionId} is owned by another node`)
+  }
+}
+
+/** How often a node waiting for a session's lease tries again. */
+const LEASE_RETRY_MS = 50
+
 /** How long after a change the session list's stored summary is brought up to date. */
 const SUMMARY_DELAY_MS = 2_000
 
@@ -46,6 +59,8 @@ export class SessionRegistry {
     /** once for each session as it is loaded into memory */
     loaded: new Listeners<[session: LiveSession]>(),
     unloaded: new Listeners<[id: string]>(),
+    /** a client asked for a session whose lease another node holds (the bus asks it to let go) */
+    elsewhere: new Listeners<[id: string]>(),
     deleted: new Listeners<[id: string]>(),
   }
 
@@ -121,12 +136,19 @@ export class SessionRegistry {
     return this.store.listSessions()
   }
 
-  /** The live session, loading its board from the store first; undefined for an unknown id. */
+  /**
+   * The live session, loading its board from the store first; undefined for an unknown id.
+   * Loading needs the session's lease: throws SessionElsewhere while another node holds it.
+   */
   get(id: string): LiveSession | undefined {
     const existing = this.live.get(id)
     if (existing) return existing
     const row = this.store.getSession(id)
     if (!row) return undefined
+    if (!this.store.takeLease(id)) {
+      this.events.elsewhere.emit(id)
+      throw new SessionElsewhere(id)
+    }
     // Throws only when the store cannot be read at all (a damaged row is set aside instead);
     // then no room is left behind and the caller refuses the connection.
     const { doc, board, stored } = loadSessionDocs(this.store, id, boardRoom(id), this.log)
@@ -143,6 +165,40 @@ export class SessionRegistry {
     this.presence.publish(session)
     this.events.loaded.emit(session)
     return session
+  }
+
+  /**
+   * The same, waiting up to `waitMs` for another node to let the session go (it is asked to at
+   * once): a client routed here is served here, not refused, while the owner hands over.
+   */
+  async acquire(id: string, waitMs: number): Promise<LiveSession | undefined> {
+    const until = Date.now() + waitMs
+    for (;;) {
+      try {
+        return this.get(id)
+      } catch (err) {
+        if (!(err instanceof SessionElsewhere) || Date.now() >= until) throw err
+      }
+      await new Promise((r) => setTimeout(r, LEASE_RETRY_MS))
+    }
+  }
+
+  /**
+   * Let another node have a session this one holds: what was changed is stored first, then the
+   * documents and their connections go (clients reconnect through the proxy to the node it
+   * routes them to) and the lease is given back once the last write has committed.
+   */
+  async yieldSession(id: string): Promise<void> {
+    const live = this.live.get(id)
+    if (!live) return
+    this.writeSummary(live)
+    this.drop(live, 'close', false)
+    this.events.unloaded.emit(id)
+    try {
+      await this.persistence.write([])
+    } finally {
+      if (!this.live.has(id)) this.store.releaseLease(id)
+    }
   }
 
   /** What the facilitator is told of a session's changes that could not be read; null when none. */
@@ -202,8 +258,11 @@ export class SessionRegistry {
     this.persistence.writeQuietly([rows.summary(s.id, summary)], 'a session summary')
   }
 
-  /** Forget a session's documents and connections (after unloading or deleting it). */
-  private drop(s: LiveSession, how: 'close' | 'terminate' = 'close'): void {
+  /**
+   * Forget a session's documents and connections (after unloading or deleting it); its lease
+   * goes back once what it wrote has committed, unless `release` is false (the caller does it).
+   */
+  private drop(s: LiveSession, how: 'close' | 'terminate' = 'close', release = true): void {
     const id = s.id
     this.live.delete(id)
     this.presence.forget(id)
@@ -211,6 +270,11 @@ export class SessionRegistry {
     this.summaryTimers.delete(id)
     s.destroy()
     closeRooms(id, s.doc, s.board, how)
+    if (release && this.store.dialect !== 'sqlite')
+      this.persistence.write([]).then(
+        () => !this.live.has(id) && this.store.releaseLease(id),
+        () => {}, // the store is closing: its connection, and the lease with it, goes anyway
+      )
   }
 
   /** Write the summaries, cut every connection off and forget every session (shutting down). */
@@ -218,6 +282,6 @@ export class SessionRegistry {
     this.presence.close()
     for (const s of this.live.values()) this.writeSummary(s)
     this.persistence.flush()
-    for (const s of [...this.live.values()]) this.drop(s, 'terminate')
+    for (const s of [...this.live.values()]) this.drop(s, 'terminate', false)
   }
 }

@@ -28,6 +28,7 @@ export class PostgresEngine implements Engine {
   private readonly requests
   private readonly replies
   private nextId = 0
+  private closed = false
 
   constructor(url: string) {
     this.where = redact(url)
@@ -40,6 +41,7 @@ export class PostgresEngine implements Engine {
   }
 
   all<T>(name: ReadName, params: Param[]): T[] {
+    if (this.closed) throw new StoreError('the store is closed', 'unwritable')
     const id = ++this.nextId
     Atomics.store(this.flag, 0, 0)
     this.requests.postMessage({ id, name, params } satisfies ReadRequest)
@@ -71,6 +73,7 @@ export class PostgresEngine implements Engine {
   }
 
   async close(): Promise<void> {
+    this.closed = true
     await this.writer.close()
     this.requests.close()
     this.replies.close()

@@ -27,4 +27,6 @@ export const rows = {
   summary: (id: string, summary: { notes: number; closed: boolean }): Row => ['setSummary', JSON.stringify(summary), id],
   texts: (id: string, title: string, prompt: string): Row => ['setTexts', title, prompt, id],
   setting: (key: string, value: string): Row => ['setSetting', key, value],
+  /** a setting written only when it has none yet (the first of several nodes wins) */
+  settingIfAbsent: (key: string, value: string): Row => ['addSetting', key, value],
 }

@@ -146,6 +146,7 @@ export const WRITES = {
   deleteSession: portable('DELETE FROM sessions WHERE id = ?'),
   setSummary: portable('UPDATE sessions SET summary = ? WHERE id = ?'),
   setTexts: portable('UPDATE sessions SET title = ?, prompt = ? WHERE id = ?'),
+  addSetting: portable('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING'),
   setSetting: {
     sqlite: 'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
     pg: 'INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
@@ -172,6 +173,13 @@ export const READS = {
   myDots: portable('SELECT note_id AS "noteId", dots FROM ballots WHERE session_id = ? AND vote_id = ? AND phone_key = ? AND dots > 0'),
   voters: portable('SELECT count(DISTINCT phone_key) AS n FROM ballots WHERE session_id = ? AND vote_id = ? AND dots > 0'),
   phonesPosted: portable('SELECT count(DISTINCT device_id) AS n FROM note_ids WHERE session_id = ? AND device_id IS NOT NULL'),
+  /**
+   * A session's lease: on PostgreSQL an advisory lock held by the reading connection, which
+   * lives as long as the node (a node that dies, even by SIGKILL, drops its connection and so
+   * its leases at once). On SQLite one process owns the file (the data folder's lock): always yes.
+   */
+  takeLease: { sqlite: 'SELECT ? IS NOT NULL AS ok', pg: 'SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS ok' },
+  releaseLease: { sqlite: 'SELECT ? IS NOT NULL AS ok', pg: 'SELECT pg_advisory_unlock(hashtextextended($1, 0)) AS ok' },
 } satisfies Record<string, Dialects>
 
 export type WriteName = keyof typeof WRITES

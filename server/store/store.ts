@@ -81,6 +81,8 @@ export interface Engine {
 export class Store {
   /** rows being set aside, until the writer has moved them */
   private readonly settingAside = new Map<string, QuarantinedRow[]>()
+  /** sessions whose lease this process holds */
+  private readonly leases = new Set<string>()
 
   /** `trace` hears the name of every statement run (the contract suite checks it saw them all). */
   constructor(
@@ -189,6 +191,23 @@ export class Store {
     const out: Record<string, number> = {}
     for (const r of this.all<{ noteId: string; dots: number }>('myDots', sessionId, voteId, phoneKey)) out[r.noteId] = r.dots
     return out
+  }
+
+  /**
+   * Take the lease on a session: true when this process now owns it (or already did), false
+   * while another node does. Two nodes never hold it together (see READS.takeLease).
+   */
+  takeLease(sessionId: string): boolean {
+    if (this.leases.has(sessionId)) return true
+    if (!this.get<{ ok: unknown }>('takeLease', sessionId)?.ok) return false
+    this.leases.add(sessionId)
+    return true
+  }
+
+  /** Give a session's lease back (after its last write has committed). */
+  releaseLease(sessionId: string): void {
+    if (!this.leases.delete(sessionId)) return
+    this.get('releaseLease', sessionId)
   }
 
   /** Wait for the writes already sent and close the engine; safe to call twice. */

@@ -6,6 +6,7 @@ import { isSessionId } from '../../shared/ids.ts'
 import { PATHS, YJS_CLOSE } from '../../shared/protocol.ts'
 import type { Kiosk } from '../context.ts'
 import { boardRoom } from './rooms.ts'
+import { SessionElsewhere } from '../sessions/registry.ts'
 import { originAllowed, remoteAddress, secretMatches } from '../guard.ts'
 import { controlFlow } from './flow.ts'
 import { SyncQueue } from './sync-queue.ts'
@@ -56,6 +57,8 @@ export function yjsUpgrades(kiosk: Kiosk): YjsUpgrades {
     try {
       session = kiosk.sessions.get(id)
     } catch (err) {
+      // Another node holds it and has been asked to let go: y-websocket tries again by itself.
+      if (err instanceof SessionElsewhere) return refuseUpgrade(socket, 503, 'Service Unavailable')
       // A session whose store cannot be read is refused, never allowed to end the process.
       kiosk.log.error(`session ${id} could not be loaded:`, err)
       return refuseUpgrade(socket, 503, 'Service Unavailable')

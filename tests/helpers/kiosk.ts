@@ -91,6 +91,8 @@ export async function startKiosk(overrides: Partial<Config> = {}): Promise<TestK
     new Promise<ClientSocket>((resolve, reject) => {
       const socket: ClientSocket = io(running.url, {
         auth: authData,
+        // Where a proxy in front of several nodes routes it (the contract asks every client to).
+        query: authData.session ? { session: authData.session } : {},
         transports: ['websocket'],
         reconnection: false,
         extraHeaders,

@@ -102,6 +102,9 @@ for (const engine of [sqlite, postgres]) {
       await store.write([rows.texts('s-old', '新しい題', '新しい問い'), rows.summary('s-old', { notes: 3, closed: true })])
       await store.write([rows.setting('k', 'v1')])
       await store.write([rows.setting('k', 'v2')])
+      await store.write([rows.settingIfAbsent('k', 'v3'), rows.settingIfAbsent('k2', 'first')])
+      await store.write([rows.settingIfAbsent('k2', 'second')])
+      expect(store.getSetting('k2')).toBe('first')
       expect(store.getSession('s-old')).toEqual({ ...session('s-old'), title: '新しい題', prompt: '新しい問い', summary: { notes: 3, closed: true } })
       expect(store.getSession('nope')).toBeUndefined()
       expect(store.listSessions().map((s) => s.id).filter((id) => id.startsWith('s-'))).toEqual(['s-tie', 's-new', 's-old'])
@@ -172,6 +175,24 @@ for (const engine of [sqlite, postgres]) {
       expect(store.noteIds('x1')).toEqual([])
       expect(store.countUpdates('x1')).toBe(0)
       expect(store.voters('x1', 'v')).toBe(0)
+    })
+
+    it("gives a session's lease to one store at a time, and frees it when released or when its store is gone", async () => {
+      expect(store.takeLease('lease-1')).toBe(true)
+      expect(store.takeLease('lease-1')).toBe(true)
+      if (engine.name === 'SQLite') {
+        // One process owns the file (the data folder's lock): it owns every session.
+        store.releaseLease('lease-1')
+        expect(store.takeLease('lease-1')).toBe(true)
+        return
+      }
+      const other = await again()
+      expect(other.takeLease('lease-1')).toBe(false)
+      store.releaseLease('lease-1')
+      expect(other.takeLease('lease-1')).toBe(true)
+      expect(store.takeLease('lease-1')).toBe(false)
+      await other.close()
+      expect(store.takeLease('lease-1')).toBe(true)
     })
 
     it('ran every statement of store/sql.ts (a new one needs a test here, on both engines)', () => {

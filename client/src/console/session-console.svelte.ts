@@ -110,8 +110,9 @@ export class SessionConsole {
       if (code === ERRORS.notFound) this.missing = true
       else if (code === ERRORS.unauthorized) this.facilitator.unauthorized = true
       else if (this.connection === 'connected') this.connection = 'reconnecting'
-      // A refusal stops Socket.io's own retries; only "too many connections" is worth retrying.
-      if (code === ERRORS.rateLimited && !socket.active) setTimeout(() => socket.connect(), 5_000)
+      // A refusal stops Socket.io's own retries; "too many connections" and "unavailable" (the
+      // store, or another node still handing the session over) are worth retrying.
+      if ((code === ERRORS.rateLimited || code === ERRORS.unavailable) && !socket.active) setTimeout(() => socket.connect(), code === ERRORS.unavailable ? 1_000 : 5_000)
     })
   }
 

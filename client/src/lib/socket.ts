@@ -8,9 +8,14 @@ type Event = keyof ClientToServerEvents
 type PayloadOf<E extends Event> = Parameters<ClientToServerEvents[E]>[0]
 type AckOf<E extends Event> = Parameters<Parameters<ClientToServerEvents[E]>[1]>[0]
 
-/** Always the page's own origin; Socket.io reconnects by itself after a dropped connection. */
+/**
+ * Always the page's own origin; Socket.io reconnects by itself after a dropped connection. The
+ * session id also rides in the URL (`?session=`), where a proxy in front of several nodes can
+ * route on it (the auth payload is inside the connection, out of its sight); on a laptop it is
+ * simply ignored.
+ */
 export function connect(auth: HandshakeAuth): KioskSocket {
-  return io({ path: PATHS.socketIo, auth: { ...auth } })
+  return io({ path: PATHS.socketIo, auth: { ...auth }, query: { session: auth.session } })
 }
 
 /**
