@@ -30,8 +30,8 @@ pg.types.setTypeParser(pg.types.builtins.INT8, Number)
 const port = parentPort!
 const { url, signal, requests, replies } = workerData as PgWorkerOptions
 const flag = new Int32Array(signal)
-const reader = new pg.Client({ connectionString: url, application_name: 'kurumaza-read' })
-const writer = new pg.Client({ connectionString: url, application_name: 'kurumaza-write' })
+const reader = new pg.Client({ connectionString: url, application_name: `kurumaza-read-${process.pid}` })
+const writer = new pg.Client({ connectionString: url, application_name: `kurumaza-write-${process.pid}` })
 const holes = new Holes()
 
 function bind(v: Row[number]): Param | Buffer {

@@ -1,0 +1,89 @@
+/**
+ * A real cluster for tests and the bench: throwaway PostgreSQL and Redis, then
+ * `npm run cluster` (N nodes behind HAProxy) in a temp data folder, as a user would start it.
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import pg from 'pg'
+import { startPostgres, startRedis, type Running } from './services.ts'
+
+const ROOT = path.resolve(import.meta.dirname, '..', '..')
+
+export interface ClusterInfo {
+  url: string
+  nodes: Array<{ pid: number; port: number }>
+  proxy: { pid: number; port: number }
+}
+
+export interface TestCluster {
+  info: ClusterInfo
+  token: string
+  databaseUrl: string
+  redisUrl: string
+  /** which node (pid) holds each session's lease now */
+  owners(): Promise<Map<string, number>>
+  output(): string
+  stop(): Promise<void>
+}
+
+export async function startCluster(nodes: number, token = 'cluster-test-token-0123456789abcdefghijkl'): Promise<TestCluster> {
+  const services: Running[] = []
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kurumaza-cluster-'))
+  try {
+    const [db, redis] = await Promise.all([startPostgres(), startRedis()])
+    services.push(db, redis)
+    const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'scripts/cluster.ts', '--nodes', String(nodes)], {
+      cwd: ROOT,
+      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, DATABASE_URL: db.url, REDIS_URL: redis.url, FACILITATOR_TOKEN: token, PUBLIC_URL: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let out = ''
+    child.stdout!.on('data', (d) => (out += d))
+    child.stderr!.on('data', (d) => (out += d))
+    const file = path.join(dataDir, 'cluster.json')
+    const until = Date.now() + 90_000
+    while (!fs.existsSync(file)) {
+      if (child.exitCode !== null) throw new Error(`npm run cluster exited with ${child.exitCode}:\n${out}`)
+      if (Date.now() > until) throw new Error(`the cluster did not start:\n${out}`)
+      await new Promise((r) => setTimeout(r, 100))
+    }
+    const info = JSON.parse(fs.readFileSync(file, 'utf8')) as ClusterInfo
+    return {
+      info,
+      token,
+      databaseUrl: db.url,
+      redisUrl: redis.url,
+      output: () => out,
+      async owners() {
+        const c = new pg.Client({ connectionString: db.url })
+        await c.connect()
+        try {
+          // An advisory lock on a BIGINT key shows as its high (classid) and low (objid) halves.
+          const r = await c.query<{ id: string; name: string }>(
+            `SELECT s.id, a.application_name AS name FROM sessions s
+               CROSS JOIN LATERAL (SELECT hashtextextended(s.id, 0) AS h) k
+               JOIN pg_locks l ON l.locktype = 'advisory' AND l.classid::bigint = (k.h >> 32) & 4294967295 AND l.objid::bigint = k.h & 4294967295
+               JOIN pg_stat_activity a ON a.pid = l.pid`,
+          )
+          return new Map(r.rows.map((row) => [row.id, Number(row.name.replace('kurumaza-read-', ''))]))
+        } finally {
+          await c.end()
+        }
+      },
+      async stop() {
+        if (child.exitCode === null) {
+          const gone = new Promise((r) => child.once('exit', r))
+          child.kill('SIGTERM')
+          await gone
+        }
+        for (const s of services) await s.stop()
+        fs.rmSync(dataDir, { recursive: true, force: true })
+      },
+    }
+  } catch (err) {
+    for (const s of services) await s.stop()
+    throw err
+  }
+}
