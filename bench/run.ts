@@ -3,6 +3,7 @@
  *
  *   npm run bench                       # the full run (under 5 minutes on 2 cores)
  *   npm run bench -- --quick            # smaller rooms, to try it out (1–2 minutes)
+ *   npm run bench -- --cluster          # 3 nodes behind HAProxy, 10 sessions × 300 phones, a node killed (bench/cluster.ts)
  *   npm run bench -- --profile          # also write a V8 CPU profile of the kiosk and summarise it
  *   npm run bench -- --durability=normal   # SQLite synchronous=NORMAL instead of FULL
  *   npm run bench -- --write-window=5      # the kiosk's write window in ms (KURUMAZA_WRITE_WINDOW_MS)
@@ -38,6 +39,13 @@ import { cpuMs, fmt, MachineSampler, MB, memory, now, ProcSampler, sleep, summar
 const argv = process.argv.slice(2)
 const flag = (name: string) => argv.includes(`--${name}`)
 const option = (name: string) => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3)
+
+// The conference on several nodes is a bench of its own (bench/cluster.ts): 3 nodes behind
+// HAProxy with PostgreSQL and Redis, 10 sessions × 300 phones, a node killed.
+if (flag('cluster')) {
+  await import('./cluster.ts')
+  process.exit(0)
+}
 
 const QUICK = flag('quick')
 const PROFILE = flag('profile')
