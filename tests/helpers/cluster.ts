@@ -8,6 +8,7 @@ import os from 'node:os'
 import path from 'node:path'
 import pg from 'pg'
 import { startPostgres, startRedis, type Running } from './services.ts'
+import { buildClient, buildServer } from '../../scripts/build.mjs'
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..')
 
@@ -32,6 +33,9 @@ export async function startCluster(nodes: number, token = 'cluster-test-token-01
   const services: Running[] = []
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kurumaza-cluster-'))
   try {
+    // Built first, so the wait below is for the nodes only (a build on a busy machine is slow).
+    await buildClient({ quiet: true })
+    await buildServer()
     const [db, redis] = await Promise.all([startPostgres(), startRedis()])
     services.push(db, redis)
     const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'scripts/cluster.ts', '--nodes', String(nodes)], {
@@ -43,7 +47,7 @@ export async function startCluster(nodes: number, token = 'cluster-test-token-01
     child.stdout!.on('data', (d) => (out += d))
     child.stderr!.on('data', (d) => (out += d))
     const file = path.join(dataDir, 'cluster.json')
-    const until = Date.now() + 90_000
+    const until = Date.now() + 120_000
     while (!fs.existsSync(file)) {
       if (child.exitCode !== null) throw new Error(`npm run cluster exited with ${child.exitCode}:\n${out}`)
       if (Date.now() > until) throw new Error(`the cluster did not start:\n${out}`)
