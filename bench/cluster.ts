@@ -7,6 +7,7 @@
  * `--quick`: 10 × 30 phones. Writes bench/results/cluster.md and cluster.json.
  */
 import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import { io } from 'socket.io-client'
 import { createClient } from 'redis'
@@ -56,8 +57,9 @@ async function postsOnce(url: string, session: string): Promise<boolean> {
   }
 }
 
-const cluster = await startCluster(3, BENCH_TOKEN)
+// The phone workers boot (through tsx) while the cluster starts.
 const workers = Array.from({ length: WORKERS }, (_, i) => new PhoneWorker(`phones-${i}`))
+const cluster = await startCluster(3, BENCH_TOKEN)
 const boards: YBoard[] = []
 try {
   const { url } = cluster.info
@@ -156,7 +158,7 @@ try {
   const md = [
     `# Cluster bench (${new Date().toISOString()})`,
     '',
-    `3 nodes + HAProxy + PostgreSQL + Redis on one machine; ${SESSIONS} sessions × ${PHONES} phones, one note each within ${WINDOW_MS / 1000} s, all sessions together.`,
+    `3 nodes + HAProxy + PostgreSQL + Redis on one machine (${os.cpus().length} cores, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' / ')} at the end); ${SESSIONS} sessions × ${PHONES} phones, one note each within ${WINDOW_MS / 1000} s, all sessions together.`,
     '',
     '| measure | value |',
     '| --- | --- |',

@@ -48,8 +48,13 @@ backend nodes
   hash-type consistent
   option httpchk GET /healthz
   http-check expect status 200
-  # Down after two failed checks half a second apart, or at the first refused connection.
-  default-server check inter 500ms fall 2 rise 2 observe layer4 error-limit 1 on-error mark-down
+  # A node that refuses connections (dead) is down after three failed checks: the first within
+  # a second, then two more 250 ms apart. A node merely slow to answer (a busy moment) has 3 s
+  # per check before it counts as failed: marking it down would move its sessions for nothing
+  # (and back when it is up again). Until it is down, a refused connection is tried on another
+  # node (redispatch).
+  timeout check 3s
+  default-server check inter 1s fastinter 250ms fall 3 rise 3
 ${nodes.map((n) => `  server ${n.name} ${n.host}:${n.port}`).join('\n')}
 `
 }
