@@ -435,3 +435,59 @@ describe('questions are durable', () => {
     }
   })
 })
+
+describe('questions in the record', () => {
+  const kiosk = useKiosk()
+
+  it('writes questions to JSON (hidden and pending only on request), Markdown ranked by upvotes with answered ones marked, and CSV', async () => {
+    const { links, fac } = await room(kiosk(), 'moderated')
+    const phones = await Promise.all([1, 2, 3].map(() => kiosk().phone(links.id)))
+    const top = await asked(phones[0]!, '費用対効果をどう評価するべきか')
+    const second = await asked(phones[1]!, '=SUM(A1) 高齢者のデジタル活用は')
+    const waiting = await asked(phones[2]!, 'まだ承認されていない質問')
+    const hidden = await asked(phones[2]!, '隠された質問')
+    for (const id of [top, second, hidden]) await moderate(fac, id, 'approve')
+    await moderate(fac, hidden, 'hide')
+    for (const p of phones) await upvote(p, top)
+    await upvote(phones[0]!, second)
+    await moderate(fac, top, 'answered')
+    const get = async (query: string) => {
+      const res = await fetch(`${kiosk().url}/api/sessions/${links.id}/export?${query}`, { headers: { authorization: `Bearer ${kiosk().token}` } })
+      expect(res.status).toBe(200)
+      return res
+    }
+    const json = (await (await get('format=json')).json()) as { questions: unknown[]; counts: { questions: number } }
+    expect(json.questions).toEqual([
+      { id: top, text: '費用対効果をどう評価するべきか', votes: 3, status: 'visible', answered: true, askedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), answeredAt: expect.any(String) },
+      { id: second, text: '=SUM(A1) 高齢者のデジタル活用は', votes: 1, status: 'visible', answered: false, askedAt: expect.any(String) },
+    ])
+    expect(json.counts.questions).toBe(4)
+    const all = (await (await get('format=json&includeHidden=true')).json()) as { questions: Array<{ id: string; status: string }> }
+    expect(all.questions.map((q) => [q.id, q.status])).toEqual([
+      [top, 'visible'],
+      [second, 'visible'],
+      [waiting, 'pending'],
+      [hidden, 'hidden'],
+    ])
+    const md = await (await get('format=md')).text()
+    expect(md).toContain('## 講演者への質問')
+    expect(md).toContain('- 1位：費用対効果をどう評価するべきか（賛同3） ✓ 回答済み')
+    expect(md).toContain('- 2位：\\=SUM\\(A1\\) 高齢者のデジタル活用は（賛同1）')
+    expect(md).not.toContain('まだ承認されていない質問')
+    expect(md).toContain('（非表示・承認待ちの質問は含みません）')
+    const mdAll = await (await get('format=md&includeHidden=true')).text()
+    expect(mdAll).toContain('まだ承認されていない質問（賛同0） [承認待ち]')
+    const csvRes = await get('format=questions.csv')
+    expect(csvRes.headers.get('content-disposition')).toContain(`kurumaza-${links.id}-questions.csv`)
+    const csv = Buffer.from(await csvRes.arrayBuffer()).toString('utf8')
+    expect(csv.startsWith('\uFEFF"質問","賛同","回答済み","状態","質問日時","投稿日時（ISO 8601・UTC）"\r\n')).toBe(true)
+    const lines = csv.slice(1).split('\r\n')
+    expect(lines).toHaveLength(4) // header, two questions, and the empty string after the last CRLF
+    expect(lines[1]).toMatch(/^"費用対効果をどう評価するべきか","3","回答済み","表示","/)
+    // a cell a spreadsheet would run as a formula is neutralised
+    expect(lines[2]).toMatch(/^"'=SUM\(A1\) 高齢者のデジタル活用は","1","","表示",/)
+    const en = await (await get('format=md&lang=en')).text()
+    expect(en).toContain('## Questions to the speaker')
+    expect(en).toContain('No. 1: ')
+  })
+})
