@@ -491,3 +491,26 @@ describe('questions in the record', () => {
     expect(en).toContain('No. 1: ')
   })
 })
+
+describe('questions in an imported record', () => {
+  const kiosk = useKiosk()
+
+  it('comes back with its questions, counts and answered flags, questions closed', async () => {
+    const { links, fac } = await room(kiosk())
+    const phone = await kiosk().phone(links.id)
+    const id = await asked(phone, '持ち帰られる質問')
+    await upvote(phone, id)
+    await moderate(fac, id, 'answered')
+    const auth = { authorization: `Bearer ${kiosk().token}` }
+    const record = await (await fetch(`${kiosk().url}/api/sessions/${links.id}/export?format=json&includeHidden=true`, { headers: auth })).json()
+    const res = await fetch(`${kiosk().url}/api/sessions/import`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify(record) })
+    expect(res.status).toBe(201)
+    const copy = (await res.json()) as SessionLinks
+    const { doc } = await kiosk().board(copy, 'token')
+    await waitFor(() => expect(readQuestions(doc)).toMatchObject([{ id, text: '持ち帰られる質問', votes: 1, answered: true, status: 'visible' }]))
+    expect(readQuestionMode(doc)).toBe('off')
+    const bad = { ...record, questions: [{ id: 'x', text: 'ok', votes: -1, status: 'visible', answered: false, askedAt: new Date().toISOString() }] }
+    const refused = await fetch(`${kiosk().url}/api/sessions/import`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify(bad) })
+    expect(refused.status).toBe(400)
+  })
+})
