@@ -70,6 +70,11 @@ interface Piece {
 
 let segmenter: Intl.Segmenter | undefined
 
+/** A function word by the same list the cloud uses (the bench applies it to kuromoji's output too). */
+export function isStopWord(word: string): boolean {
+  return STOP_JA.has(word) || STOP_EN.has(word.toLowerCase())
+}
+
 /** Fold a word for comparing: NFKC and lower case, so ＤＸ, dx and DX are one word. */
 export function foldWord(word: string): string {
   return word.normalize('NFKC').toLowerCase().trim()
