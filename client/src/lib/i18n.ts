@@ -10,6 +10,7 @@
  */
 import type { BOARD_MESSAGES } from './i18n-board.ts'
 import type { CONSOLE_MESSAGES } from './i18n-console.ts'
+import { SURVEY_EN, SURVEY_JA } from './i18n-survey.ts'
 
 export const LANGS = ['ja', 'en'] as const
 export type Lang = (typeof LANGS)[number]
@@ -133,6 +134,7 @@ const ja = {
   'vote.failed': '票を送れませんでした：{why}',
   'vote.toPost': '付箋を書く',
   'vote.toVote': '投票に戻る',
+  ...SURVEY_JA,
 } satisfies Record<string, Message>
 
 export type CoreKey = keyof typeof ja
@@ -262,6 +264,7 @@ const en: Record<CoreKey, Message> = {
   'vote.failed': 'Your dot was not sent: {why}',
   'vote.toPost': 'Write a note',
   'vote.toVote': 'Back to the vote',
+  ...SURVEY_EN,
 }
 
 export const CORE_MESSAGES: MessagePart<CoreKey> = { ja, en }
