@@ -10,6 +10,7 @@
  */
 import type { BOARD_MESSAGES } from './i18n-board.ts'
 import type { CONSOLE_MESSAGES } from './i18n-console.ts'
+import { SURVEY_EN, SURVEY_JA } from './i18n-survey.ts'
 
 export const LANGS = ['ja', 'en'] as const
 export type Lang = (typeof LANGS)[number]
@@ -164,6 +165,7 @@ const ja = {
   'q.mine.deleted': '削除されました',
   'q.mine.answered': '回答済み',
   'q.mine.refused': '送れませんでした',
+  ...SURVEY_JA,
 } satisfies Record<string, Message>
 
 export type CoreKey = keyof typeof ja
@@ -324,6 +326,7 @@ const en: Record<CoreKey, Message> = {
   'q.mine.deleted': 'Removed',
   'q.mine.answered': 'Answered',
   'q.mine.refused': 'Not sent',
+  ...SURVEY_EN,
 }
 
 export const CORE_MESSAGES: MessagePart<CoreKey> = { ja, en }
