@@ -6,8 +6,11 @@
  * both dialects, and the store contract suite (tests/store-contract/) fails for a statement it
  * never ran against both stores.
  */
-/** 2: quarantined_updates, where update rows Yjs cannot read are set aside. */
-export const SCHEMA_VERSION = 2
+/**
+ * 2: quarantined_updates, where update rows Yjs cannot read are set aside.
+ * 3: question_ids and upvotes (questions to the speaker). Older files get the two tables, empty.
+ */
+export const SCHEMA_VERSION = 3
 
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS settings (
@@ -52,6 +55,20 @@ CREATE TABLE IF NOT EXISTS ballots (
   note_id    TEXT NOT NULL,
   dots       INTEGER NOT NULL,
   PRIMARY KEY (session_id, vote_id, phone_key, note_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS question_ids (
+  session_id  TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+  client_id   TEXT NOT NULL,
+  question_id TEXT NOT NULL,
+  device_id   TEXT,
+  created_at  INTEGER NOT NULL,
+  PRIMARY KEY (session_id, client_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS upvotes (
+  session_id  TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+  question_id TEXT NOT NULL,
+  phone_key   TEXT NOT NULL,
+  PRIMARY KEY (session_id, question_id, phone_key)
 ) WITHOUT ROWID;
 `
 
@@ -116,6 +133,20 @@ CREATE TABLE IF NOT EXISTS ballots (
   dots       INTEGER NOT NULL,
   PRIMARY KEY (session_id, vote_id, phone_key, note_id)
 );
+CREATE TABLE IF NOT EXISTS question_ids (
+  session_id  TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+  client_id   TEXT NOT NULL,
+  question_id TEXT NOT NULL,
+  device_id   TEXT,
+  created_at  BIGINT NOT NULL,
+  PRIMARY KEY (session_id, client_id)
+);
+CREATE TABLE IF NOT EXISTS upvotes (
+  session_id  TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+  question_id TEXT NOT NULL,
+  phone_key   TEXT NOT NULL,
+  PRIMARY KEY (session_id, question_id, phone_key)
+);
 `
 
 /** Records the schema version, never lowering it (a newer kiosk may have written there). */
@@ -142,6 +173,13 @@ export const WRITES = {
     sqlite: 'INSERT INTO ballots (session_id, vote_id, phone_key, note_id, dots) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET dots = excluded.dots',
     pg: 'INSERT INTO ballots (session_id, vote_id, phone_key, note_id, dots) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (session_id, vote_id, phone_key, note_id) DO UPDATE SET dots = excluded.dots',
   },
+  insertQuestionId: portable('INSERT INTO question_ids (session_id, client_id, question_id, device_id, created_at) VALUES (?, ?, ?, ?, ?)'),
+  addUpvote: {
+    sqlite: 'INSERT OR IGNORE INTO upvotes (session_id, question_id, phone_key) VALUES (?, ?, ?)',
+    pg: 'INSERT INTO upvotes (session_id, question_id, phone_key) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
+  },
+  removeUpvote: portable('DELETE FROM upvotes WHERE session_id = ? AND question_id = ? AND phone_key = ?'),
+  deleteUpvotesOf: portable('DELETE FROM upvotes WHERE session_id = ? AND question_id = ?'),
   insertSession: portable('INSERT INTO sessions (id, title, prompt, board_key, created_at) VALUES (?, ?, ?, ?, ?)'),
   deleteSession: portable('DELETE FROM sessions WHERE id = ?'),
   setSummary: portable('UPDATE sessions SET summary = ? WHERE id = ?'),
@@ -172,6 +210,8 @@ export const READS = {
   noteIds: portable('SELECT client_id AS "clientId", note_id AS "noteId", device_id AS "deviceId" FROM note_ids WHERE session_id = ?'),
   myDots: portable('SELECT note_id AS "noteId", dots FROM ballots WHERE session_id = ? AND vote_id = ? AND phone_key = ? AND dots > 0'),
   voters: portable('SELECT count(DISTINCT phone_key) AS n FROM ballots WHERE session_id = ? AND vote_id = ? AND dots > 0'),
+  questionIds: portable('SELECT client_id AS "clientId", question_id AS "questionId", device_id AS "deviceId" FROM question_ids WHERE session_id = ?'),
+  upvotes: portable('SELECT question_id AS "questionId", phone_key AS "phoneKey" FROM upvotes WHERE session_id = ?'),
   phonesPosted: portable('SELECT count(DISTINCT device_id) AS n FROM note_ids WHERE session_id = ? AND device_id IS NOT NULL'),
   /**
    * A session's lease: on PostgreSQL an advisory lock held by the reading connection, which

@@ -35,6 +35,12 @@ export interface NoteIdRow {
   deviceId: string | null
 }
 
+export interface QuestionIdRow {
+  clientId: string
+  questionId: string
+  deviceId: string | null
+}
+
 type RawSessionRow = Omit<SessionRow, 'summary'> & { summary: string | null }
 
 function fromRaw({ summary, ...row }: RawSessionRow): SessionRow {
@@ -174,6 +180,16 @@ export class Store {
   /** Every note a phone sent in a session: its own id for it, the note's id and its device. */
   noteIds(sessionId: string): NoteIdRow[] {
     return this.all<NoteIdRow>('noteIds', sessionId)
+  }
+
+  /** Every question a phone asked in a session: its own id for it, the question's id and its device. */
+  questionIds(sessionId: string): QuestionIdRow[] {
+    return this.all<QuestionIdRow>('questionIds', sessionId)
+  }
+
+  /** Who upvoted which question in a session (phone keys stay on the kiosk). */
+  upvotes(sessionId: string): Array<{ questionId: string; phoneKey: string }> {
+    return this.all<{ questionId: string; phoneKey: string }>('upvotes', sessionId)
   }
 
   /** How many phones posted in a session (a count only: device ids never leave the store). */

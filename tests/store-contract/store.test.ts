@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { rows } from '../../server/store/rows.ts'
-import { READS, WRITES } from '../../server/store/sql.ts'
+import { READS, SCHEMA_VERSION, WRITES } from '../../server/store/sql.ts'
 import { sqliteStore } from '../../server/store/sqlite.ts'
 import { postgresStore } from '../../server/store/postgres.ts'
 import type { SessionRow, Store } from '../../server/store/store.ts'
@@ -109,7 +109,7 @@ for (const engine of [sqlite, postgres]) {
       expect(store.getSession('nope')).toBeUndefined()
       expect(store.listSessions().map((s) => s.id).filter((id) => id.startsWith('s-'))).toEqual(['s-tie', 's-new', 's-old'])
       expect(store.getSetting('k')).toBe('v2')
-      expect(store.getSetting('schema_version')).toBe('2')
+      expect(store.getSetting('schema_version')).toBe(String(SCHEMA_VERSION))
     })
 
     it('appends updates (a list merged into one row), replaces the log, counts it', async () => {
@@ -156,6 +156,20 @@ for (const engine of [sqlite, postgres]) {
       expect(store.myDots('v1', 'vote', 'p1')).toEqual({ n2: 1 })
       expect(store.voters('v1', 'vote')).toBe(2)
       expect(store.voters('v1', 'other')).toBe(1)
+    })
+
+    it("keeps each question's ids once and upvotes once per phone, dropped with their question", async () => {
+      await store.write(rows.newSession(session('qa1'), update('a')))
+      await store.write([rows.questionId('qa1', 'cq1', 'q1', 'dev', 1), rows.questionId('qa1', 'cq2', 'q2', null, 2)])
+      await expect(store.write([rows.questionId('qa1', 'cq1', 'q9', 'dev', 3)])).rejects.toThrow()
+      await store.write([rows.upvote('qa1', 'q1', 'p1', true), rows.upvote('qa1', 'q1', 'p1', true), rows.upvote('qa1', 'q1', 'p2', true), rows.upvote('qa1', 'q2', 'p1', true)])
+      await store.write([rows.upvote('qa1', 'q1', 'p2', false), rows.dropUpvotes('qa1', 'q2')])
+      const ids = (r: Array<{ clientId: string }>) => [...r].sort((x, y) => x.clientId.localeCompare(y.clientId))
+      expect(ids(store.questionIds('qa1'))).toEqual([
+        { clientId: 'cq1', questionId: 'q1', deviceId: 'dev' },
+        { clientId: 'cq2', questionId: 'q2', deviceId: null },
+      ])
+      expect(store.upvotes('qa1')).toEqual([{ questionId: 'q1', phoneKey: 'p1' }])
     })
 
     it('sets an unreadable row aside, keeping its bytes and why', async () => {
