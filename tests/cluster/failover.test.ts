@@ -14,6 +14,7 @@ import { readNotes } from '../../shared/board-doc.ts'
 import { newClientId } from '../../shared/ids.ts'
 import type { SessionLinks } from '../../shared/protocol.ts'
 import { startCluster, type TestCluster } from '../helpers/cluster.ts'
+import { tryUpgrade } from '../helpers/kiosk.ts'
 import { haveServices } from '../helpers/services.ts'
 import { waitFor } from '../helpers/wait.ts'
 
@@ -77,6 +78,31 @@ describe.skipIf(!haveServices())('a 3-node cluster losing a node', () => {
     await cluster?.stop()
   })
 
+  it('holds origins, tokens and keys through the proxy as on one kiosk', async () => {
+    const { url } = cluster.info
+    const ws = url.replace('http', 'ws')
+    expect((await fetch(`${url}/api/sessions`, { method: 'POST', body: '{}' })).status).toBe(401)
+    const res = await fetch(`${url}/api/sessions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${cluster.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ title: '確認', prompt: '' }),
+    })
+    const links = (await res.json()) as SessionLinks
+    const key = new URL(links.boardUrl).searchParams.get('key')!
+    expect(await tryUpgrade(`${ws}/yjs/${links.id}?key=wrong-key-0123456789`)).toBe(401)
+    expect(await tryUpgrade(`${ws}/yjs/${links.id}?key=${key}`)).toBe(101)
+    expect(await tryUpgrade(`${ws}/yjs/${links.id}?key=${key}`, { origin: 'http://elsewhere.example' })).toBe(403)
+    const refused = (auth: Record<string, string>, extraHeaders: Record<string, string> = {}) =>
+      new Promise<unknown>((resolve) => {
+        const s = io(url, { auth, query: { session: links.id }, extraHeaders, transports: ['websocket'], reconnection: false, forceNew: true })
+        s.once('connect', () => (s.close(), resolve('connected')))
+        s.once('connect_error', (err) => (s.close(), resolve((err as { data?: { code?: string } }).data?.code ?? err.message)))
+      })
+    expect(await refused({ session: links.id, token: 'not-the-token-0123456789' })).toBe('unauthorized')
+    expect(await refused({ session: links.id }, { origin: 'http://elsewhere.example' })).not.toBe('connected')
+    expect(await refused({ session: links.id })).toBe('connected')
+  })
+
   it('keeps every acknowledged note exactly once and serves every room again within 10 s of a SIGKILL', async () => {
     const { url } = cluster.info
     const auth = { authorization: `Bearer ${cluster.token}`, 'content-type': 'application/json' }
@@ -105,9 +131,9 @@ describe.skipIf(!haveServices())('a 3-node cluster losing a node', () => {
 
       // The node holding the most rooms dies without a word.
       const owners = await cluster.owners()
-      expect(owners.size).toBe(SESSIONS)
+      expect(sessions.filter((s) => owners.has(s.id))).toHaveLength(SESSIONS)
       const held = new Map<number, number>()
-      for (const pid of owners.values()) held.set(pid, (held.get(pid) ?? 0) + 1)
+      for (const s of sessions) held.set(owners.get(s.id)!, (held.get(owners.get(s.id)!) ?? 0) + 1)
       const [victim] = [...held.entries()].sort((a, b) => b[1] - a[1])[0]!
       expect(cluster.info.nodes.map((n) => n.pid)).toContain(victim)
       const orphaned = new Set(sessions.map((s) => s.id).filter((id) => owners.get(id) === victim))
