@@ -1,4 +1,5 @@
 import type { Reporter, TestModule } from 'vitest/node'
+import { skippedLine } from './global-setup.ts'
 
 /**
  * Ends every run with one plain line, `N passed, N failed, N skipped`, that any CI can read
@@ -16,5 +17,7 @@ export default class SummaryReporter implements Reporter {
       }
     }
     console.log(`\n${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`)
+    const skipped = skippedLine()
+    if (skipped && counts.skipped > 0) console.log(`\x1b[1;33m⚠ ${skipped}\x1b[0m`)
   }
 }
