@@ -13,7 +13,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { buildClient, buildServer, SERVER_BUNDLE } from './build.mjs'
 import { haproxyConfig } from './haproxy.ts'
-import { freePort, waitForPort } from '../tests/helpers/services.ts'
+import { freePort, waitForPort } from './net.ts'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const env = process.env
@@ -96,6 +96,8 @@ async function stopAll(signal: string, code = 0): Promise<void> {
   fs.rmSync(path.join(dataDir, 'cluster.json'), { force: true })
   process.exit(code)
 }
+// However this script ends, nothing it started outlives it.
+process.on('exit', () => children.forEach((c) => c.exitCode === null && c.signalCode === null && c.kill('SIGKILL')))
 process.on('SIGINT', () => void stopAll('SIGINT'))
 process.on('SIGTERM', () => void stopAll('SIGTERM'))
 

@@ -32,24 +32,43 @@ export interface TestCluster {
 export async function startCluster(nodes: number, token = 'cluster-test-token-0123456789abcdefghijkl'): Promise<TestCluster> {
   const services: Running[] = []
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kurumaza-cluster-'))
+  let child: ChildProcess | undefined
+  // Stopped as a user would (SIGTERM to the script, which stops what it started), then anything
+  // of its process group still there (tsx, the script, nodes, HAProxy) is killed.
+  const stopGroup = async () => {
+    if (!child || child.exitCode !== null || child.signalCode !== null) return
+    const gone = new Promise((r) => child!.once('exit', r))
+    child.kill('SIGTERM')
+    const force = setTimeout(() => process.kill(-child!.pid!, 'SIGKILL'), 10_000)
+    await gone
+    clearTimeout(force)
+    // Whatever of the group outlived the script (nothing, normally).
+    try {
+      process.kill(-child.pid!, 'SIGKILL')
+    } catch {
+      // the group is empty
+    }
+  }
   try {
     // Built first, so the wait below is for the nodes only (a build on a busy machine is slow).
     await buildClient({ quiet: true })
     await buildServer()
     const [db, redis] = await Promise.all([startPostgres(), startRedis()])
     services.push(db, redis)
-    const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'scripts/cluster.ts', '--nodes', String(nodes)], {
+    child = spawn(process.execPath, [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'scripts/cluster.ts', '--nodes', String(nodes)], {
       cwd: ROOT,
       env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, DATABASE_URL: db.url, REDIS_URL: redis.url, FACILITATOR_TOKEN: token, PUBLIC_URL: '' },
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
     })
+    const started = child
     let out = ''
-    child.stdout!.on('data', (d) => (out += d))
-    child.stderr!.on('data', (d) => (out += d))
+    started.stdout!.on('data', (d) => (out += d))
+    started.stderr!.on('data', (d) => (out += d))
     const file = path.join(dataDir, 'cluster.json')
     const until = Date.now() + 120_000
     while (!fs.existsSync(file)) {
-      if (child.exitCode !== null) throw new Error(`npm run cluster exited with ${child.exitCode}:\n${out}`)
+      if (started.exitCode !== null) throw new Error(`npm run cluster exited with ${started.exitCode}:\n${out}`)
       if (Date.now() > until) throw new Error(`the cluster did not start:\n${out}`)
       await new Promise((r) => setTimeout(r, 100))
     }
@@ -77,17 +96,15 @@ export async function startCluster(nodes: number, token = 'cluster-test-token-01
         }
       },
       async stop() {
-        if (child.exitCode === null) {
-          const gone = new Promise((r) => child.once('exit', r))
-          child.kill('SIGTERM')
-          await gone
-        }
+        await stopGroup()
         for (const s of services) await s.stop()
         fs.rmSync(dataDir, { recursive: true, force: true })
       },
     }
   } catch (err) {
+    await stopGroup()
     for (const s of services) await s.stop()
+    fs.rmSync(dataDir, { recursive: true, force: true })
     throw err
   }
 }

@@ -6,9 +6,11 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
-import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
+import { freePort, waitForPort } from '../../scripts/net.ts'
+
+export { freePort, waitForPort }
 
 export type Service = 'postgresql' | 'redis-server' | 'haproxy'
 
@@ -42,17 +44,6 @@ export function missingServices(): Service[] {
 
 /** True when the tests of several machines can run here. */
 export const haveServices = (): boolean => missingServices().length === 0
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer()
-    s.once('error', reject)
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo
-      s.close(() => resolve(port))
-    })
-  })
-}
 
 export interface Running {
   url: string
@@ -110,18 +101,5 @@ export async function startRedis(): Promise<Running> {
         await gone
       }
     },
-  }
-}
-
-export async function waitForPort(port: number, timeoutMs = 10_000): Promise<void> {
-  const until = Date.now() + timeoutMs
-  for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = net.connect(port, '127.0.0.1', () => (s.destroy(), resolve(true)))
-      s.once('error', () => resolve(false))
-    })
-    if (ok) return
-    if (Date.now() > until) throw new Error(`nothing listens on port ${port}`)
-    await new Promise((r) => setTimeout(r, 50))
   }
 }
