@@ -143,6 +143,33 @@ describe.skipIf(!HAS_BROWSER)('survey charts in the browser', () => {
     await page.context().close()
   })
 
+  it('draws the charts’ SVG strings on a canvas, as the board’s picture does (PNG)', async () => {
+    const { page, errors } = await open(browser(), 'board', 'view=png')
+    const png = await page.evaluate(() => (window as unknown as { png: string }).png)
+    const bytes = Buffer.from(png.replace(/^data:image\/png;base64,/, ''), 'base64')
+    fs.writeFileSync(path.join(SCREENS, 'survey-charts-picture-ja.png'), bytes)
+    // an image of four charts, 1600 wide, not blank: many different colours were drawn
+    expect(bytes.readUInt32BE(16)).toBe(1600)
+    expect(bytes.readUInt32BE(20)).toBeGreaterThan(1500)
+    const colours = await page.evaluate(async (src) => {
+      const img = new Image()
+      img.src = src
+      await img.decode()
+      const c = document.createElement('canvas')
+      c.width = img.width
+      c.height = img.height
+      const ctx = c.getContext('2d')!
+      ctx.drawImage(img, 0, 0)
+      const d = ctx.getImageData(0, 0, c.width, c.height).data
+      const seen = new Set<number>()
+      for (let i = 0; i < d.length; i += 4 * 97) seen.add((d[i]! << 16) | (d[i + 1]! << 8) | d[i + 2]!)
+      return seen.size
+    }, png)
+    expect(colours).toBeGreaterThan(20)
+    expect(errors).toEqual([])
+    await page.context().close()
+  })
+
   it('lays out the same cloud for the same words, every time', async () => {
     const shots: string[] = []
     for (let i = 0; i < 2; i++) {

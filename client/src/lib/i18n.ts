@@ -10,7 +10,7 @@
  */
 import type { BOARD_MESSAGES } from './i18n-board.ts'
 import type { CONSOLE_MESSAGES } from './i18n-console.ts'
-import { SURVEY_EN, SURVEY_JA } from './i18n-survey.ts'
+import type { SURVEY_CHART_MESSAGES, SURVEY_FORM_MESSAGES } from './i18n-survey.ts'
 
 export const LANGS = ['ja', 'en'] as const
 export type Lang = (typeof LANGS)[number]
@@ -134,13 +134,13 @@ const ja = {
   'vote.failed': '票を送れませんでした：{why}',
   'vote.toPost': '付箋を書く',
   'vote.toVote': '投票に戻る',
-  ...SURVEY_JA,
 } satisfies Record<string, Message>
 
 export type CoreKey = keyof typeof ja
 export type BoardKey = keyof (typeof BOARD_MESSAGES)['ja']
 export type ConsoleKey = keyof (typeof CONSOLE_MESSAGES)['ja']
-export type MessageKey = CoreKey | BoardKey | ConsoleKey
+export type SurveyKey = keyof (typeof SURVEY_CHART_MESSAGES)['ja'] | keyof (typeof SURVEY_FORM_MESSAGES)['ja']
+export type MessageKey = CoreKey | BoardKey | ConsoleKey | SurveyKey
 
 /** English singular and plural; Japanese has no plural. */
 export const plural = (one: string, other: string) => (p: Params) => (p.n === '1' ? one : other)
@@ -264,7 +264,6 @@ const en: Record<CoreKey, Message> = {
   'vote.failed': 'Your dot was not sent: {why}',
   'vote.toPost': 'Write a note',
   'vote.toVote': 'Back to the vote',
-  ...SURVEY_EN,
 }
 
 export const CORE_MESSAGES: MessagePart<CoreKey> = { ja, en }

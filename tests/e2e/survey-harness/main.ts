@@ -14,7 +14,9 @@ import type { ChartSize } from '../../../client/src/lib/survey/scene.ts'
 import type { Answer } from '../../../shared/survey.ts'
 import Gallery from './Gallery.svelte'
 import SurveyForm from '../../../client/src/phone/SurveyForm.svelte'
-import { QUESTIONS } from './fixtures.ts'
+import { AFTER, BEFORE, QUESTIONS } from './fixtures.ts'
+import { choiceSvg, compareSvg, scaleSvg, svgDataUrl, wordCloudSvg } from '../../../client/src/lib/survey/svg.ts'
+import { isTextResult } from '../../../shared/survey.ts'
 
 type Ack = { ok: boolean; error?: string }
 const w = window as unknown as { submitted: Answer[][]; ack?: (a: Ack) => void; ready?: boolean }
@@ -41,6 +43,37 @@ if (q.get('view') === 'form') {
         }),
     },
   })
+} else if (q.get('view') === 'png') {
+  // the picture path: each chart's SVG string drawn on a canvas, as the board's snapshot does
+  const counts = (i: number) => BEFORE.results[i] as number[]
+  const text = BEFORE.results[3]!
+  const svgs = [
+    choiceSvg(QUESTIONS[0]!, counts(0), { size: 'board' }),
+    scaleSvg(QUESTIONS[2]!, counts(2), { size: 'board', theme: 'dark' }),
+    compareSvg(QUESTIONS[0]!, 0, BEFORE, AFTER, { size: 'board' }),
+    await wordCloudSvg(isTextResult(text) ? text.words : [], { size: 'board' }),
+  ]
+  const canvas = document.createElement('canvas')
+  canvas.width = 1600
+  let y = 0
+  const images = await Promise.all(
+    svgs.map(
+      (svg) =>
+        new Promise<HTMLImageElement>((resolve, reject) => {
+          const img = new Image()
+          img.onload = () => resolve(img)
+          img.onerror = () => reject(new Error('the SVG did not load as an image'))
+          img.src = svgDataUrl(svg)
+        }),
+    ),
+  )
+  canvas.height = images.reduce((h, i) => h + i.height, 0)
+  const ctx = canvas.getContext('2d')!
+  for (const img of images) {
+    ctx.drawImage(img, 0, y)
+    y += img.height
+  }
+  ;(window as unknown as { png: string }).png = canvas.toDataURL('image/png')
 } else {
   const theme = (q.get('theme') ?? 'light') as Theme
   document.documentElement.dataset.boardTheme = theme

@@ -3,6 +3,7 @@
  * components and the standalone SVG. Every bar carries its number and share in text; option
  * texts are shown in full, wrapped between phrases.
  */
+import './chart-words.ts'
 import { format, type Lang } from '../i18n.ts'
 import { scaleBounds, scaleMean, type Question } from '../../../../shared/survey.ts'
 import type { ChoiceComparison, QuestionComparison, ScaleComparison, TextComparison } from '../../../../shared/survey-compare.ts'

@@ -6,6 +6,7 @@
  */
 import cloud from 'd3-cloud'
 import type { WordCount } from '../../../../shared/survey.ts'
+import './chart-words.ts'
 import { format, type Lang } from '../i18n.ts'
 import { CHART_FONT, CHART_SIZES, sceneSvg, type ChartSize, type Role, type Scene } from './scene.ts'
 import type { Theme } from '../../board/themes.ts'

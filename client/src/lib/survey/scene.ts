@@ -45,7 +45,7 @@ export const PALETTES: Record<Theme, Record<Role, string>> = {
   },
   contrast: {
     bg: '#000000', ink: '#ffffff', muted: '#ffffff', line: '#ffffff', track: '#333333',
-    barA: '#ffff00', barB: '#ffffff', mean: '#ffff00', rise: '#ffff00', fall: '#ffffff',
+    barA: '#ffff00', barB: '#ffffff', mean: '#ffffff', rise: '#ffff00', fall: '#ffffff',
     word1: '#ffffff', word2: '#ffff00', word3: '#ffffff', word4: '#ffff00',
   },
 }
