@@ -10,7 +10,7 @@
  */
 import type { BOARD_MESSAGES } from './i18n-board.ts'
 import type { CONSOLE_MESSAGES } from './i18n-console.ts'
-import { SURVEY_EN, SURVEY_JA } from './i18n-survey.ts'
+import type { SURVEY_CHART_MESSAGES, SURVEY_FORM_MESSAGES } from './i18n-survey.ts'
 
 export const LANGS = ['ja', 'en'] as const
 export type Lang = (typeof LANGS)[number]
@@ -165,13 +165,13 @@ const ja = {
   'q.mine.deleted': '削除されました',
   'q.mine.answered': '回答済み',
   'q.mine.refused': '送れませんでした',
-  ...SURVEY_JA,
 } satisfies Record<string, Message>
 
 export type CoreKey = keyof typeof ja
 export type BoardKey = keyof (typeof BOARD_MESSAGES)['ja']
 export type ConsoleKey = keyof (typeof CONSOLE_MESSAGES)['ja']
-export type MessageKey = CoreKey | BoardKey | ConsoleKey
+export type SurveyKey = keyof (typeof SURVEY_CHART_MESSAGES)['ja'] | keyof (typeof SURVEY_FORM_MESSAGES)['ja']
+export type MessageKey = CoreKey | BoardKey | ConsoleKey | SurveyKey
 
 /** English singular and plural; Japanese has no plural. */
 export const plural = (one: string, other: string) => (p: Params) => (p.n === '1' ? one : other)
@@ -326,7 +326,6 @@ const en: Record<CoreKey, Message> = {
   'q.mine.deleted': 'Removed',
   'q.mine.answered': 'Answered',
   'q.mine.refused': 'Not sent',
-  ...SURVEY_EN,
 }
 
 export const CORE_MESSAGES: MessagePart<CoreKey> = { ja, en }
