@@ -233,9 +233,14 @@ describe.skipIf(!HAS_BROWSER)('questions to the speaker in real browsers', () =>
       const top = await board.top()
       const votes = top.map((q) => q.votes)
       expect(votes).toEqual([...votes].sort((a, b) => b - a))
-      const more = board.page.getByTestId('question-more')
-      const hidden = (await more.count()) ? Number(((await more.textContent()) ?? '').replace(/\D/g, '')) : 0
-      expect(top.length + hidden).toBe(29)
+      // what does not fit is on further pages, and the board says which places are on screen
+      const pages = board.page.getByTestId('question-pages')
+      if (top.length < 29) {
+        expect(await pages.getAttribute('data-from')).toBe('1')
+        expect(await pages.getAttribute('data-to')).toBe(String(top.length))
+        expect(await pages.getAttribute('data-total')).toBe('29')
+        expect(await pages.textContent()).toContain(`1〜${top.length}番目を表示中`)
+      } else expect(await pages.count()).toBe(0)
       // nothing on the wall is cut off: every shown question lies inside the list
       const clipped = await board.page.getByTestId('question-top').evaluate((ol) => {
         const box = ol.getBoundingClientRect()
@@ -247,6 +252,12 @@ describe.skipIf(!HAS_BROWSER)('questions to the speaker in real browsers', () =>
       expect(clipped).toBe(0)
       await board.page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished.catch(() => undefined))))
       await board.page.screenshot({ path: path.join(SCREENS, 'questions-board-30-1920x1080.png') })
+      if (top.length < 29) {
+        // the next page comes by itself after 20 s, starting where the first ended
+        await expect.poll(() => pages.getAttribute('data-from'), { timeout: 30_000, interval: 500 }).toBe(String(top.length + 1))
+        expect(await board.smallestText()).toBeGreaterThanOrEqual(20)
+        await board.page.screenshot({ path: path.join(SCREENS, 'questions-board-30-page2-1920x1080.png') })
+      }
       expect(ctx.errors).toEqual([])
     } finally {
       fac.close()
