@@ -263,4 +263,31 @@ describe.skipIf(!HAS_BROWSER)('questions to the speaker in real browsers', () =>
       fac.close()
     }
   })
+
+  it('keeps a question asked offline and sends it once when the phone is back', { timeout: 90_000 }, async () => {
+    const links = await kiosk.createSession('電波の弱い会場')
+    const fac = io(kiosk.url, { auth: { session: links.id, token: kiosk.token }, transports: ['websocket'], forceNew: true })
+    try {
+      await fac.emitWithAck('session:update', { questions: 'open' })
+      const ctx = await personContext(browser(), 'phone')
+      contexts.push(ctx)
+      const phone = new PhoneQuestions(await PhonePage.open(ctx, onKiosk(kiosk.url, links.joinUrl)))
+      await phone.phone.connected()
+      await expect.poll(() => phone.state()).toBe('受付中：質問と賛同ができます')
+      await ctx.setOffline(true)
+      await phone.ask('電波がないときの質問')
+      const mine = phone.page.getByTestId('my-questions').locator('li')
+      await expect.poll(() => mine.first().getAttribute('data-state')).toMatch(/queued|sending/)
+      // a reload while offline keeps it (it lives in local storage)
+      await ctx.setOffline(false)
+      await phone.page.reload()
+      await expect.poll(() => mine.first().getAttribute('data-status'), { timeout: 20_000 }).toBe('visible')
+      expect(await mine.first().innerText()).toContain('一覧に掲載中')
+      await expect.poll(() => phone.item('電波がないときの質問').count(), { timeout: 10_000 }).toBe(1)
+      const record = (await (await fetch(`${kiosk.url}/api/sessions/${links.id}/export?format=json&includeHidden=true`, { headers: { authorization: `Bearer ${kiosk.token}` } })).json()) as { questions: Array<{ text: string }> }
+      expect(record.questions.map((q) => q.text)).toEqual(['電波がないときの質問'])
+    } finally {
+      fac.close()
+    }
+  })
 })
