@@ -52,7 +52,7 @@ class ConsoleQuestions {
     await this.fac.openTab(/^質問/)
   }
   async mode(name: '締め切り' | '受付中' | '承認制'): Promise<void> {
-    await this.page.getByRole('radiogroup', { name: '質問の受け付け' }).getByRole('radio', { name }).click()
+    await this.page.getByRole('group', { name: '質問の受け付け' }).getByRole('radio', { name }).check()
   }
   item(text: string): Locator {
     return this.page.locator('li[data-question-id]').filter({ hasText: text })
