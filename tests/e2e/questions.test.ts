@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { BrowserContext, Locator, Page } from 'playwright-core'
 import { io } from 'socket.io-client'
 import { startKiosk, type TestKiosk } from '../helpers/kiosk.ts'
+import { axeViolations } from './audit.ts'
 import { ARTIFACTS, HAS_BROWSER, personContext, useBrowser } from './browser.ts'
 import { BoardPage, FacilitatorPage, onKiosk, PhonePage } from './pages.ts'
 
@@ -173,6 +174,8 @@ describe.skipIf(!HAS_BROWSER)('questions to the speaker in real browsers', () =>
     await shoot('phone-390x844', phones[3]!.page)
     await shoot('console-1366x768', fac.page)
     await shoot('board-1920x1080', board.page)
+    // WCAG 2.2 A/AA on the three screens as they are now (axe-core)
+    for (const page of [phones[3]!.page, fac.page, board.page]) expect(await axeViolations(page)).toEqual([])
 
     // Answered: off the big screen, into the answered list; the asker's phone says so.
     await console_.act(cost, /回答済みにする/)
