@@ -110,9 +110,9 @@ describe.skipIf(!HAS_BROWSER)('questions to the speaker in real browsers', () =>
     await kiosk?.close()
   })
 
-  const shoot = async (name: string, page: Page) => {
+  const shoot = async (name: string, page: Page, fullPage = false) => {
     await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished.catch(() => undefined))))
-    await page.screenshot({ path: path.join(SCREENS, `questions-${name}.png`) })
+    await page.screenshot({ path: path.join(SCREENS, `questions-${name}.png`), fullPage })
   }
 
   it('opens questions, phones ask and agree, the top one goes on the screen, is answered, and questions close', { timeout: 180_000 }, async () => {
@@ -172,6 +172,7 @@ describe.skipIf(!HAS_BROWSER)('questions to the speaker in real browsers', () =>
     await expect.poll(() => board.now(), { timeout: 10_000 }).toContain(cost)
     await expect.poll(() => phones[2]!.page.getByTestId('question-now').textContent()).toContain(cost)
     await shoot('phone-390x844', phones[3]!.page)
+    await shoot('phone-390-full', phones[0]!.page, true)
     await shoot('console-1366x768', fac.page)
     await shoot('board-1920x1080', board.page)
     // WCAG 2.2 A/AA on the three screens as they are now (axe-core)
