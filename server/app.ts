@@ -112,6 +112,8 @@ export async function createServer(config: Config, dev?: DevMiddleware): Promise
       myDots: (sessionId, voteId, phoneKey) => store.myDots(sessionId, voteId, phoneKey),
       phonesPosted: (sessionId) => store.phonesPosted(sessionId),
       voters: (sessionId, voteId) => store.voters(sessionId, voteId),
+      questionIds: (sessionId) => store.questionIds(sessionId),
+      upvotes: (sessionId) => store.upvotes(sessionId),
       saveSetting: (key, value) => persistence.write([rows.setting(key, value)]),
     },
     token,
@@ -122,6 +124,9 @@ export async function createServer(config: Config, dev?: DevMiddleware): Promise
     transports: new ConnectionCounter(config.limits.maxTransportsPerAddress, config.limits.maxTransportsTotal, exempt),
     notesPerPhone: new RateLimiter(config.limits.notesBurstPerPhone, config.limits.notesPerMinutePerPhone),
     notesPerAddress: new RateLimiter(config.limits.notesBurstPerAddress, config.limits.notesPerMinutePerAddress),
+    questionsPerPhone: new RateLimiter(config.limits.questionsBurstPerPhone, config.limits.questionsPerMinutePerPhone),
+    questionsPerAddress: new RateLimiter(config.limits.questionsBurstPerAddress, config.limits.questionsPerMinutePerAddress),
+    upvotesPerPhone: new RateLimiter(config.limits.upvotesBurstPerPhone, config.limits.upvotesPerMinutePerPhone),
     allowance: new AddressAllowance(config.limits, exempt),
     exempt,
     publicBase: () => (config.publicUrl ? config.publicUrl.replace(/\/+$/, '') : `http://${lan}:${port}`),
@@ -209,6 +214,9 @@ export async function createServer(config: Config, dev?: DevMiddleware): Promise
   const sweep = setInterval(() => {
     kiosk.notesPerPhone.sweep()
     kiosk.notesPerAddress.sweep()
+    kiosk.questionsPerPhone.sweep()
+    kiosk.questionsPerAddress.sweep()
+    kiosk.upvotesPerPhone.sweep()
     kiosk.allowance.sweep()
     kiosk.authFailures.sweep()
   }, 60_000)

@@ -15,6 +15,10 @@ export interface Records {
   phonesPosted(sessionId: string): number
   /** phones with at least one dot in a vote (the turnout; who they are stays in the store) */
   voters(sessionId: string, voteId: string): number
+  /** the questions phones asked in a session, by the phone's own id (idempotency) */
+  questionIds(sessionId: string): Array<{ clientId: string; questionId: string; deviceId: string | null }>
+  /** who upvoted which question in a session */
+  upvotes(sessionId: string): Array<{ questionId: string; phoneKey: string }>
   /** a kiosk-wide setting (the word list) */
   saveSetting(key: string, value: string): Promise<void>
 }
@@ -39,6 +43,9 @@ export interface Kiosk {
   authFailures: AuthThrottle
   notesPerPhone: RateLimiter
   notesPerAddress: RateLimiter
+  questionsPerPhone: RateLimiter
+  questionsPerAddress: RateLimiter
+  upvotesPerPhone: RateLimiter
   /** every per-phone budget (votes, …) held per address as well */
   allowance: AddressAllowance
   /** whether per-address limits pass this address by (loopback, unless config.loopbackExempt is false) */

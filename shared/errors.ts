@@ -10,6 +10,8 @@ export const ERRORS = {
   rateLimited: 'rate_limited',
   /** The facilitator has locked posting for this session. */
   locked: 'locked',
+  /** Questions are off (or the session is closed): nothing is asked or upvoted. */
+  closed: 'closed',
   /** No such session or note. */
   notFound: 'not_found',
   /** A facilitator action without a valid facilitator token. */

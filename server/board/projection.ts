@@ -2,6 +2,8 @@ import * as Y from 'yjs'
 import { DOC_KEYS } from '../../shared/board.ts'
 import { groupsMap, metaMap, notesMap, promptsMap, readMeta, votesMap } from '../../shared/board-doc.ts'
 import { SERVER_ORIGIN } from './rules.ts'
+import { QUESTION_META, QUESTIONS_KEY } from '../../shared/questions.ts'
+import { questionsMap, readQuestionHighlight } from '../../shared/questions-doc.ts'
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- Yjs' own types for nested maps */
 /**
@@ -17,6 +19,9 @@ import { SERVER_ORIGIN } from './rules.ts'
  *   "parent › child"), and the spotlit one; name, parent, order only.
  * - votes: only while the room may see counts, and only for notes on the board.
  * - meta: the keys a board reads, without `moderation`; the spotlight only if its target is here.
+ * - questions: only visible ones, with their text, time, count and answered flag (no status, no
+ *   `editedAt`); the highlighted question only when it is one of them. A pending or hidden
+ *   question's text never reaches a board.
  *
  * Kept in step incrementally, so that no change holds the event loop for long at the note cap:
  * a transaction touching some notes costs those notes; a settings change costs its own keys.
@@ -29,7 +34,8 @@ type Fields = Record<string, unknown>
 const NOTE_FIELDS = ['text', 'createdAt', 'status', 'promptId', 'groupId', 'order'] as const
 const GROUP_FIELDS = ['name', 'parentId', 'createdAt', 'order'] as const
 const PROMPT_FIELDS = ['text', 'createdAt', 'order'] as const
-const META_KEYS = new Set(['title', 'prompt', 'createdAt', 'locked', 'phase', 'faceDown', 'currentPromptId', 'showAllPrompts', 'spotlight', 'timer', 'vote', 'closed', 'lang', 'boardPage', 'showJoin'])
+const QUESTION_FIELDS = ['text', 'createdAt', 'votes', 'answered'] as const
+const META_KEYS = new Set([QUESTION_META.mode, QUESTION_META.highlight, QUESTION_META.onBoard, 'title', 'prompt', 'createdAt', 'locked', 'phase', 'faceDown', 'currentPromptId', 'showAllPrompts', 'spotlight', 'timer', 'vote', 'closed', 'lang', 'boardPage', 'showJoin'])
 
 /** Notes projected per event-loop turn when all of them must be looked at again. */
 export const PROJECTION_CHUNK = 250
@@ -187,10 +193,27 @@ function syncPrompts(full: Y.Doc, board: Y.Doc, s: State): void {
   for (const id of shown) if (source.has(id)) syncEntry(target, id, pick(source.get(id), PROMPT_FIELDS))
 }
 
+/** One question: on the board only while visible, and only its public fields. */
+function syncQuestion(full: Y.Doc, board: Y.Doc, id: string): void {
+  const entry = questionsMap(full).get(id)
+  const visible = entry instanceof Y.Map && entry.get('status') === 'visible'
+  syncEntry(questionsMap(board), id, visible ? pick(entry, QUESTION_FIELDS) : undefined)
+}
+
+function syncAllQuestions(full: Y.Doc, board: Y.Doc): void {
+  for (const id of new Set([...questionsMap(full).keys(), ...questionsMap(board).keys()])) syncQuestion(full, board, id)
+  syncMetaKey(full, board, QUESTION_META.highlight)
+}
+
 function syncMetaKey(full: Y.Doc, board: Y.Doc, key: string): void {
   const from = metaMap(full)
   const to = metaMap(board)
   let v = META_KEYS.has(key) ? from.get(key) : undefined
+  // The highlighted question names a question: only one the board holds.
+  if (key === QUESTION_META.highlight && v !== undefined && v !== null) {
+    const id = readQuestionHighlight(full)
+    v = id !== null && questionsMap(board).has(id) ? id : null
+  }
   if (key === 'spotlight' && v !== undefined && v !== null) {
     const spot = readMeta(full).spotlight
     const here = spot && (spot.kind === 'note' ? notesMap(board).has(spot.id) : groupsMap(board).has(spot.id))
@@ -232,6 +255,7 @@ export function projectAll(full: Y.Doc, board: Y.Doc): void {
   board.transact(() => {
     for (const id of allNoteIds(full, board)) syncNote(full, board, s, id)
     for (const key of [...votesMap(board).keys()]) if (!notesMap(board).has(key)) votesMap(board).delete(key)
+    syncAllQuestions(full, board)
     syncAllMeta(full, board)
     syncAround(full, board, s)
   }, SERVER_ORIGIN)
@@ -246,6 +270,7 @@ export function projectInTurns(full: Y.Doc, board: Y.Doc): void {
   const s = stateOf(full, board)
   s.view = readView(full)
   board.transact(() => {
+    syncAllQuestions(full, board)
     syncAllMeta(full, board)
     syncAround(full, board, s)
   }, SERVER_ORIGIN)
@@ -283,6 +308,8 @@ export function projectChanges(full: Y.Doc, board: Y.Doc, tr: Y.Transaction): vo
   const votes = votesMap(full) as Y.AbstractType<any>
   const groups = groupsMap(full) as Y.AbstractType<any>
   const prompts = promptsMap(full) as Y.AbstractType<any>
+  const questions = questionsMap(full) as Y.AbstractType<any>
+  const asked = new Set<string>()
   const touched = new Set<string>()
   const counted = new Set<string>()
   const metaKeys = new Set<string>()
@@ -296,9 +323,20 @@ export function projectChanges(full: Y.Doc, board: Y.Doc, tr: Y.Transaction): vo
       for (const k of keys) if (k !== null) counted.add(k)
     } else if (type === meta) {
       for (const k of keys) if (k !== null) metaKeys.add(k)
+    } else if (type === questions) {
+      for (const k of keys) if (k !== null) asked.add(k)
+    } else if (type.parent === questions && type._item?.parentSub) {
+      asked.add(type._item.parentSub)
     } else if (type === groups || type === prompts || type.parent === groups || type.parent === prompts) {
       around = true
     }
+  }
+  if (asked.size > 0) {
+    // Questions do not depend on the notes' view: they are projected on their own.
+    board.transact(() => {
+      for (const id of asked) syncQuestion(full, board, id)
+      syncMetaKey(full, board, QUESTION_META.highlight)
+    }, SERVER_ORIGIN)
   }
   if (touched.size === 0 && counted.size === 0 && metaKeys.size === 0 && !around) return
   const before = s.view
@@ -322,4 +360,4 @@ export function projectChanges(full: Y.Doc, board: Y.Doc, tr: Y.Transaction): vo
   if (everyNote) walkAll(full, board, s)
 }
 
-export const PROJECTED_KEYS = [DOC_KEYS.meta, DOC_KEYS.notes, DOC_KEYS.groups, DOC_KEYS.prompts, DOC_KEYS.votes] as const
+export const PROJECTED_KEYS = [DOC_KEYS.meta, DOC_KEYS.notes, DOC_KEYS.groups, DOC_KEYS.prompts, DOC_KEYS.votes, QUESTIONS_KEY] as const

@@ -5,6 +5,7 @@ import { checkLine } from '../../shared/text.ts'
 import type { SessionSummary } from '../../shared/protocol.ts'
 import { setClosed } from '../board/rules.ts'
 import type { Kiosk } from '../context.ts'
+import { questionsCsv } from '../record/questions.ts'
 import { toCsv } from '../record/csv.ts'
 import { recordFilesOf, writeRecordFiles } from '../record/files.ts'
 import { readRecord } from '../record/import.ts'
@@ -97,16 +98,17 @@ export function sessionRoutes(kiosk: Kiosk): Router {
     if (!session) return
     const format = req.query.format ?? 'json'
     const lang = (req.query.lang ?? 'ja') as RecordLang
-    if (!RECORD_LANGS.includes(lang) || (format !== 'json' && format !== 'md' && format !== 'csv')) {
+    if (!RECORD_LANGS.includes(lang) || (format !== 'json' && format !== 'md' && format !== 'csv' && format !== 'questions.csv')) {
       res.status(400).json({ error: 'invalid' })
       return
     }
     const record = await recordOf(session, req.query.includeHidden === 'true')
-    const name = `kurumaza-${session.row.id}.${format}`
+    const name = format === 'questions.csv' ? `kurumaza-${session.row.id}-questions.csv` : `kurumaza-${session.row.id}.${format}`
     res.set('Content-Disposition', `attachment; filename="${name}"`)
     if (format === 'json') res.type('application/json').send(JSON.stringify(record, null, 2))
     else if (format === 'md') res.type('text/markdown; charset=utf-8').send(toMarkdown(record, lang))
-    else res.type('text/csv; charset=utf-8').send(toCsv(record, lang))
+    else if (format === 'csv') res.type('text/csv; charset=utf-8').send(toCsv(record, lang))
+    else res.type('text/csv; charset=utf-8').send(questionsCsv(record, lang))
   })
 
   router.post('/api/sessions/import', auth, express.json({ limit: limits.maxImportBytes, strict: true }), async (req, res) => {

@@ -13,6 +13,8 @@ import { registerFacilitatorHandlers } from './facilitator.ts'
 import { registerPhoneHandlers } from './phone.ts'
 import { attachBallots, ballotFor, registerVoteHandlers } from './votes.ts'
 import { attachVoteResults, greetWithVote } from './vote-results.ts'
+import { registerQuestionHandlers } from './questions.ts'
+import { attachQuestionLists, greetWithQuestions } from './question-list.ts'
 import { engineQuery } from '../upgrades.ts'
 
 export interface SocketData {
@@ -189,12 +191,14 @@ export function attachSocketIo(kiosk: Kiosk): KioskServer {
     registerPhoneHandlers(socket, session, kiosk)
     registerVoteHandlers(socket, session, kiosk)
     registerFacilitatorHandlers(socket, session, kiosk)
+    registerQuestionHandlers(socket, session, kiosk)
     socket.emit('session:state', session.state())
     if (role === 'phone') {
       const ballot = ballotFor(kiosk, session, socket.data.phoneKey)
       if (ballot) socket.emit('vote:ballot', ballot)
     }
     greetWithVote(kiosk, session, socket)
+    greetWithQuestions(session, socket)
   })
 
   const offState = kiosk.sessions.events.state.on((id, state) => {
@@ -209,6 +213,7 @@ export function attachSocketIo(kiosk: Kiosk): KioskServer {
   })
   const offBallots = attachBallots(io, kiosk)
   const offResults = attachVoteResults(io, kiosk)
+  const offQuestions = attachQuestionLists(io, kiosk)
   const offHealth = kiosk.storage.health.on((error) => {
     for (const s of kiosk.sessions.loaded()) io.to(facilitatorsRoom(s.row.id)).emit('kiosk:status', storageStatus(error))
   })
@@ -222,6 +227,7 @@ export function attachSocketIo(kiosk: Kiosk): KioskServer {
     offStatus()
     offBallots()
     offResults()
+    offQuestions()
   }
   detachers.set(io, detach)
   io.engine.on('close', detach)

@@ -5,6 +5,8 @@ import { MODERATION_MODES, NOTE_STATUSES, PHASES } from '../../shared/board.ts'
 import type { Limits } from '../../shared/limits.ts'
 import { checkLine, checkNoteText } from '../../shared/text.ts'
 import { SERVER_ORIGIN } from '../board/rules.ts'
+import { QUESTION_STATUSES } from '../../shared/questions.ts'
+import { questionsMap } from '../../shared/questions-doc.ts'
 import { RECORD_VERSION } from './record.ts'
 
 /**
@@ -26,6 +28,16 @@ const noteSchema = z.object({
   order: z.number().optional(),
 })
 
+const questionSchema = z.object({
+  id,
+  text: z.string(),
+  votes: z.number().int().min(0).max(1_000_000),
+  status: z.enum(QUESTION_STATUSES),
+  answered: z.boolean(),
+  askedAt: time,
+  answeredAt: time.optional(),
+})
+
 const recordSchema = z.object({
   version: z.literal(RECORD_VERSION),
   session: z.object({
@@ -44,6 +56,7 @@ const recordSchema = z.object({
   groups: z.array(z.object({ id, name: z.string(), parentId: id.nullable(), createdAt: time, order: z.number().optional() })).max(2_000).optional(),
   notes: z.array(z.unknown()).max(100_000),
   phases: z.array(z.object({ phase: z.enum(PHASES), at: time })).max(1_000).optional(),
+  questions: z.array(questionSchema).max(100_000).optional(),
 })
 
 /** Notes read, cleaned or written per event-loop turn, so that an import at the cap never holds the loop for long. */
@@ -104,6 +117,18 @@ export async function readRecord(input: unknown, limits: Limits): Promise<Import
     if (!text.ok) return text
     notes.push({ ...n, text: text.text })
   }
+  // Questions come back with their counts and status; who upvoted is not in a record, and
+  // questions start closed (the facilitator opens them again if the session goes on).
+  if ((r.questions?.length ?? 0) > limits.maxQuestionsPerSession) return { ok: false, error: 'full' }
+  const questionIds = new Set<string>()
+  const questions: Array<z.infer<typeof questionSchema>> = []
+  for (const q of r.questions ?? []) {
+    if (questionIds.has(q.id)) return { ok: false, error: 'invalid' }
+    questionIds.add(q.id)
+    const text = checkNoteText(q.text, limits.maxNoteChars)
+    if (!text.ok) return text
+    questions.push({ ...q, text: text.text })
+  }
   const currentPromptId = r.session.currentPromptId && promptIds.has(r.session.currentPromptId) ? r.session.currentPromptId : prompts[0]!.id
   const current = prompts.find((p) => p.id === currentPromptId)!
 
@@ -158,6 +183,16 @@ export async function readRecord(input: unknown, limits: Limits): Promise<Import
         h.delete(0, h.length)
         h.push(r.phases.map((p) => ({ phase: p.phase, at: Date.parse(p.at) })))
         m.set('phase', r.phases[r.phases.length - 1]!.phase)
+      }
+      for (const q of questions) {
+        const e = new Y.Map<unknown>()
+        e.set('text', q.text)
+        e.set('createdAt', Date.parse(q.askedAt))
+        e.set('status', q.status)
+        e.set('answered', q.answered)
+        e.set('votes', q.votes)
+        if (q.answeredAt !== undefined) e.set('answeredAt', Date.parse(q.answeredAt))
+        questionsMap(doc).set(q.id, e)
       }
       // A vote cannot be resumed without its ballots: an imported one is shown as closed.
       const voted = notes.some((n) => (n.votes ?? 0) > 0)

@@ -3,8 +3,11 @@
  * the writer thread (store/worker.ts) runs the statements named here, so a new kind of row is
  * one line in WRITES and one builder in store/rows.ts.
  */
-/** 2: quarantined_updates, where update rows Yjs cannot read are set aside. */
-export const SCHEMA_VERSION = 2
+/**
+ * 2: quarantined_updates, where update rows Yjs cannot read are set aside.
+ * 3: question_ids and upvotes (questions to the speaker). Older files get the two tables, empty.
+ */
+export const SCHEMA_VERSION = 3
 
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS settings (
@@ -50,6 +53,20 @@ CREATE TABLE IF NOT EXISTS ballots (
   dots       INTEGER NOT NULL,
   PRIMARY KEY (session_id, vote_id, phone_key, note_id)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS question_ids (
+  session_id  TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+  client_id   TEXT NOT NULL,
+  question_id TEXT NOT NULL,
+  device_id   TEXT,
+  created_at  INTEGER NOT NULL,
+  PRIMARY KEY (session_id, client_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS upvotes (
+  session_id  TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+  question_id TEXT NOT NULL,
+  phone_key   TEXT NOT NULL,
+  PRIMARY KEY (session_id, question_id, phone_key)
+) WITHOUT ROWID;
 `
 
 /** Statements the writer thread runs, by name; a row to write is `[name, ...parameters]`. */
@@ -66,6 +83,10 @@ export const WRITES = {
   deleteUpdate: 'DELETE FROM updates WHERE seq = ? AND session_id = ?',
   insertNoteId: 'INSERT INTO note_ids (session_id, client_id, note_id, device_id, created_at) VALUES (?, ?, ?, ?, ?)',
   setDots: 'INSERT INTO ballots (session_id, vote_id, phone_key, note_id, dots) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET dots = excluded.dots',
+  insertQuestionId: 'INSERT INTO question_ids (session_id, client_id, question_id, device_id, created_at) VALUES (?, ?, ?, ?, ?)',
+  addUpvote: 'INSERT OR IGNORE INTO upvotes (session_id, question_id, phone_key) VALUES (?, ?, ?)',
+  removeUpvote: 'DELETE FROM upvotes WHERE session_id = ? AND question_id = ? AND phone_key = ?',
+  deleteUpvotesOf: 'DELETE FROM upvotes WHERE session_id = ? AND question_id = ?',
   insertSession: 'INSERT INTO sessions (id, title, prompt, board_key, created_at) VALUES (?, ?, ?, ?, ?)',
   deleteSession: 'DELETE FROM sessions WHERE id = ?',
   setSummary: 'UPDATE sessions SET summary = ? WHERE id = ?',

@@ -3,6 +3,8 @@ import { WebsocketProvider } from 'y-websocket'
 import type { Group, MetaFields, Note, Prompt } from '../../../shared/board.ts'
 import { readGroups, readMeta, readNotes, readPrompts, readVotes } from '../../../shared/board-doc.ts'
 import { PATHS, type ServerPresence } from '../../../shared/protocol.ts'
+import type { Question, QuestionMode } from '../../../shared/questions.ts'
+import { readQuestionHighlight, readQuestionMode, readQuestions, readQuestionsOnBoard } from '../../../shared/questions-doc.ts'
 import { getJson, wsOrigin } from './page.ts'
 
 /**
@@ -35,6 +37,13 @@ export class BoardRoom {
   votes = $state.raw<ReadonlyMap<string, number>>(new Map())
   /** the defaults until the first sync */
   meta = $state.raw<MetaFields>(readMeta(this.doc))
+  /** questions to the speaker, newest first (a board has only the visible ones) */
+  questions = $state.raw<Question[]>([])
+  questionMode = $state<QuestionMode>('off')
+  /** the question being answered, shown large on the board */
+  questionHighlight = $state<string | null>(null)
+  /** the board shows the questions instead of the wall */
+  questionsOnBoard = $state(false)
   /** phones connected, as the server last said; null until it has said anything */
   phones = $state<number | null>(null)
 
@@ -91,6 +100,10 @@ export class BoardRoom {
     this.groups = readGroups(this.doc)
     this.prompts = readPrompts(this.doc)
     this.votes = readVotes(this.doc)
+    this.questions = readQuestions(this.doc)
+    this.questionMode = readQuestionMode(this.doc)
+    this.questionHighlight = readQuestionHighlight(this.doc)
+    this.questionsOnBoard = readQuestionsOnBoard(this.doc)
   }
 
   #readPresence = (): void => {

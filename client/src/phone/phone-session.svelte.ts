@@ -7,6 +7,7 @@ import { roomState, type RoomState } from '../../../shared/room-state.ts'
 import { checkNoteText } from '../../../shared/text.ts'
 import { clockOffset } from '../lib/clock.ts'
 import { loadPosts, savePosts, type MyPost } from './outbox.ts'
+import { PhoneQuestions } from './questions.svelte.ts'
 import { getJson } from '../lib/page.ts'
 import { connect, refusalCode, request, type KioskSocket } from '../lib/socket.ts'
 import { readString, removeKey, writeString } from '../lib/storage.ts'
@@ -79,6 +80,8 @@ export class PhoneSession {
   posts = $state<MyPost[]>([])
   notice = $state<PhoneNotice | null>(null)
   #draft = $state('')
+  /** questions to the speaker: the room's list, this phone's upvotes and its own questions */
+  readonly questions: PhoneQuestions
 
   #socket: KioskSocket | undefined
   /** bumped on every disconnect, so answers to an old connection's requests are ignored */
@@ -96,6 +99,7 @@ export class PhoneSession {
   constructor(sessionId: string) {
     this.sessionId = sessionId
     this.posts = loadPosts(sessionId)
+    this.questions = new PhoneQuestions(sessionId)
     this.#draft = readString(draftKey(sessionId)) ?? ''
   }
 
@@ -134,6 +138,7 @@ export class PhoneSession {
       if (!ballot) this.voteBusy = []
     })
     socket.on('vote:result', (result) => (this.result = result))
+    this.questions.attach(socket)
     document.addEventListener('visibilitychange', this.#onVisible)
     this.#pollTimer = setInterval(() => {
       if (document.visibilityState === 'visible') void this.#refreshMine()
@@ -146,6 +151,7 @@ export class PhoneSession {
     clearTimeout(this.#retryTimer)
     clearTimeout(this.#reconnectTimer)
     clearTimeout(this.#noticeTimer)
+    this.questions.destroy()
     this.#socket?.disconnect()
   }
 
@@ -219,10 +225,12 @@ export class PhoneSession {
     this.#clearRetry()
     void this.#flush()
     void this.#refreshMine()
+    this.questions.connected()
   }
 
   #onDisconnect(reason: string): void {
     this.#generation++
+    this.questions.disconnected()
     for (const p of this.posts) if (p.state === 'sending') p.state = 'queued'
     this.#save()
     if (this.connection === 'not_found' || this.connection === 'forbidden') return
@@ -265,7 +273,10 @@ export class PhoneSession {
   }
 
   #onVisible = (): void => {
-    if (document.visibilityState === 'visible') void this.#refreshMine()
+    if (document.visibilityState === 'visible') {
+      void this.#refreshMine()
+      void this.questions.refreshMine()
+    }
   }
 
   #giveUp(connection: 'not_found' | 'forbidden'): void {
