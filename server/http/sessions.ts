@@ -24,10 +24,10 @@ export function sessionRoutes(kiosk: Kiosk): Router {
   const { limits } = kiosk.config
   const json = express.json({ limit: limits.maxHttpBodyBytes, strict: true })
 
-  const findSession = (id: unknown) => (isSessionId(id) ? kiosk.sessions.get(id) : undefined)
+  const findSession = async (id: unknown) => (isSessionId(id) ? kiosk.sessions.load(id) : undefined)
   /** The session named in the path, or a 404 answered already. */
-  const sessionOf = (req: Request, res: Response): LiveSession | undefined => {
-    const s = findSession(req.params.id)
+  const sessionOf = async (req: Request, res: Response): Promise<LiveSession | undefined> => {
+    const s = await findSession(req.params.id)
     if (!s) res.status(404).json({ error: 'not_found' })
     return s
   }
@@ -75,8 +75,8 @@ export function sessionRoutes(kiosk: Kiosk): Router {
   })
 
   // Public: everyone holding the session id (every phone) may know where to join it.
-  router.get('/api/sessions/:id/join', (req, res) => {
-    const session = sessionOf(req, res)
+  router.get('/api/sessions/:id/join', async (req, res) => {
+    const session = await sessionOf(req, res)
     if (!session) return
     const { joinUrl } = sessionLinks(kiosk, session.row)
     res.json({ id: session.row.id, title: session.row.title, joinUrl })
@@ -84,7 +84,7 @@ export function sessionRoutes(kiosk: Kiosk): Router {
 
   router.get('/qr/:file', async (req, res) => {
     const id = req.params.file.endsWith('.svg') ? req.params.file.slice(0, -4) : ''
-    const session = findSession(id)
+    const session = await findSession(id)
     if (!session) {
       res.status(404).json({ error: 'not_found' })
       return
@@ -94,7 +94,7 @@ export function sessionRoutes(kiosk: Kiosk): Router {
   })
 
   router.get('/api/sessions/:id/export', auth, async (req, res) => {
-    const session = sessionOf(req, res)
+    const session = await sessionOf(req, res)
     if (!session) return
     const format = req.query.format ?? 'json'
     const lang = (req.query.lang ?? 'ja') as RecordLang
@@ -124,7 +124,7 @@ export function sessionRoutes(kiosk: Kiosk): Router {
   })
 
   router.post('/api/sessions/:id/close', auth, async (req, res) => {
-    const session = sessionOf(req, res)
+    const session = await sessionOf(req, res)
     if (!session) return
     await session.commit({ apply: (doc) => setClosed(doc, true) })
     let files: string[] = []
@@ -139,7 +139,7 @@ export function sessionRoutes(kiosk: Kiosk): Router {
   })
 
   router.post('/api/sessions/:id/reopen', auth, async (req, res) => {
-    const session = sessionOf(req, res)
+    const session = await sessionOf(req, res)
     if (!session) return
     await session.commit({ apply: (doc) => setClosed(doc, false) })
     res.json({ ok: true })
@@ -147,7 +147,7 @@ export function sessionRoutes(kiosk: Kiosk): Router {
 
   // A template: same title, prompts and settings, no notes, groups or votes.
   router.post('/api/sessions/:id/duplicate', auth, async (req, res) => {
-    const session = sessionOf(req, res)
+    const session = await sessionOf(req, res)
     if (!session) return
     const record = await recordOf(session, false)
     const template = await readRecord({ ...record, notes: [], groups: [], phases: [], session: { ...record.session, createdAt: new Date().toISOString(), settings: { ...record.session.settings, locked: false } } }, limits)
