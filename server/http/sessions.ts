@@ -25,12 +25,12 @@ export function sessionRoutes(kiosk: Kiosk): Router {
   const { limits } = kiosk.config
   const json = express.json({ limit: limits.maxHttpBodyBytes, strict: true })
 
-  const findSession = (id: unknown) => (isSessionId(id) ? kiosk.sessions.get(id) : undefined)
+  const findSession = async (id: unknown) => (isSessionId(id) ? kiosk.sessions.load(id) : undefined)
   /** The session named in the path, or a 404 answered already. */
-  const sessionOf = (req: Request, res: Response): LiveSession | undefined => {
+  const sessionOf = async (req: Request, res: Response): Promise<LiveSession | undefined> => {
     let s: LiveSession | undefined
     try {
-      s = findSession(req.params.id)
+      s = await findSession(req.params.id)
     } catch (err) {
       // Another node holds it (several machines) and has been asked to let go: ask again soon.
       if (!(err instanceof SessionElsewhere)) throw err
@@ -84,8 +84,8 @@ export function sessionRoutes(kiosk: Kiosk): Router {
   })
 
   // Public: everyone holding the session id (every phone) may know where to join it.
-  router.get('/api/sessions/:id/join', (req, res) => {
-    const session = sessionOf(req, res)
+  router.get('/api/sessions/:id/join', async (req, res) => {
+    const session = await sessionOf(req, res)
     if (!session) return
     const { joinUrl } = sessionLinks(kiosk, session.row)
     res.json({ id: session.row.id, title: session.row.title, joinUrl })
@@ -104,7 +104,7 @@ export function sessionRoutes(kiosk: Kiosk): Router {
   })
 
   router.get('/api/sessions/:id/export', auth, async (req, res) => {
-    const session = sessionOf(req, res)
+    const session = await sessionOf(req, res)
     if (!session) return
     const format = req.query.format ?? 'json'
     const lang = (req.query.lang ?? 'ja') as RecordLang
@@ -134,7 +134,7 @@ export function sessionRoutes(kiosk: Kiosk): Router {
   })
 
   router.post('/api/sessions/:id/close', auth, async (req, res) => {
-    const session = sessionOf(req, res)
+    const session = await sessionOf(req, res)
     if (!session) return
     await session.commit({ apply: (doc) => setClosed(doc, true) })
     let files: string[] = []
@@ -149,7 +149,7 @@ export function sessionRoutes(kiosk: Kiosk): Router {
   })
 
   router.post('/api/sessions/:id/reopen', auth, async (req, res) => {
-    const session = sessionOf(req, res)
+    const session = await sessionOf(req, res)
     if (!session) return
     await session.commit({ apply: (doc) => setClosed(doc, false) })
     res.json({ ok: true })
@@ -157,7 +157,7 @@ export function sessionRoutes(kiosk: Kiosk): Router {
 
   // A template: same title, prompts and settings, no notes, groups or votes.
   router.post('/api/sessions/:id/duplicate', auth, async (req, res) => {
-    const session = sessionOf(req, res)
+    const session = await sessionOf(req, res)
     if (!session) return
     const record = await recordOf(session, false)
     const template = await readRecord({ ...record, notes: [], groups: [], phases: [], session: { ...record.session, createdAt: new Date().toISOString(), settings: { ...record.session.settings, locked: false } } }, limits)

@@ -121,19 +121,29 @@ export function attachSocketIo(kiosk: Kiosk): KioskServer {
     })
   })
 
-  io.use(async (socket, next) => {
+  /** the session each admitted socket joined, from the handshake to its 'connection' */
+  const sessionOf = new WeakMap<KioskSocket, LiveSession>()
+  io.use((socket, next) => {
     const parsed = handshakeSchema.safeParse(socket.handshake.auth ?? {})
     if (!parsed.success || !isSessionId(parsed.data.session)) return next(refuse('not_found'))
-    const { session: sessionId, deviceId, token } = parsed.data
-    let live: LiveSession | undefined
-    try {
-      live = await kiosk.sessions.acquire(sessionId, limits.leaseWaitMs)
-    } catch (err) {
-      if (err instanceof SessionElsewhere) return next(refuse('unavailable'))
-      // A session whose store cannot be read is refused, never allowed to end the process.
-      kiosk.log.error(`session ${sessionId} could not be loaded:`, err)
-      return next(refuse('unavailable'))
-    }
+    const { session: sessionId } = parsed.data
+    // On several nodes, waits (up to leaseWaitMs) for another node holding it to let it go.
+    kiosk.sessions.acquire(sessionId, limits.leaseWaitMs).then(
+      (live) => admit(socket, live, parsed.data, next),
+      (err: unknown) => {
+        // A session whose store cannot be read is refused, never allowed to end the process.
+        if (!(err instanceof SessionElsewhere)) kiosk.log.error(`session ${sessionId} could not be loaded:`, err)
+        next(refuse('unavailable'))
+      },
+    )
+  })
+
+  const admit = (
+    socket: KioskSocket,
+    live: LiveSession | undefined,
+    { session: sessionId, deviceId, token }: { session: string; deviceId?: string; token?: string },
+    next: (err?: Error) => void,
+  ) => {
     if (!live) return next(refuse('not_found'))
     const address = remoteAddress(socket.request, kiosk.config.trustedProxies)
     let role: SocketData['role'] = 'phone'
@@ -158,11 +168,12 @@ export function attachSocketIo(kiosk: Kiosk): KioskServer {
       release()
     })
     socket.data = { sessionId, role, deviceId: deviceId ?? null, phoneKey: deviceId ? `d:${deviceId}` : `c:${socket.id}`, address }
+    sessionOf.set(socket, live)
     next()
-  })
+  }
 
   io.on('connection', (socket: KioskSocket) => {
-    const session = kiosk.sessions.get(socket.data.sessionId) as LiveSession
+    const session = sessionOf.get(socket)!
     const { role } = socket.data
     kiosk.sessions.hold(session)
     socket.on('disconnect', () => {

@@ -7,7 +7,7 @@
  */
 import pg from 'pg'
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads'
-import { Holes, merged, redact } from './batch.ts'
+import { compactionTail, Holes, merged, pieces, redact } from './batch.ts'
 import { PG_SCHEMA, READS, RECORD_VERSION, SCHEMA_VERSION, WRITES, type Param, type ReadName, type Row } from './sql.ts'
 import type { FromWriter, ToWriter } from './writer.ts'
 
@@ -52,12 +52,31 @@ requests.on('message', (req: ReadRequest) => {
   )
 })
 
+/** A list of updates is stored as pieces of at most LOG_ROW_BYTES (see batch.ts), as on SQLite. */
+async function append(sessionId: string, updates: Uint8Array[]): Promise<void> {
+  for (const piece of pieces(updates)) await writer.query(WRITES.appendUpdate.pg, [sessionId, bind(piece)])
+}
+
+/** Compaction, as the SQLite writer does it: the log's tail and the new updates merged into few rows. */
+async function compact(sessionId: string, updates: Uint8Array[]): Promise<void> {
+  const stored = (await writer.query<{ seq: number; data: Buffer }>(WRITES.selectUpdates.pg, [sessionId])).rows
+  const tail = compactionTail(stored.map((r) => ({ seq: r.seq, data: new Uint8Array(r.data.buffer, r.data.byteOffset, r.data.byteLength) })))
+  if (tail.length > 0) await writer.query(WRITES.deleteUpdatesFrom.pg, [sessionId, tail[0]!.seq])
+  await append(sessionId, [...tail.map((r) => r.data), ...updates])
+}
+
+async function runRow([name, ...params]: Row): Promise<void> {
+  if (name === 'appendUpdate' && Array.isArray(params[1])) await append(params[0] as string, params[1])
+  else if (name === 'compactUpdates') await compact(...(params as [string, Uint8Array[]]))
+  else await writer.query(WRITES[name].pg, params.map(bind))
+}
+
 async function commitAll(batches: Array<{ seq: number; rows: Row[] }>): Promise<void> {
   try {
     await writer.query('BEGIN')
     for (const b of batches) {
       holes.check(b.rows)
-      for (const [name, ...params] of b.rows) await writer.query(WRITES[name].pg, params.map(bind))
+      for (const row of b.rows) await runRow(row)
     }
     await writer.query('COMMIT')
     for (const b of batches) {

@@ -6,8 +6,8 @@
  */
 import Database from 'better-sqlite3'
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads'
-import { Holes, merged } from './batch.ts'
-import { WRITES, type Row, type WriteName } from './sql.ts'
+import { Holes, merged, pieces } from './batch.ts'
+import { LOG_ROW_BYTES, WRITES, type Row, type WriteName } from './sql.ts'
 import type { FromWriter, ToWriter } from './writer.ts'
 
 export interface WorkerOptions {
@@ -46,9 +46,31 @@ function asBuffer(v: Row[number]): string | number | null | Buffer {
   return m instanceof Uint8Array ? Buffer.from(m.buffer, m.byteOffset, m.byteLength) : m
 }
 
+const append = (sessionId: string, updates: Uint8Array[]) => {
+  for (const piece of pieces(updates)) statement('appendUpdate').run(sessionId, asBuffer(piece))
+}
+
+/**
+ * Compaction: the rows since the log's last full one (at least half of LOG_ROW_BYTES) and the
+ * new updates, merged in order into as few rows as fit and put back at the end. Full rows stay
+ * as they are, so each compaction costs what changed since the one before, not the whole board.
+ */
+function compact(sessionId: string, updates: Uint8Array[]): void {
+  const stored = statement('selectUpdates').all(sessionId) as Array<{ seq: number; data: Buffer }>
+  let from = stored.length
+  while (from > 0 && stored[from - 1]!.data.byteLength < LOG_ROW_BYTES / 2) from--
+  const tail = stored.slice(from)
+  if (tail.length > 0) statement('deleteUpdatesFrom').run(sessionId, tail[0]!.seq)
+  append(sessionId, [...tail.map((r) => new Uint8Array(r.data.buffer, r.data.byteOffset, r.data.byteLength)), ...updates])
+}
+
 function run(rows: Row[]): void {
   holes.check(rows)
-  for (const [name, ...params] of rows) statement(name).run(...params.map(asBuffer))
+  for (const [name, ...params] of rows) {
+    if (name === 'appendUpdate' && Array.isArray(params[1])) append(params[0] as string, params[1])
+    else if (name === 'compactUpdates') compact(...(params as [string, Uint8Array[]]))
+    else statement(name).run(...params.map(asBuffer))
+  }
 }
 
 const afterCommit = (rows: Row[]) => {
