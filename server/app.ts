@@ -10,6 +10,8 @@ import type { Config } from './config.ts'
 import type { Kiosk } from './context.ts'
 import { AuthThrottle, ConnectionCounter, isLoopback, RateLimiter } from './guard.ts'
 import { AddressAllowance } from './realtime/allowance.ts'
+import { SurveyResults } from './sessions/survey-results.ts'
+import { countWords } from './board/survey-words.ts'
 import { pageRoutes } from './http/pages.ts'
 import { sessionRoutes } from './http/sessions.ts'
 import { attachSocketIo, detachSocketIo, type KioskServer } from './realtime/socket.ts'
@@ -112,6 +114,9 @@ export async function createServer(config: Config, dev?: DevMiddleware): Promise
       myDots: (sessionId, voteId, phoneKey) => store.myDots(sessionId, voteId, phoneKey),
       phonesPosted: (sessionId) => store.phonesPosted(sessionId),
       voters: (sessionId, voteId) => store.voters(sessionId, voteId),
+      surveyAnswers: (sessionId, surveyId, round) => store.surveyAnswers(sessionId, surveyId, round),
+      surveyAnswered: (sessionId, surveyId) => store.surveyAnswered(sessionId, surveyId),
+      myAnswer: (sessionId, surveyId, round, phoneKey) => store.myAnswer(sessionId, surveyId, round, phoneKey),
       saveSetting: (key, value) => persistence.write([rows.setting(key, value)]),
     },
     token,
@@ -122,7 +127,9 @@ export async function createServer(config: Config, dev?: DevMiddleware): Promise
     transports: new ConnectionCounter(config.limits.maxTransportsPerAddress, config.limits.maxTransportsTotal, exempt),
     notesPerPhone: new RateLimiter(config.limits.notesBurstPerPhone, config.limits.notesPerMinutePerPhone),
     notesPerAddress: new RateLimiter(config.limits.notesBurstPerAddress, config.limits.notesPerMinutePerAddress),
+    answersPerPhone: new RateLimiter(config.limits.surveyAnswersBurstPerPhone, config.limits.surveyAnswersPerMinutePerPhone),
     allowance: new AddressAllowance(config.limits, exempt),
+    surveyResults: new SurveyResults(store, countWords, config.limits.surveyResultsIntervalMs, log.child('surveys')),
     exempt,
     publicBase: () => (config.publicUrl ? config.publicUrl.replace(/\/+$/, '') : `http://${lan}:${port}`),
     publicOrigin,
@@ -209,6 +216,7 @@ export async function createServer(config: Config, dev?: DevMiddleware): Promise
   const sweep = setInterval(() => {
     kiosk.notesPerPhone.sweep()
     kiosk.notesPerAddress.sweep()
+    kiosk.answersPerPhone.sweep()
     kiosk.allowance.sweep()
     kiosk.authFailures.sweep()
   }, 60_000)
@@ -228,6 +236,7 @@ export async function createServer(config: Config, dev?: DevMiddleware): Promise
     clearInterval(sweep)
     clearInterval(unload)
     timers.close()
+    kiosk.surveyResults.close()
     sessions.close()
     await store.close()
     lock.release()
@@ -242,6 +251,7 @@ export async function createServer(config: Config, dev?: DevMiddleware): Promise
       clearInterval(sweep)
       clearInterval(unload)
       timers.close()
+      kiosk.surveyResults.close()
       stopUpgrades()
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()))
       yjs.close()

@@ -22,6 +22,10 @@ export const ERRORS = {
   noVote: 'no_vote',
   /** The phone has no dots left, or has put the most allowed on this note. */
   overBudget: 'over_budget',
+  /** The survey's round is not open (closed, or another round is open now). */
+  closed: 'closed',
+  /** A survey that has answers cannot be edited or deleted (its results would lose their meaning). */
+  hasAnswers: 'has_answers',
   /** The request came from another web site. */
   forbiddenOrigin: 'forbidden_origin',
 } as const

@@ -1,6 +1,6 @@
 import * as Y from 'yjs'
 import { DOC_KEYS } from '../../shared/board.ts'
-import { groupsMap, metaMap, notesMap, promptsMap, readMeta, votesMap } from '../../shared/board-doc.ts'
+import { agendaMap, currentActivity, groupsMap, metaMap, notesMap, promptsMap, readMeta, readSurvey, resultsKey, surveyResultsMap, surveysMap, votesMap } from '../../shared/board-doc.ts'
 import { SERVER_ORIGIN } from './rules.ts'
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- Yjs' own types for nested maps */
@@ -17,6 +17,8 @@ import { SERVER_ORIGIN } from './rules.ts'
  *   "parent › child"), and the spotlit one; name, parent, order only.
  * - votes: only while the room may see counts, and only for notes on the board.
  * - meta: the keys a board reads, without `moderation`; the spotlight only if its target is here.
+ * - the agenda: only the current activity (its entry, and for a survey the survey itself); a
+ *   round's counts only once they may be shown (live, or revealed), never of another survey.
  *
  * Kept in step incrementally, so that no change holds the event loop for long at the note cap:
  * a transaction touching some notes costs those notes; a settings change costs its own keys.
@@ -29,7 +31,8 @@ type Fields = Record<string, unknown>
 const NOTE_FIELDS = ['text', 'createdAt', 'status', 'promptId', 'groupId', 'order'] as const
 const GROUP_FIELDS = ['name', 'parentId', 'createdAt', 'order'] as const
 const PROMPT_FIELDS = ['text', 'createdAt', 'order'] as const
-const META_KEYS = new Set(['title', 'prompt', 'createdAt', 'locked', 'phase', 'faceDown', 'currentPromptId', 'showAllPrompts', 'spotlight', 'timer', 'vote', 'closed', 'lang', 'boardPage', 'showJoin'])
+const META_KEYS = new Set(['title', 'prompt', 'createdAt', 'locked', 'phase', 'faceDown', 'currentPromptId', 'showAllPrompts', 'spotlight', 'timer', 'vote', 'closed', 'lang', 'boardPage', 'showJoin', 'activityId'])
+const SURVEY_FIELDS = ['title', 'questions', 'createdAt', 'rounds'] as const
 
 /** Notes projected per event-loop turn when all of them must be looked at again. */
 export const PROJECTION_CHUNK = 250
@@ -212,6 +215,30 @@ function syncAround(full: Y.Doc, board: Y.Doc, s: State): void {
   syncMetaKey(full, board, 'boardPage')
 }
 
+/**
+ * The current activity on the board: its agenda entry, and when it is a survey the survey and the
+ * counts of its rounds that may be shown. Small (one survey), so it is done whole on each change.
+ */
+function syncActivity(full: Y.Doc, board: Y.Doc): void {
+  const current = currentActivity(full)
+  const agenda = agendaMap(board)
+  for (const key of [...agenda.keys()]) if (key !== current?.id) agenda.delete(key)
+  const entry = current ? agendaMap(full).get(current.id) : undefined
+  if (current && entry !== undefined && !same(agenda.get(current.id), entry)) agenda.set(current.id, entry)
+  const survey = current?.kind === 'survey' ? readSurvey(full, current.ref) : undefined
+  const surveys = surveysMap(board)
+  for (const key of [...surveys.keys()]) if (key !== survey?.id) surveys.delete(key)
+  if (survey) syncEntry(surveys, survey.id, pick(surveysMap(full).get(survey.id), SURVEY_FIELDS))
+  const shown = new Set((survey?.rounds ?? []).filter((r) => r.shown).map((r) => resultsKey(survey!.id, r.round)))
+  const results = surveyResultsMap(board)
+  for (const key of [...results.keys()]) if (!shown.has(key)) results.delete(key)
+  for (const key of shown) {
+    const v = surveyResultsMap(full).get(key)
+    if (v === undefined) results.delete(key)
+    else if (!same(results.get(key), v)) results.set(key, v)
+  }
+}
+
 /** Every note id of either document: what a walk over all notes must look at. */
 const allNoteIds = (full: Y.Doc, board: Y.Doc) => new Set([...notesMap(full).keys(), ...notesMap(board).keys()])
 
@@ -226,6 +253,7 @@ export function projectAll(full: Y.Doc, board: Y.Doc): void {
     for (const key of [...votesMap(board).keys()]) if (!notesMap(board).has(key)) votesMap(board).delete(key)
     syncAllMeta(full, board)
     syncAround(full, board, s)
+    syncActivity(full, board)
   }, SERVER_ORIGIN)
 }
 
@@ -240,6 +268,7 @@ export function projectInTurns(full: Y.Doc, board: Y.Doc): void {
   board.transact(() => {
     syncAllMeta(full, board)
     syncAround(full, board, s)
+    syncActivity(full, board)
   }, SERVER_ORIGIN)
   walkAll(full, board, s)
 }
@@ -275,6 +304,8 @@ export function projectChanges(full: Y.Doc, board: Y.Doc, tr: Y.Transaction): vo
   const votes = votesMap(full) as Y.AbstractType<any>
   const groups = groupsMap(full) as Y.AbstractType<any>
   const prompts = promptsMap(full) as Y.AbstractType<any>
+  const surveyTypes = new Set<Y.AbstractType<any>>([surveysMap(full), surveyResultsMap(full), agendaMap(full)] as Y.AbstractType<any>[])
+  let activity = false
   const touched = new Set<string>()
   const counted = new Set<string>()
   const metaKeys = new Set<string>()
@@ -290,9 +321,13 @@ export function projectChanges(full: Y.Doc, board: Y.Doc, tr: Y.Transaction): vo
       for (const k of keys) if (k !== null) metaKeys.add(k)
     } else if (type === groups || type === prompts || type.parent === groups || type.parent === prompts) {
       around = true
+    } else if (surveyTypes.has(type) || (type.parent !== null && surveyTypes.has(type.parent as Y.AbstractType<any>))) {
+      activity = true
     }
   }
-  if (touched.size === 0 && counted.size === 0 && metaKeys.size === 0 && !around) return
+  // The current activity follows the agenda, the surveys, and which prompt or activity is current.
+  if (metaKeys.has('activityId') || metaKeys.has('currentPromptId') || around) activity = true
+  if (touched.size === 0 && counted.size === 0 && metaKeys.size === 0 && !around && !activity) return
   const before = s.view
   s.view = readView(full)
   const everyNote = !sameView(before, s.view)
@@ -306,8 +341,9 @@ export function projectChanges(full: Y.Doc, board: Y.Doc, tr: Y.Transaction): vo
     for (const id of touched) syncNote(full, board, s, id)
     for (const id of counted) if (!touched.has(id)) syncVote(full, board, s, id)
     syncAround(full, board, s)
+    if (activity) syncActivity(full, board)
   }, SERVER_ORIGIN)
   if (everyNote) walkAll(full, board, s)
 }
 
-export const PROJECTED_KEYS = [DOC_KEYS.meta, DOC_KEYS.notes, DOC_KEYS.groups, DOC_KEYS.prompts, DOC_KEYS.votes] as const
+export const PROJECTED_KEYS = [DOC_KEYS.meta, DOC_KEYS.notes, DOC_KEYS.groups, DOC_KEYS.prompts, DOC_KEYS.votes, DOC_KEYS.surveys, DOC_KEYS.surveyResults, DOC_KEYS.agenda] as const

@@ -13,6 +13,7 @@ import { registerFacilitatorHandlers } from './facilitator.ts'
 import { registerPhoneHandlers } from './phone.ts'
 import { attachBallots, ballotFor, registerVoteHandlers } from './votes.ts'
 import { attachVoteResults, greetWithVote } from './vote-results.ts'
+import { attachSurveys, greetWithSurvey, registerSurveyHandlers } from './surveys.ts'
 import { engineQuery } from '../upgrades.ts'
 
 export interface SocketData {
@@ -178,7 +179,9 @@ export function attachSocketIo(kiosk: Kiosk): KioskServer {
     registerPhoneHandlers(socket, session, kiosk)
     registerVoteHandlers(socket, session, kiosk)
     registerFacilitatorHandlers(socket, session, kiosk)
+    registerSurveyHandlers(socket, session, kiosk)
     socket.emit('session:state', session.state())
+    greetWithSurvey(kiosk, session, socket)
     if (role === 'phone') {
       const ballot = ballotFor(kiosk, session, socket.data.phoneKey)
       if (ballot) socket.emit('vote:ballot', ballot)
@@ -198,6 +201,7 @@ export function attachSocketIo(kiosk: Kiosk): KioskServer {
   })
   const offBallots = attachBallots(io, kiosk)
   const offResults = attachVoteResults(io, kiosk)
+  const offSurveys = attachSurveys(io, kiosk)
   const offHealth = kiosk.storage.health.on((error) => {
     for (const s of kiosk.sessions.loaded()) io.to(facilitatorsRoom(s.row.id)).emit('kiosk:status', storageStatus(error))
   })
@@ -211,6 +215,7 @@ export function attachSocketIo(kiosk: Kiosk): KioskServer {
     offStatus()
     offBallots()
     offResults()
+    offSurveys()
   }
   detachers.set(io, detach)
   io.engine.on('close', detach)

@@ -19,6 +19,16 @@ export const rows = {
     at,
   ],
   dots: (sessionId: string, voteId: string, phoneKey: string, noteId: string, dots: number): Row => ['setDots', sessionId, voteId, phoneKey, noteId, dots],
+  /** `answers` as JSON (one value per question); `phoneKey` never leaves the store */
+  surveyAnswer: (sessionId: string, surveyId: string, round: number, phoneKey: string, answers: string, at: number): Row => [
+    'setSurveyAnswer',
+    sessionId,
+    surveyId,
+    round,
+    phoneKey,
+    answers,
+    at,
+  ],
   newSession: (row: SessionRow, state: Uint8Array): Row[] => [
     ['insertSession', row.id, row.title, row.prompt, row.boardKey, row.createdAt],
     ['appendUpdate', row.id, state],

@@ -3,8 +3,11 @@
  * the writer thread (store/worker.ts) runs the statements named here, so a new kind of row is
  * one line in WRITES and one builder in store/rows.ts.
  */
-/** 2: quarantined_updates, where update rows Yjs cannot read are set aside. */
-export const SCHEMA_VERSION = 2
+/**
+ * 2: quarantined_updates, where update rows Yjs cannot read are set aside.
+ * 3: survey_answers, one row per respondent per round of a survey (older files gain the table).
+ */
+export const SCHEMA_VERSION = 3
 
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS settings (
@@ -50,6 +53,15 @@ CREATE TABLE IF NOT EXISTS ballots (
   dots       INTEGER NOT NULL,
   PRIMARY KEY (session_id, vote_id, phone_key, note_id)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS survey_answers (
+  session_id  TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+  survey_id   TEXT NOT NULL,
+  round       INTEGER NOT NULL,
+  phone_key   TEXT NOT NULL,
+  answers     TEXT NOT NULL,
+  answered_at INTEGER NOT NULL,
+  PRIMARY KEY (session_id, survey_id, round, phone_key)
+) WITHOUT ROWID;
 `
 
 /** Statements the writer thread runs, by name; a row to write is `[name, ...parameters]`. */
@@ -61,6 +73,9 @@ export const WRITES = {
   deleteUpdate: 'DELETE FROM updates WHERE seq = ? AND session_id = ?',
   insertNoteId: 'INSERT INTO note_ids (session_id, client_id, note_id, device_id, created_at) VALUES (?, ?, ?, ?, ?)',
   setDots: 'INSERT INTO ballots (session_id, vote_id, phone_key, note_id, dots) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET dots = excluded.dots',
+  /** a respondent's answers to a round: answering again replaces them */
+  setSurveyAnswer:
+    'INSERT INTO survey_answers (session_id, survey_id, round, phone_key, answers, answered_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET answers = excluded.answers, answered_at = excluded.answered_at',
   insertSession: 'INSERT INTO sessions (id, title, prompt, board_key, created_at) VALUES (?, ?, ?, ?, ?)',
   deleteSession: 'DELETE FROM sessions WHERE id = ?',
   setSummary: 'UPDATE sessions SET summary = ? WHERE id = ?',

@@ -140,6 +140,13 @@ export class Store {
       voters: db.prepare<[string, string], { n: number }>(
         'SELECT count(DISTINCT phone_key) AS n FROM ballots WHERE session_id = ? AND vote_id = ? AND dots > 0',
       ),
+      surveyAnswers: db.prepare<[string, string, number], { answers: string; answeredAt: number }>(
+        'SELECT answers, answered_at AS answeredAt FROM survey_answers WHERE session_id = ? AND survey_id = ? AND round = ? ORDER BY answered_at, phone_key',
+      ),
+      surveyAnswered: db.prepare<[string, string], { n: number }>('SELECT count(*) AS n FROM survey_answers WHERE session_id = ? AND survey_id = ?'),
+      myAnswer: db.prepare<[string, string, number, string], { answers: string }>(
+        'SELECT answers FROM survey_answers WHERE session_id = ? AND survey_id = ? AND round = ? AND phone_key = ?',
+      ),
       phonesPosted: db.prepare<[string], { n: number }>(
         'SELECT count(DISTINCT device_id) AS n FROM note_ids WHERE session_id = ? AND device_id IS NOT NULL',
       ),
@@ -271,12 +278,27 @@ export class Store {
     return this.stmt.phonesPosted.get(sessionId)?.n ?? 0
   }
 
-  /** A phone's dots in one vote, by note. */
+  /** Every respondent's answers to a round (JSON, oldest first), without who gave them. */
+  surveyAnswers(sessionId: string, surveyId: string, round: number): Array<{ answers: string; answeredAt: number }> {
+    return this.stmt.surveyAnswers.all(sessionId, surveyId, round)
+  }
+
+  /** How many answer rows a survey has, over all its rounds. */
+  surveyAnswered(sessionId: string, surveyId: string): number {
+    return this.stmt.surveyAnswered.get(sessionId, surveyId)?.n ?? 0
+  }
+
+  /** One phone's answers to a round (JSON), to fill its form again. */
+  myAnswer(sessionId: string, surveyId: string, round: number, phoneKey: string): string | undefined {
+    return this.stmt.myAnswer.get(sessionId, surveyId, round, phoneKey)?.answers
+  }
+
   /** Phones that have at least one dot in a vote (the turnout; who they are stays in here). */
   voters(sessionId: string, voteId: string): number {
     return this.stmt.voters.get(sessionId, voteId)?.n ?? 0
   }
 
+  /** A phone's dots in one vote, by note. */
   myDots(sessionId: string, voteId: string, phoneKey: string): Record<string, number> {
     const out: Record<string, number> = {}
     for (const r of this.stmt.myDots.all(sessionId, voteId, phoneKey)) out[r.noteId] = r.dots
