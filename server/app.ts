@@ -14,6 +14,7 @@ import { SurveyResults } from './sessions/survey-results.ts'
 import { countWords } from './board/survey-words.ts'
 import { pageRoutes } from './http/pages.ts'
 import { sessionRoutes } from './http/sessions.ts'
+import { surveyImportRoutes } from './http/survey-import.ts'
 import { attachSocketIo, detachSocketIo, type KioskServer } from './realtime/socket.ts'
 import { Persistence } from './sessions/persistence.ts'
 import { SessionRegistry } from './sessions/registry.ts'
@@ -181,6 +182,7 @@ export async function createServer(config: Config, dev?: DevMiddleware): Promise
     else res.json({ ok: true })
   })
   app.use(sessionRoutes(kiosk))
+  app.use(surveyImportRoutes(kiosk))
   if (dev) await dev(app, server)
   app.use(pageRoutes(kiosk, config.clientDir))
   app.use('/api', (_req, res) => {
