@@ -6,7 +6,7 @@
  *   npm run bench -- --profile          # also write a V8 CPU profile of the kiosk and summarise it
  *   npm run bench -- --durability=normal   # SQLite synchronous=NORMAL instead of FULL
  *   npm run bench -- --write-window=5      # the kiosk's write window in ms (KURUMAZA_WRITE_WINDOW_MS)
- *   npm run bench -- --only=burst,export   # any of: burst, relay, steady, vote, export, bundles, stall
+ *   npm run bench -- --only=burst,export   # any of: burst, relay, steady, vote, export, bundles, stall, words
  *   npm run bench -- --dist=/tmp/client    # where the built client is (default dist/client)
  *   npm run bench -- --ref=HEAD            # bench the server of a commit (git archive to a temp dir)
  *   npm run bench -- --server-root=DIR     # bench the server of another checkout (e.g. a patched copy)
@@ -30,6 +30,7 @@ import type { ConnectResult, NoteResult, PhoneBytes, StatsResult } from './lib/i
 import { BENCH_TOKEN, describeTree, PhoneWorker, ROOT, snapshotOf, startKiosk, startRelay, tempDataDir, type ServerProcess } from './lib/procs.ts'
 import { summarizeProfile, type ProfileSummary } from './lib/profile.ts'
 import { measureStalls, stallMarkdown, type StallResult } from './stall.ts'
+import { measureWords, wordsMarkdown, type WordsResult } from './words.ts'
 import { cpuMs, fmt, MachineSampler, MB, memory, now, ProcSampler, sleep, summarize, within, type MachineUsage, type ProcUsage, type Summary } from './lib/util.ts'
 
 // ---------------------------------------------------------------------------------------------
@@ -43,7 +44,7 @@ const QUICK = flag('quick')
 const PROFILE = flag('profile')
 const DURABILITY = option('durability') === 'normal' ? 'normal' : 'full'
 const WRITE_WINDOW = option('write-window')
-const ONLY = new Set((option('only') ?? 'burst,relay,steady,vote,export,bundles,stall').split(','))
+const ONLY = new Set((option('only') ?? 'burst,relay,steady,vote,export,bundles,stall,words').split(','))
 const DIST = path.resolve(option('dist') ?? path.join(ROOT, 'dist', 'client'))
 const KEEP = flag('keep')
 const REF = option('ref')
@@ -206,6 +207,7 @@ const report = {
   export: undefined as ExportResult | undefined,
   /** the longest event-loop stall of each operation on a session at the note cap (bench/stall.ts) */
   stall: undefined as StallResult | undefined,
+  words: undefined as WordsResult | undefined,
   bundles: undefined as { dir: string; built: boolean; pages: BundlePage[]; note: string; served?: ServedPage[] } | undefined,
   targets: [] as Target[],
   profile: undefined as ProfileSummary | undefined,
@@ -1112,6 +1114,7 @@ function markdown(): string {
     L.push('')
   }
   if (report.stall) L.push(...stallMarkdown(report.stall))
+  if (report.words) L.push(...wordsMarkdown(report.words))
   const b = report.bundles
   if (b) {
     L.push('## Bundles')
@@ -1250,6 +1253,7 @@ async function main(): Promise<void> {
     // last, in this process: it measures its own event loop, so nothing else may run meanwhile
     if (ONLY.has('stall')) report.stall = await measureStalls({ log })
     if (ONLY.has('bundles')) report.bundles = { ...measureBundles(), served }
+    if (ONLY.has('words')) report.words = await measureWords({ log })
   } finally {
     await kiosk?.stop()
     await relay?.stop()

@@ -3,6 +3,7 @@ import type { VoteResult, VoteTurnout } from '../../shared/protocol.ts'
 import { ranking } from '../board/ballot.ts'
 import type { Kiosk } from '../context.ts'
 import type { LiveSession } from '../sessions/session.ts'
+import { onVoteChange, perSessionThrottle } from './session-watch.ts'
 import { facilitatorsRoom, phonesRoom, type KioskServer, type KioskSocket } from './socket.ts'
 
 /**
@@ -36,37 +37,20 @@ export function greetWithVote(kiosk: Kiosk, session: LiveSession, socket: KioskS
 }
 
 export function attachVoteResults(io: KioskServer, kiosk: Kiosk): () => void {
-  const lastVote = new Map<string, string>()
-  const pending = new Map<string, NodeJS.Timeout>()
-
   const sendTurnout = (session: LiveSession) => {
     const turnout = turnoutOf(kiosk, session)
     if (turnout) io.to(facilitatorsRoom(session.row.id)).emit('vote:turnout', turnout)
   }
-  const offState = kiosk.sessions.events.state.on((id) => {
-    const session = kiosk.sessions.get(id)
-    if (!session) return
-    const vote = readMeta(session.doc).vote
-    const key = vote ? `${vote.id}:${vote.open}` : ''
-    if ((lastVote.get(id) ?? '') === key) return
-    lastVote.set(id, key)
-    io.to(phonesRoom(id)).emit('vote:result', resultOf(kiosk, session))
+  const offVote = onVoteChange(kiosk, (session) => {
+    io.to(phonesRoom(session.id)).emit('vote:result', resultOf(kiosk, session))
     sendTurnout(session)
   })
   // Dots arrive in bursts when a vote opens: the console hears the count at most once a second.
-  const offVotes = kiosk.sessions.events.votes.on((session) => {
-    const id = session.row.id
-    if (pending.has(id)) return
-    const t = setTimeout(() => {
-      pending.delete(id)
-      sendTurnout(session)
-    }, TURNOUT_EVERY_MS)
-    t.unref()
-    pending.set(id, t)
-  })
+  const turnout = perSessionThrottle(TURNOUT_EVERY_MS, sendTurnout)
+  const offVotes = kiosk.sessions.events.votes.on((session) => turnout.poke(session))
   return () => {
-    offState()
+    offVote()
     offVotes()
-    for (const t of pending.values()) clearTimeout(t)
+    turnout.stop()
   }
 }

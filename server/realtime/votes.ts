@@ -8,6 +8,7 @@ import type { Kiosk } from '../context.ts'
 import type { Change, LiveSession } from '../sessions/session.ts'
 import { rows } from '../store/rows.ts'
 import { voteCastSchema } from '../../shared/schemas.ts'
+import { onVoteChange, perSessionThrottle } from './session-watch.ts'
 import { handler, phonesRoom, type KioskServer, type KioskSocket } from './socket.ts'
 
 /**
@@ -94,9 +95,7 @@ export function registerVoteHandlers(socket: KioskSocket, session: LiveSession, 
  * (at most once a second) when the notes on it change while it is open.
  */
 export function attachBallots(io: KioskServer, kiosk: Kiosk): () => void {
-  const lastVote = new Map<string, string>()
   const lastNotes = new Map<string, string>()
-  const pending = new Map<string, NodeJS.Timeout>()
 
   const sendAll = async (session: LiveSession) => {
     const room = phonesRoom(session.id)
@@ -121,33 +120,23 @@ export function attachBallots(io: KioskServer, kiosk: Kiosk): () => void {
   const notesSignature = (session: LiveSession) =>
     (ballotBase(session)?.notes ?? []).map((n) => `${n.noteId}\u0000${n.text}\u0000${n.group ?? ''}`).join('\u0001')
 
-  const offState = kiosk.sessions.events.state.on((id) => {
-    const session = kiosk.sessions.get(id)
-    if (!session) return
-    const vote = readMeta(session.doc).vote
-    const key = vote ? `${vote.id}:${vote.open}` : ''
-    if ((lastVote.get(id) ?? '') === key) return
-    lastVote.set(id, key)
+  const offVote = onVoteChange(kiosk, (session, vote) => {
     if (vote?.open) onBallot(session, vote)
-    lastNotes.set(id, notesSignature(session))
+    lastNotes.set(session.id, notesSignature(session))
+    void sendAll(session)
+  })
+  const resend = perSessionThrottle(1_000, (session) => {
+    const sig = notesSignature(session)
+    if (sig === lastNotes.get(session.id)) return
+    lastNotes.set(session.id, sig)
     void sendAll(session)
   })
   const offNotes = kiosk.sessions.events.notes.on((session) => {
-    const id = session.id
-    if (!readMeta(session.doc).vote?.open || pending.has(id)) return
-    const t = setTimeout(() => {
-      pending.delete(id)
-      const sig = notesSignature(session)
-      if (sig === lastNotes.get(id)) return
-      lastNotes.set(id, sig)
-      void sendAll(session)
-    }, 1_000)
-    t.unref()
-    pending.set(id, t)
+    if (readMeta(session.doc).vote?.open) resend.poke(session)
   })
   return () => {
-    offState()
+    offVote()
     offNotes()
-    for (const t of pending.values()) clearTimeout(t)
+    resend.stop()
   }
 }

@@ -1,0 +1,92 @@
+/**
+ * Surveys and polls (contract "Surveys and polls (v2)"): the shapes the server stores and the
+ * record exports, and that the board, console and phone draw. Types and tiny pure helpers only,
+ * so the phone and the charts import it without pulling in anything else.
+ */
+
+export const QUESTION_KINDS = ['choice', 'multi', 'scale', 'text'] as const
+export type QuestionKind = (typeof QUESTION_KINDS)[number]
+
+/** Scale bounds when the facilitator gives none (the contract's default 1–5). */
+export const SCALE_DEFAULT_MIN = 1
+export const SCALE_DEFAULT_MAX = 5
+
+/** One question as created (`survey:create`) and as exported. */
+export interface Question {
+  kind: QuestionKind
+  text: string
+  /** choice and multi: 2–10 options */
+  options?: string[]
+  /** scale: inclusive bounds, default 1 and 5 */
+  min?: number
+  max?: number
+  minLabel?: string
+  maxLabel?: string
+}
+
+export interface Survey {
+  id: string
+  title: string
+  questions: Question[]
+}
+
+/** One phone's answer to one question: option index, option indexes, scale value, text, or skipped. */
+export type Answer = number | number[] | string | null
+
+/** How often a word came up in a text question's answers (each answer counts a word once). */
+export interface WordCount {
+  word: string
+  count: number
+}
+
+/** A text question's result: every answer, and its words for the cloud. */
+export interface TextResult {
+  answers: string[]
+  words: WordCount[]
+}
+
+/** choice and multi: counts per option; scale: counts per value from min to max; text: see TextResult. */
+export type QuestionResult = number[] | TextResult
+
+/** One round of a survey (e.g. 事前, 事後) as the record exports it. */
+export interface SurveyRound {
+  round: number
+  label: string
+  /** phones that answered this round (any question) */
+  responses: number
+  /** one per question, in question order */
+  results: QuestionResult[]
+}
+
+export function isTextResult(r: QuestionResult): r is TextResult {
+  return !Array.isArray(r)
+}
+
+/** A scale question's bounds with the defaults applied. */
+export function scaleBounds(q: Pick<Question, 'min' | 'max'>): { min: number; max: number } {
+  return { min: q.min ?? SCALE_DEFAULT_MIN, max: q.max ?? SCALE_DEFAULT_MAX }
+}
+
+/** The values a scale question offers, from min to max. */
+export function scaleValues(q: Pick<Question, 'min' | 'max'>): number[] {
+  const { min, max } = scaleBounds(q)
+  return Array.from({ length: Math.max(0, max - min + 1) }, (_, i) => min + i)
+}
+
+/** An empty result for a question (no answers yet), in the shape its kind exports. */
+export function emptyResult(q: Question): QuestionResult {
+  if (q.kind === 'text') return { answers: [], words: [] }
+  if (q.kind === 'scale') return scaleValues(q).map(() => 0)
+  return (q.options ?? []).map(() => 0)
+}
+
+/** Mean of a scale distribution (counts per value from min), or null when nobody answered. */
+export function scaleMean(counts: readonly number[], min: number): number | null {
+  let n = 0
+  let sum = 0
+  counts.forEach((c, i) => {
+    n += c
+    sum += c * (min + i)
+  })
+  return n === 0 ? null : sum / n
+}
