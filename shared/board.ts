@@ -55,19 +55,9 @@ export interface Activity {
   ref: string
 }
 
-export const SURVEY_QUESTION_KINDS = ['choice', 'multi', 'scale', 'text'] as const
-export type SurveyQuestionKind = (typeof SURVEY_QUESTION_KINDS)[number]
-
-/** One question as created; `options` for choice and multi, the scale's bounds always set. */
-export interface SurveyQuestion {
-  kind: SurveyQuestionKind
-  text: string
-  options?: string[]
-  min?: number
-  max?: number
-  minLabel?: string
-  maxLabel?: string
-}
+/** Questions and results are declared once, in shared/survey.ts (the charts draw the same shapes). */
+export type { Question as SurveyQuestion, QuestionKind as SurveyQuestionKind, QuestionResult, TextResult } from './survey.ts'
+import type { Question as SurveyQuestion, QuestionResult } from './survey.ts'
 
 /** One run of a survey. Only one round is open in a session at a time. */
 export interface SurveyRoundInfo {
@@ -93,15 +83,6 @@ export interface SurveyFields {
 export interface Survey extends SurveyFields {
   id: string
 }
-
-/** A text question's result: every answer and its words for the cloud. */
-export interface TextResult {
-  answers: string[]
-  words: Array<{ word: string; count: number }>
-}
-
-/** choice and multi: counts per option; scale: counts per value from min to max; text: TextResult. */
-export type QuestionResult = number[] | TextResult
 
 /** A round's aggregated results (what the record exports): no answer is linked to anyone. */
 export interface RoundResults {

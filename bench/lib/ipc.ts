@@ -30,10 +30,21 @@ export interface VoteCmd {
   ackTimeoutMs: number
 }
 
+/** Every phone answers the survey once, at a random moment in the window (answers vary by phone). */
+export interface SurveyCmd {
+  type: 'survey'
+  startAt: number
+  windowMs: number
+  surveyId: string
+  round: number
+  ackTimeoutMs: number
+}
+
 export type WorkerRequest =
   | ConnectCmd
   | PostCmd
   | VoteCmd
+  | SurveyCmd
   | { type: 'stats' }
   | { type: 'disconnect' }
   | { type: 'clock' }
@@ -84,6 +95,9 @@ export interface PhoneBytes {
   /** `vote:ballot` messages received, and their bytes as received */
   ballots: number
   ballotBytes: number
+  /** `survey:current` messages received, and their bytes as received */
+  surveys?: number
+  surveyBytes?: number
 }
 
 export interface StatsResult {
