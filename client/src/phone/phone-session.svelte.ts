@@ -2,7 +2,8 @@ import { ERRORS, type ErrorCode } from '../../../shared/errors.ts'
 import { newClientId } from '../../../shared/ids.ts'
 import { LIMITS } from '../../../shared/limits.ts'
 import type { Phase, UiLang } from '../../../shared/board.ts'
-import { PATHS, type Ballot, type MyNote, type SessionState, type VoteResult } from '../../../shared/protocol.ts'
+import { PATHS, type Ballot, type MyNote, type SessionState, type SurveyAnswerValue, type SurveyForPhone, type VoteResult } from '../../../shared/protocol.ts'
+import { loadAnswers, putAnswer, saveAnswers, type MyAnswer } from './survey-outbox.ts'
 import { roomState, type RoomState } from '../../../shared/room-state.ts'
 import { checkNoteText } from '../../../shared/text.ts'
 import { clockOffset } from '../lib/clock.ts'
@@ -77,6 +78,14 @@ export class PhoneSession {
   voteBusy = $state<string[]>([])
   voteNotice = $state<(VoteNotice & { seq: number }) | null>(null)
   posts = $state<MyPost[]>([])
+  /** the agenda's current activity (a note round, a survey, questions) */
+  activity = $state.raw<SessionState['activity']>(null)
+  /** the current activity's survey, sent by the kiosk when it changes (never per answer) */
+  survey = $state.raw<SurveyForPhone | null>(null)
+  /** this phone's answers to survey rounds, sent or waiting */
+  answers = $state<MyAnswer[]>([])
+  #answerRetry: ReturnType<typeof setTimeout> | undefined
+  #answerFlushing = false
   notice = $state<PhoneNotice | null>(null)
   #draft = $state('')
 
@@ -96,6 +105,7 @@ export class PhoneSession {
   constructor(sessionId: string) {
     this.sessionId = sessionId
     this.posts = loadPosts(sessionId)
+    this.answers = loadAnswers(sessionId)
     this.#draft = readString(draftKey(sessionId)) ?? ''
   }
 
@@ -134,6 +144,14 @@ export class PhoneSession {
       if (!ballot) this.voteBusy = []
     })
     socket.on('vote:result', (result) => (this.result = result))
+    socket.on('survey:current', (survey) => {
+      this.survey = survey
+      // The kiosk's copy of this phone's answers (after a reload elsewhere, say) fills the form.
+      if (survey?.round && survey.mine && !this.myAnswer(survey.surveyId, survey.round.round)) {
+        this.answers = [...this.answers, { surveyId: survey.surveyId, round: survey.round.round, answers: survey.mine, state: 'sent' }]
+        saveAnswers(this.sessionId, $state.snapshot(this.answers))
+      }
+    })
     document.addEventListener('visibilitychange', this.#onVisible)
     this.#pollTimer = setInterval(() => {
       if (document.visibilityState === 'visible') void this.#refreshMine()
@@ -146,7 +164,54 @@ export class PhoneSession {
     clearTimeout(this.#retryTimer)
     clearTimeout(this.#reconnectTimer)
     clearTimeout(this.#noticeTimer)
+    clearTimeout(this.#answerRetry)
     this.#socket?.disconnect()
+  }
+
+  /** This phone's answer to a round, sent or waiting, if it gave one. */
+  myAnswer(surveyId: string, round: number): MyAnswer | undefined {
+    return this.answers.find((a) => a.surveyId === surveyId && a.round === round)
+  }
+
+  /** Answer the current survey's open round (again: replaces the answer); sent now or once back online. */
+  answerSurvey(answers: SurveyAnswerValue[]): boolean {
+    const round = this.survey?.round
+    if (!this.survey || !round?.open) return false
+    this.answers = putAnswer(this.answers, this.survey.surveyId, round.round, answers)
+    saveAnswers(this.sessionId, $state.snapshot(this.answers))
+    void this.#flushAnswers()
+    return true
+  }
+
+  /** Send the answers waiting, one at a time; a timeout or a busy kiosk tries again a little later. */
+  async #flushAnswers(): Promise<void> {
+    const socket = this.#socket
+    if (!socket || this.connection !== 'connected' || this.#answerFlushing) return
+    this.#answerFlushing = true
+    try {
+      for (;;) {
+        const answer = this.answers.find((a) => a.state === 'queued')
+        if (!answer || this.connection !== 'connected') break
+        answer.state = 'sending'
+        const sent = $state.snapshot(answer.answers)
+        const res = await request(socket, 'survey:answer', { surveyId: answer.surveyId, round: answer.round, answers: sent })
+        // answered again meanwhile: the newer answer goes next
+        const current = this.myAnswer(answer.surveyId, answer.round)
+        if (current !== answer) continue
+        if (res === undefined || (!res.ok && TRY_AGAIN.includes(res.error))) {
+          answer.state = 'queued'
+          clearTimeout(this.#answerRetry)
+          this.#answerRetry = setTimeout(() => void this.#flushAnswers(), withJitter(FIRST_RETRY_MS))
+          break
+        }
+        answer.state = res.ok ? 'sent' : 'refused'
+        if (!res.ok) answer.error = res.error
+        saveAnswers(this.sessionId, $state.snapshot(this.answers))
+      }
+    } finally {
+      this.#answerFlushing = false
+      saveAnswers(this.sessionId, $state.snapshot(this.answers))
+    }
   }
 
   /** Put a note in the outbox; false when the text cannot be posted (the draft stays). */
@@ -219,11 +284,13 @@ export class PhoneSession {
     this.#clearRetry()
     void this.#flush()
     void this.#refreshMine()
+    void this.#flushAnswers()
   }
 
   #onDisconnect(reason: string): void {
     this.#generation++
     for (const p of this.posts) if (p.state === 'sending') p.state = 'queued'
+    for (const a of this.answers) if (a.state === 'sending') a.state = 'queued'
     this.#save()
     if (this.connection === 'not_found' || this.connection === 'forbidden') return
     this.connection = 'reconnecting'
@@ -253,6 +320,7 @@ export class PhoneSession {
     this.clockOffset = clockOffset(state.serverNow, Date.now())
     this.voting = state.voting === true
     this.faceDown = state.faceDown === true
+    this.activity = state.activity ?? null
     // An older kiosk says only whether a vote is open.
     this.lastVote = state.vote !== undefined ? state.vote : this.voting ? { id: '', open: true } : null
     const after = this.room
