@@ -1,6 +1,9 @@
 import { defineConfig } from 'vitest/config'
+import { svelte } from '@sveltejs/vite-plugin-svelte'
 
 export default defineConfig({
+  // Components are rendered with svelte/server in unit tests (tests/unit/survey-charts.test.ts).
+  plugins: [svelte()],
   test: {
     include: ['tests/**/*.test.ts'],
     testTimeout: 30_000,

@@ -6,7 +6,7 @@
  */
 import crypto from 'node:crypto'
 import { io, type Socket } from 'socket.io-client'
-import type { BallotSeen, ConnectCmd, ConnectResult, NoteResult, PhoneBytes, PostCmd, StatsResult, SurveyCmd, VoteCmd, WorkerCmd, WorkerReply } from './lib/ipc.ts'
+import type { AskCmd, BallotSeen, ConnectCmd, ConnectResult, NoteResult, PhoneBytes, PostCmd, StatsResult, SurveyCmd, UpvoteCmd, VoteCmd, WorkerCmd, WorkerReply } from './lib/ipc.ts'
 import { sampleTexts, tagText } from './lib/texts.ts'
 import { now, sleep } from './lib/util.ts'
 
@@ -16,6 +16,8 @@ interface Phone {
   prefix: string
   bytes: PhoneBytes
   ballot: BallotSeen & { noteIds: string[] }
+  /** the question ids of the last `question:list` heard */
+  questions: string[]
 }
 
 const emptyBallot = () => ({ bytes: 0, notes: 0, count: 0, totalBytes: 0, noteIds: [] })
@@ -37,8 +39,8 @@ function openPhone(cmd: ConnectCmd, index: number): Promise<Phone> {
       forceNew: true,
       timeout: 15_000,
     })
-    const bytes: PhoneBytes = { payloadIn: 0, payloadOut: 0, wireIn: 0, wireOut: 0, packetsIn: 0, states: 0, ballots: 0, ballotBytes: 0 }
-    const phone: Phone = { socket, index, prefix: cmd.prefix, bytes, ballot: emptyBallot() }
+    const bytes: PhoneBytes = { payloadIn: 0, payloadOut: 0, wireIn: 0, wireOut: 0, packetsIn: 0, states: 0, ballots: 0, ballotBytes: 0, questionMessages: 0, questionBytes: 0 }
+    const phone: Phone = { socket, index, prefix: cmd.prefix, bytes, ballot: emptyBallot(), questions: [] }
     // Engine.IO packets: a one-character type plus the payload.
     let lastPacketBytes = 0
     socket.io.engine.on('packet', (p) => {
@@ -53,6 +55,16 @@ function openPhone(cmd: ConnectCmd, index: number): Promise<Phone> {
     socket.on('survey:current', () => {
       bytes.surveys = (bytes.surveys ?? 0) + 1
       bytes.surveyBytes = (bytes.surveyBytes ?? 0) + lastPacketBytes
+    })
+    // Questions to the speaker, where the server has them: the room's list, then new counts.
+    socket.on('question:list', (list: { questions?: Array<{ id: string }> }) => {
+      bytes.questionMessages++
+      bytes.questionBytes += lastPacketBytes
+      phone.questions = (list.questions ?? []).map((q) => q.id)
+    })
+    socket.on('question:votes', () => {
+      bytes.questionMessages++
+      bytes.questionBytes += lastPacketBytes
     })
     // Dot voting, where the server has it: remember the latest open ballot's notes.
     socket.on('vote:ballot', (b: { open?: boolean; notes?: Array<{ noteId: string }> } | null) => {
@@ -166,9 +178,65 @@ function vote(cmd: VoteCmd): Promise<NoteResult[]> {
   })
 }
 
+/** The first `count` phones each ask one question; resolves with every answer. */
+function ask(cmd: AskCmd): Promise<NoteResult[]> {
+  return Promise.all(
+    phones.slice(0, cmd.count).map(
+      (phone, i) =>
+        new Promise<NoteResult>((resolve) => {
+          const key = `${phone.prefix}.q${i}`
+          const r: NoteResult = { key, sendAt: now(), ok: false }
+          const text = tagText(texts[(phone.index * 11) % texts.length] as string, key)
+          phone.socket.timeout(cmd.ackTimeoutMs).emit('question:ask', { id: randomId(), text }, (err: Error | null, res?: { ok: boolean; error?: string }) => {
+            r.ackAt = now()
+            if (err) r.error = 'ack_timeout'
+            else if (res?.ok) r.ok = true
+            else r.error = res?.error ?? 'no_answer'
+            resolve(r)
+          })
+        }),
+    ),
+  )
+}
+
+/** Every phone upvotes distinct random questions of its list at random moments in the window. */
+function upvote(cmd: UpvoteCmd): Promise<NoteResult[]> {
+  const results: NoteResult[] = []
+  const plan: Array<{ phone: Phone; questionId: string; offset: number }> = []
+  for (const phone of phones) {
+    const ids = [...phone.questions]
+    for (let d = 0; d < cmd.upvotes && ids.length > 0; d++) {
+      const questionId = ids.splice(Math.floor(Math.random() * ids.length), 1)[0] as string
+      plan.push({ phone, questionId, offset: Math.random() * cmd.windowMs })
+    }
+  }
+  if (plan.length === 0) return Promise.resolve(results)
+  return new Promise((resolve) => {
+    let answered = 0
+    for (const { phone, questionId, offset } of plan) {
+      setTimeout(() => {
+        const r: NoteResult = { key: questionId, sendAt: now(), ok: false }
+        results.push(r)
+        phone.socket.timeout(cmd.ackTimeoutMs).emit('question:upvote', { questionId, on: true }, (err: Error | null, res?: { ok: boolean; error?: string }) => {
+          r.ackAt = now()
+          if (err) r.error = 'ack_timeout'
+          else if (res?.ok) r.ok = true
+          else r.error = res?.error ?? 'no_answer'
+          if (++answered === plan.length) resolve(results)
+        })
+      }, Math.max(0, cmd.startAt - now() + offset))
+    }
+  })
+}
+
+/** How many questions each phone's last list held. */
+function questionCounts(): number[] {
+  return phones.map((p) => p.questions.length)
+}
+
 /**
  * The bench's survey (five questions: choice of 4, multi of 3, scale 1–5, scale 0–10, text):
- * each phone's answers follow from its index, so the expected counts are known.
+ * each phone's answers follow from its index.
  */
 function benchAnswers(i: number): unknown[] {
   return [i % 4, [i % 3, (i + 1) % 3].sort(), 1 + (i % 5), i % 11, i % 2 === 0 ? `紙の決裁が多い ${i % 7}` : null]
@@ -242,6 +310,12 @@ async function handle(cmd: WorkerCmd): Promise<unknown> {
       return phones.length
     case 'ballots':
       return ballots()
+    case 'ask':
+      return ask(cmd)
+    case 'upvote':
+      return upvote(cmd)
+    case 'questionCounts':
+      return questionCounts()
   }
 }
 

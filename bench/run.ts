@@ -6,7 +6,7 @@
  *   npm run bench -- --profile          # also write a V8 CPU profile of the kiosk and summarise it
  *   npm run bench -- --durability=normal   # SQLite synchronous=NORMAL instead of FULL
  *   npm run bench -- --write-window=5      # the kiosk's write window in ms (KURUMAZA_WRITE_WINDOW_MS)
- *   npm run bench -- --only=burst,export   # any of: burst, relay, steady, vote, surveys, export, bundles, stall, words
+ *   npm run bench -- --only=burst,export   # any of: burst, relay, steady, vote, questions, surveys, export, bundles, stall, words
  *   npm run bench -- --dist=/tmp/client    # where the built client is (default dist/client)
  *   npm run bench -- --ref=HEAD            # bench the server of a commit (git archive to a temp dir)
  *   npm run bench -- --server-root=DIR     # bench the server of another checkout (e.g. a patched copy)
@@ -30,6 +30,7 @@ import type { ConnectResult, NoteResult, PhoneBytes, StatsResult } from './lib/i
 import { BENCH_TOKEN, describeTree, PhoneWorker, ROOT, snapshotOf, startKiosk, startRelay, tempDataDir, type ServerProcess } from './lib/procs.ts'
 import { summarizeProfile, type ProfileSummary } from './lib/profile.ts'
 import { measureStalls, stallMarkdown, type StallResult } from './stall.ts'
+import { questionsMarkdown, runQuestions, type QuestionsResult } from './questions.ts'
 import { measureWords, wordsMarkdown, type WordsResult } from './words.ts'
 import { cpuMs, fmt, MachineSampler, MB, memory, now, ProcSampler, sleep, summarize, within, type MachineUsage, type ProcUsage, type Summary } from './lib/util.ts'
 
@@ -44,7 +45,7 @@ const QUICK = flag('quick')
 const PROFILE = flag('profile')
 const DURABILITY = option('durability') === 'normal' ? 'normal' : 'full'
 const WRITE_WINDOW = option('write-window')
-const ONLY = new Set((option('only') ?? 'burst,relay,steady,vote,surveys,export,bundles,stall,words').split(','))
+const ONLY = new Set((option('only') ?? 'burst,relay,steady,vote,questions,surveys,export,bundles,stall,words').split(','))
 const DIST = path.resolve(option('dist') ?? path.join(ROOT, 'dist', 'client'))
 const KEEP = flag('keep')
 const REF = option('ref')
@@ -224,6 +225,7 @@ const report = {
   },
   loads: [] as LoadResult[],
   votes: [] as VoteResult[],
+  questions: [] as QuestionsResult[],
   export: undefined as ExportResult | undefined,
   /** the longest event-loop stall of each operation on a session at the note cap (bench/stall.ts) */
   stall: undefined as StallResult | undefined,
@@ -1200,6 +1202,7 @@ function markdown(): string {
     }
     L.push('')
   }
+  L.push(...questionsMarkdown(report.questions))
   L.push('Bytes: "phone in" is the Engine.IO payload a phone received over its whole life in a round (session state on connect, its ack, pings, state pushes); "wire" adds WebSocket framing and the HTTP upgrade. "board in" is what the board received during one round\'s posting window (note updates and presence): y-websocket payload, and TCP bytes. Server RSS per phone = (connected − idle) / phones.')
   L.push('')
   L.push('| scenario | server | phone in B (mean / max) | phone wire in B | phone out B | board in B per round (payload / wire) | board B per note | server RSS per phone KB | connect ms | load-gen CPU |')
@@ -1373,6 +1376,16 @@ async function main(): Promise<void> {
       }
     }
     if (ONLY.has('surveys')) report.surveys = await runSurveys(QUICK ? 200 : 1_000, kiosk, workers)
+    if (ONLY.has('questions')) {
+      const phones = QUICK ? 200 : 1_000
+      report.questions.push(
+        await runQuestions(
+          { kiosk, workers, createSession, connectPhones, disconnectPhones, phoneStats, facilitatorSocket, emitAck, log, ackTimeoutMs: ACK_TIMEOUT_MS },
+          phones,
+          QUICK ? 40 : 100,
+        ),
+      )
+    }
     let served: ServedPage[] | undefined
     if (ONLY.has('bundles')) served = await measureServed(kiosk.url).catch((err: Error) => (log(`pages: ${err.message}`), undefined))
     report.kioskTotals = { cpuMs: cpuMs(kiosk.pid) ?? NaN, rssHwm: memory(kiosk.pid)?.hwm ?? NaN }

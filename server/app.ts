@@ -118,6 +118,8 @@ export async function createServer(config: Config, dev?: DevMiddleware): Promise
       surveyAnswers: (sessionId, surveyId, round) => store.surveyAnswers(sessionId, surveyId, round),
       surveyAnswered: (sessionId, surveyId) => store.surveyAnswered(sessionId, surveyId),
       myAnswer: (sessionId, surveyId, round, phoneKey) => store.myAnswer(sessionId, surveyId, round, phoneKey),
+      questionIds: (sessionId) => store.questionIds(sessionId),
+      upvotes: (sessionId) => store.upvotes(sessionId),
       saveSetting: (key, value) => persistence.write([rows.setting(key, value)]),
     },
     token,
@@ -129,6 +131,9 @@ export async function createServer(config: Config, dev?: DevMiddleware): Promise
     notesPerPhone: new RateLimiter(config.limits.notesBurstPerPhone, config.limits.notesPerMinutePerPhone),
     notesPerAddress: new RateLimiter(config.limits.notesBurstPerAddress, config.limits.notesPerMinutePerAddress),
     answersPerPhone: new RateLimiter(config.limits.surveyAnswersBurstPerPhone, config.limits.surveyAnswersPerMinutePerPhone),
+    questionsPerPhone: new RateLimiter(config.limits.questionsBurstPerPhone, config.limits.questionsPerMinutePerPhone),
+    questionsPerAddress: new RateLimiter(config.limits.questionsBurstPerAddress, config.limits.questionsPerMinutePerAddress),
+    upvotesPerPhone: new RateLimiter(config.limits.upvotesBurstPerPhone, config.limits.upvotesPerMinutePerPhone),
     allowance: new AddressAllowance(config.limits, exempt),
     surveyResults: new SurveyResults(store, countWords, config.limits.surveyResultsIntervalMs, log.child('surveys')),
     exempt,
@@ -219,6 +224,9 @@ export async function createServer(config: Config, dev?: DevMiddleware): Promise
     kiosk.notesPerPhone.sweep()
     kiosk.notesPerAddress.sweep()
     kiosk.answersPerPhone.sweep()
+    kiosk.questionsPerPhone.sweep()
+    kiosk.questionsPerAddress.sweep()
+    kiosk.upvotesPerPhone.sweep()
     kiosk.allowance.sweep()
     kiosk.authFailures.sweep()
   }, 60_000)

@@ -22,6 +22,10 @@ export interface Records {
   surveyAnswered(sessionId: string, surveyId: string): number
   /** one phone's answers to a round (JSON), to fill its form again */
   myAnswer(sessionId: string, surveyId: string, round: number, phoneKey: string): string | undefined
+  /** the questions phones asked in a session, by the phone's own id (idempotency) */
+  questionIds(sessionId: string): Array<{ clientId: string; questionId: string; deviceId: string | null }>
+  /** who upvoted which question in a session */
+  upvotes(sessionId: string): Array<{ questionId: string; phoneKey: string }>
   /** a kiosk-wide setting (the word list) */
   saveSetting(key: string, value: string): Promise<void>
 }
@@ -50,7 +54,10 @@ export interface Kiosk {
   answersPerPhone: RateLimiter
   /** survey rounds' counts, written into the documents at most once per interval */
   surveyResults: SurveyResults
-  /** every per-phone budget (votes, survey rounds) held per address as well */
+  questionsPerPhone: RateLimiter
+  questionsPerAddress: RateLimiter
+  upvotesPerPhone: RateLimiter
+  /** every per-phone budget (votes, upvotes, survey rounds) held per address as well */
   allowance: AddressAllowance
   /** whether per-address limits pass this address by (loopback, unless config.loopbackExempt is false) */
   exempt(address: string): boolean

@@ -10,6 +10,8 @@ export const ERRORS = {
   rateLimited: 'rate_limited',
   /** The facilitator has locked posting for this session. */
   locked: 'locked',
+  /** Questions are off (or the session is closed), or a survey's round is not open (closed, or another round is open now). */
+  closed: 'closed',
   /** No such session or note. */
   notFound: 'not_found',
   /** A facilitator action without a valid facilitator token. */
@@ -22,8 +24,6 @@ export const ERRORS = {
   noVote: 'no_vote',
   /** The phone has no dots left, or has put the most allowed on this note. */
   overBudget: 'over_budget',
-  /** The survey's round is not open (closed, or another round is open now). */
-  closed: 'closed',
   /** A survey that has answers cannot be edited or deleted (its results would lose their meaning). */
   hasAnswers: 'has_answers',
   /** The request came from another web site. */

@@ -62,6 +62,24 @@ export const LIMITS = {
   surveyResultsIntervalMs: 500,
   /** Answer rows one CSV import may bring (a round gathered on paper or in a web form). */
   maxImportedAnswers: 5_000,
+  /**
+   * Questions to the speaker: most a session holds, whatever their status (past it `full`), and
+   * how fast one phone and one address may ask (token buckets, like notes; loopback exempt).
+   */
+  maxQuestionsPerSession: 1_000,
+  questionsBurstPerPhone: 3,
+  questionsPerMinutePerPhone: 6,
+  questionsBurstPerAddress: 40,
+  questionsPerMinutePerAddress: 120,
+  /**
+   * Upvotes one phone may give or take back: a burst, then a rate (a phone toggling in a loop is
+   * slowed, a person tapping is not). Per address they are held by the shared per-address
+   * allowance (`maxPhonesPerAddress`, `budgetActions…`), so fresh device ids do not help.
+   */
+  upvotesBurstPerPhone: 30,
+  upvotesPerMinutePerPhone: 60,
+  /** Phones get the question list (or its new counts) at most once per this long, for the whole room at once. */
+  questionListIntervalMs: 1_000,
 
   /** Per phone: a token bucket of `notesBurstPerPhone`, refilled at `notesPerMinutePerPhone`. */
   notesPerMinutePerPhone: 12,

@@ -6,6 +6,7 @@
 import type { z } from 'zod'
 import type { Ack, ErrorCode } from './errors.ts'
 import type { ActivityKind, NoteStatus, Phase, SurveyQuestion, UiLang } from './board.ts'
+import type { QuestionMode, QuestionStatus } from './questions.ts'
 import type * as schemas from './schemas.ts'
 
 export const PROTOCOL_VERSION = 1
@@ -74,6 +75,8 @@ export interface SessionState {
   faceDown?: boolean
   /** the current or last vote: whether one is open, or was and has closed (null before the first) */
   vote?: { id: string; open: boolean } | null
+  /** questions to the speaker: off, open, or moderated (added in v2, optional for old kiosks) */
+  questions?: QuestionMode
   /** the agenda's current activity, on every screen (added in v2) */
   activity?: { id: string; kind: ActivityKind; title: string } | null
 }
@@ -167,6 +170,39 @@ export type VoteOpenPayload = Payload<'voteOpenSchema'>
 
 export type TimerStartPayload = Payload<'timerStartSchema'>
 
+/** A question as phones see it: only visible ones are ever sent to them. */
+export interface PublicQuestion {
+  id: string
+  text: string
+  votes: number
+  answered: boolean
+  /** epoch ms */
+  askedAt: number
+}
+
+/**
+ * The room's question list, the same for every phone (encoded once, sent to all): the mode, the
+ * question being answered, and every visible question, newest first.
+ */
+export interface QuestionList {
+  mode: QuestionMode
+  highlight: string | null
+  questions: PublicQuestion[]
+}
+
+/** What became of a question this phone asked (by the phone's own id for it). */
+export interface MyQuestion {
+  id: string
+  questionId?: string
+  /** `hidden`: the facilitator took it off the list; `deleted`: removed; `unknown`: never arrived */
+  status: QuestionStatus | 'deleted' | 'unknown'
+  answered?: boolean
+  /** the text as the list shows it, when the facilitator corrected it */
+  text?: string
+}
+
+export type QuestionModeratePayload = Payload<'questionModerateSchema'>
+
 /** Events a client emits; every one takes an acknowledgement callback. */
 export interface ClientToServerEvents {
   /** a phone posts a note (a facilitator may too, for someone without a phone) */
@@ -177,6 +213,12 @@ export interface ClientToServerEvents {
   'vote:cast': (payload: Payload<'voteCastSchema'>, ack: (res: Ack<MyDots>) => void) => void
   /** a phone takes one of its dots back */
   'vote:retract': (payload: Payload<'voteCastSchema'>, ack: (res: Ack<MyDots>) => void) => void
+  /** a phone asks the speaker a question (idempotent by `id`) */
+  'question:ask': (payload: Payload<'questionAskSchema'>, ack: (res: Ack<{ questionId: string }>) => void) => void
+  /** a phone upvotes a visible question (`on: true`) or takes its upvote back */
+  'question:upvote': (payload: Payload<'questionUpvoteSchema'>, ack: (res: Ack<{ votes: number }>) => void) => void
+  /** a phone asks what became of its questions (by its own ids) and which it upvoted */
+  'question:mine': (payload: Payload<'questionMineSchema'>, ack: (res: Ack<{ questions: MyQuestion[]; upvoted: string[] }>) => void) => void
 
   /** a phone answers the open round of a survey (again: replaces its answer); a facilitator enters a paper sheet */
   'survey:answer': (payload: Payload<'surveyAnswerSchema'>, ack: (res: Ack) => void) => void
@@ -197,6 +239,7 @@ export interface ClientToServerEvents {
   /** the activity on every screen */
   'agenda:current': (payload: Payload<'agendaRefSchema'>, ack: (res: Ack) => void) => void
 
+  'question:moderate': (payload: QuestionModeratePayload, ack: (res: Ack) => void) => void
   'session:update': (payload: SessionUpdatePayload, ack: (res: Ack) => void) => void
   'note:moderate': (payload: NoteModeratePayload, ack: (res: Ack) => void) => void
   /** correct a typo or remove a name; the text is cleaned like a new note */
@@ -224,6 +267,12 @@ export interface ServerToClientEvents {
   'vote:result': (result: VoteResult | null) => void
   /** to facilitators while a vote is open (at most once a second) and when it closes */
   'vote:turnout': (turnout: VoteTurnout) => void
+  /** to phones: the room's visible questions, on connect and at most about once a second when they change */
+  'question:list': (list: QuestionList) => void
+  /** to phones: new upvote counts (question id → votes) when only counts changed since the last list */
+  'question:votes': (votes: Record<string, number>) => void
+  /** to the phone that asked a question, when its status, answered flag or text changes */
+  'question:status': (question: MyQuestion) => void
   /** to facilitators: on connect and whenever storing starts or stops failing */
   'kiosk:status': (status: KioskStatus) => void
   /** to facilitators, on connect: parts of this session's saved board that could not be read */

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { LIMITS } from './limits.ts'
 import { MODERATION_MODES, PHASES, UI_LANGS } from './board.ts'
 import { MODERATION_ACTIONS } from './protocol.ts'
+import { QUESTION_ACTIONS, QUESTION_MODES } from './questions.ts'
 
 /** Shapes of untrusted Socket.io payloads; text is measured separately by shared/text.ts. */
 export const noteCreateSchema = z.object({
@@ -37,6 +38,8 @@ export const sessionUpdateSchema = z
       .nullable()
       .optional(),
     showJoin: z.boolean().optional(),
+    questions: z.enum(QUESTION_MODES).optional(),
+    questionsOnBoard: z.boolean().optional(),
   })
   .strict()
 
@@ -80,6 +83,29 @@ export const timerStartSchema = z.object({
 export const wordsSetSchema = z.object({
   words: z.array(z.string().max(LIMITS.maxWordChars * 4)).max(LIMITS.maxWords * 2),
 })
+
+export const questionAskSchema = z.object({
+  id: z.string().min(1).max(LIMITS.maxClientIdChars),
+  text: z.string(),
+})
+
+export const questionMineSchema = z.object({
+  ids: z.array(z.string().min(1).max(LIMITS.maxClientIdChars)).max(500),
+})
+
+export const questionUpvoteSchema = z.object({
+  questionId: z.string().min(1).max(64),
+  on: z.boolean(),
+})
+
+/** `edit` carries the new text (cleaned like a new question); the other actions carry none. */
+export const questionModerateSchema = z.union([
+  z.object({
+    questionId: z.string().min(1).max(64),
+    action: z.enum(QUESTION_ACTIONS.filter((a) => a !== 'edit') as [Exclude<(typeof QUESTION_ACTIONS)[number], 'edit'>, ...Array<Exclude<(typeof QUESTION_ACTIONS)[number], 'edit'>>]),
+  }),
+  z.object({ questionId: z.string().min(1).max(64), action: z.literal('edit'), text: z.string() }),
+])
 
 /** Events that take no arguments accept `{}` only. */
 export const emptySchema = z.object({}).strict()

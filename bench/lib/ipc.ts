@@ -30,6 +30,22 @@ export interface VoteCmd {
   ackTimeoutMs: number
 }
 
+/** The first `count` phones of the worker each ask one question (`question:ask`). */
+export interface AskCmd {
+  type: 'ask'
+  count: number
+  ackTimeoutMs: number
+}
+
+/** Every phone upvotes `upvotes` distinct random questions of the list it last heard, at random moments in the window. */
+export interface UpvoteCmd {
+  type: 'upvote'
+  startAt: number
+  windowMs: number
+  upvotes: number
+  ackTimeoutMs: number
+}
+
 /** Every phone answers the survey once, at a random moment in the window (answers vary by phone). */
 export interface SurveyCmd {
   type: 'survey'
@@ -41,16 +57,20 @@ export interface SurveyCmd {
 }
 
 export type WorkerRequest =
+  | SurveyCmd
   | ConnectCmd
   | PostCmd
   | VoteCmd
-  | SurveyCmd
+  | AskCmd
+  | UpvoteCmd
   | { type: 'stats' }
   | { type: 'disconnect' }
   | { type: 'clock' }
   /** forget the ballots received so far */
   | { type: 'resetBallots' }
   | { type: 'ballots' }
+  /** how many questions each phone's last `question:list` held */
+  | { type: 'questionCounts' }
 
 export interface BallotSeen {
   /** when the phone got its first open ballot since the last reset (bench clock) */
@@ -98,6 +118,9 @@ export interface PhoneBytes {
   /** `survey:current` messages received, and their bytes as received */
   surveys?: number
   surveyBytes?: number
+  /** `question:list` and `question:votes` messages received, and their bytes as received */
+  questionMessages: number
+  questionBytes: number
 }
 
 export interface StatsResult {

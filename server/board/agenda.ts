@@ -1,6 +1,8 @@
 import type * as Y from 'yjs'
 import { agendaMap, currentActivity, metaMap, promptsMap, readAgenda } from '../../shared/board-doc.ts'
 import type { Activity } from '../../shared/board.ts'
+import { readQuestionMode } from '../../shared/questions-doc.ts'
+import { setQuestionSettings } from './questions.ts'
 import { SERVER_ORIGIN, setCurrentPrompt } from './rules.ts'
 import { nextAgendaOrder } from './surveys.ts'
 
@@ -52,12 +54,20 @@ export function removeActivity(doc: Y.Doc, activityId: string): boolean {
   return true
 }
 
-/** Make an activity the one on every screen; a note round's prompt becomes the current prompt too. */
+/**
+ * Make an activity the one on every screen. A note round's prompt becomes the current prompt; a
+ * questions activity opens questions (unless they are already open or moderated) and puts them
+ * on the board, and leaving it takes them off the board (the mode stays as the facilitator set it).
+ */
 export function setCurrentActivity(doc: Y.Doc, activityId: string): Activity | undefined {
-  const activity = readAgenda(doc).find((a) => a.id === activityId)
+  const agenda = readAgenda(doc)
+  const activity = agenda.find((a) => a.id === activityId)
   if (!activity) return undefined
+  const before = currentActivity(doc, agenda)
   tx(doc, () => {
     if (activity.kind === 'notes' && promptsMap(doc).has(activity.ref)) setCurrentPrompt(doc, activity.ref)
+    if (activity.kind === 'questions') setQuestionSettings(doc, { mode: readQuestionMode(doc) === 'off' ? 'open' : undefined, onBoard: true })
+    else if (before?.kind === 'questions') setQuestionSettings(doc, { onBoard: false })
     metaMap(doc).set('activityId', activityId)
   })
   return activity

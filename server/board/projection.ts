@@ -2,6 +2,8 @@ import * as Y from 'yjs'
 import { DOC_KEYS } from '../../shared/board.ts'
 import { agendaMap, currentActivity, groupsMap, metaMap, notesMap, promptsMap, readMeta, readSurvey, resultsKey, surveyResultsMap, surveysMap, votesMap } from '../../shared/board-doc.ts'
 import { SERVER_ORIGIN } from './rules.ts'
+import { QUESTION_META, QUESTIONS_KEY } from '../../shared/questions.ts'
+import { questionsMap, readQuestionHighlight } from '../../shared/questions-doc.ts'
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- Yjs' own types for nested maps */
 /**
@@ -19,6 +21,9 @@ import { SERVER_ORIGIN } from './rules.ts'
  * - meta: the keys a board reads, without `moderation`; the spotlight only if its target is here.
  * - the agenda: only the current activity (its entry, and for a survey the survey itself); a
  *   round's counts only once they may be shown (live, or revealed), never of another survey.
+ * - questions: only visible ones, with their text, time, count and answered flag (no status, no
+ *   `editedAt`); the highlighted question only when it is one of them. A pending or hidden
+ *   question's text never reaches a board.
  *
  * Kept in step incrementally, so that no change holds the event loop for long at the note cap:
  * a transaction touching some notes costs those notes; a settings change costs its own keys.
@@ -31,8 +36,9 @@ type Fields = Record<string, unknown>
 const NOTE_FIELDS = ['text', 'createdAt', 'status', 'promptId', 'groupId', 'order'] as const
 const GROUP_FIELDS = ['name', 'parentId', 'createdAt', 'order'] as const
 const PROMPT_FIELDS = ['text', 'createdAt', 'order'] as const
-const META_KEYS = new Set(['title', 'prompt', 'createdAt', 'locked', 'phase', 'faceDown', 'currentPromptId', 'showAllPrompts', 'spotlight', 'timer', 'vote', 'closed', 'lang', 'boardPage', 'showJoin', 'activityId'])
 const SURVEY_FIELDS = ['title', 'questions', 'createdAt', 'rounds'] as const
+const QUESTION_FIELDS = ['text', 'createdAt', 'votes', 'answered'] as const
+const META_KEYS = new Set([QUESTION_META.mode, QUESTION_META.highlight, QUESTION_META.onBoard, 'title', 'prompt', 'createdAt', 'locked', 'phase', 'faceDown', 'currentPromptId', 'showAllPrompts', 'spotlight', 'timer', 'vote', 'closed', 'lang', 'boardPage', 'showJoin', 'activityId'])
 
 /** Notes projected per event-loop turn when all of them must be looked at again. */
 export const PROJECTION_CHUNK = 250
@@ -183,10 +189,27 @@ function syncPrompts(full: Y.Doc, board: Y.Doc, s: State): void {
   for (const id of shown) if (source.has(id)) syncEntry(target, id, pick(source.get(id), PROMPT_FIELDS))
 }
 
+/** One question: on the board only while visible, and only its public fields. */
+function syncQuestion(full: Y.Doc, board: Y.Doc, id: string): void {
+  const entry = questionsMap(full).get(id)
+  const visible = entry instanceof Y.Map && entry.get('status') === 'visible'
+  syncEntry(questionsMap(board), id, visible ? pick(entry, QUESTION_FIELDS) : undefined)
+}
+
+function syncAllQuestions(full: Y.Doc, board: Y.Doc): void {
+  for (const id of new Set([...questionsMap(full).keys(), ...questionsMap(board).keys()])) syncQuestion(full, board, id)
+  syncMetaKey(full, board, QUESTION_META.highlight)
+}
+
 function syncMetaKey(full: Y.Doc, board: Y.Doc, key: string): void {
   const from = metaMap(full)
   const to = metaMap(board)
   let v = META_KEYS.has(key) ? from.get(key) : undefined
+  // The highlighted question names a question: only one the board holds.
+  if (key === QUESTION_META.highlight && v !== undefined && v !== null) {
+    const id = readQuestionHighlight(full)
+    v = id !== null && questionsMap(board).has(id) ? id : null
+  }
   if (key === 'spotlight' && v !== undefined && v !== null) {
     const spot = readMeta(full).spotlight
     const here = spot && (spot.kind === 'note' ? notesMap(board).has(spot.id) : groupsMap(board).has(spot.id))
@@ -251,6 +274,7 @@ export function projectAll(full: Y.Doc, board: Y.Doc): void {
   board.transact(() => {
     for (const id of allNoteIds(full, board)) syncNote(full, board, s, id)
     for (const key of [...votesMap(board).keys()]) if (!notesMap(board).has(key)) votesMap(board).delete(key)
+    syncAllQuestions(full, board)
     syncAllMeta(full, board)
     syncAround(full, board, s)
     syncActivity(full, board)
@@ -266,6 +290,7 @@ export function projectInTurns(full: Y.Doc, board: Y.Doc): void {
   const s = stateOf(full, board)
   s.view = readView(full)
   board.transact(() => {
+    syncAllQuestions(full, board)
     syncAllMeta(full, board)
     syncAround(full, board, s)
     syncActivity(full, board)
@@ -306,6 +331,8 @@ export function projectChanges(full: Y.Doc, board: Y.Doc, tr: Y.Transaction): vo
   const prompts = promptsMap(full) as Y.AbstractType<any>
   const surveyTypes = new Set<Y.AbstractType<any>>([surveysMap(full), surveyResultsMap(full), agendaMap(full)] as Y.AbstractType<any>[])
   let activity = false
+  const questions = questionsMap(full) as Y.AbstractType<any>
+  const asked = new Set<string>()
   const touched = new Set<string>()
   const counted = new Set<string>()
   const metaKeys = new Set<string>()
@@ -319,11 +346,22 @@ export function projectChanges(full: Y.Doc, board: Y.Doc, tr: Y.Transaction): vo
       for (const k of keys) if (k !== null) counted.add(k)
     } else if (type === meta) {
       for (const k of keys) if (k !== null) metaKeys.add(k)
+    } else if (type === questions) {
+      for (const k of keys) if (k !== null) asked.add(k)
+    } else if (type.parent === questions && type._item?.parentSub) {
+      asked.add(type._item.parentSub)
     } else if (type === groups || type === prompts || type.parent === groups || type.parent === prompts) {
       around = true
     } else if (surveyTypes.has(type) || (type.parent !== null && surveyTypes.has(type.parent as Y.AbstractType<any>))) {
       activity = true
     }
+  }
+  if (asked.size > 0) {
+    // Questions do not depend on the notes' view: they are projected on their own.
+    board.transact(() => {
+      for (const id of asked) syncQuestion(full, board, id)
+      syncMetaKey(full, board, QUESTION_META.highlight)
+    }, SERVER_ORIGIN)
   }
   // The current activity follows the agenda, the surveys, and which prompt or activity is current.
   if (metaKeys.has('activityId') || metaKeys.has('currentPromptId') || around) activity = true
@@ -346,4 +384,4 @@ export function projectChanges(full: Y.Doc, board: Y.Doc, tr: Y.Transaction): vo
   if (everyNote) walkAll(full, board, s)
 }
 
-export const PROJECTED_KEYS = [DOC_KEYS.meta, DOC_KEYS.notes, DOC_KEYS.groups, DOC_KEYS.prompts, DOC_KEYS.votes, DOC_KEYS.surveys, DOC_KEYS.surveyResults, DOC_KEYS.agenda] as const
+export const PROJECTED_KEYS = [DOC_KEYS.meta, DOC_KEYS.notes, DOC_KEYS.groups, DOC_KEYS.prompts, DOC_KEYS.votes, QUESTIONS_KEY, DOC_KEYS.surveys, DOC_KEYS.surveyResults, DOC_KEYS.agenda] as const

@@ -5,6 +5,7 @@ import { checkLine } from '../../shared/text.ts'
 import type { SessionSummary } from '../../shared/protocol.ts'
 import { setClosed } from '../board/rules.ts'
 import type { Kiosk } from '../context.ts'
+import { questionsCsv } from '../record/questions.ts'
 import { toCsv } from '../record/csv.ts'
 import { recordFilesOf, writeRecordFiles } from '../record/files.ts'
 import { readRecord } from '../record/import.ts'
@@ -110,17 +111,18 @@ export function sessionRoutes(kiosk: Kiosk): Router {
     const lang = (req.query.lang ?? 'ja') as RecordLang
     // `part=surveys` (CSV only): the surveys' answers, one row per answer, instead of the notes.
     const part = req.query.part ?? 'notes'
-    if (!RECORD_LANGS.includes(lang) || (format !== 'json' && format !== 'md' && format !== 'csv') || (part !== 'notes' && part !== 'surveys') || (part === 'surveys' && format !== 'csv')) {
+    if (!RECORD_LANGS.includes(lang) || (format !== 'json' && format !== 'md' && format !== 'csv' && format !== 'questions.csv') || (part !== 'notes' && part !== 'surveys') || (part === 'surveys' && format !== 'csv')) {
       res.status(400).json({ error: 'invalid' })
       return
     }
     const record = await recordOf(session, req.query.includeHidden === 'true')
-    const name = `kurumaza-${session.row.id}${part === 'surveys' ? '-surveys' : ''}.${format}`
+    const name = format === 'questions.csv' ? `kurumaza-${session.row.id}-questions.csv` : `kurumaza-${session.row.id}${part === 'surveys' ? '-surveys' : ''}.${format}`
     res.set('Content-Disposition', `attachment; filename="${name}"`)
     if (format === 'json') res.type('application/json').send(JSON.stringify(record, null, 2))
     else if (format === 'md') res.type('text/markdown; charset=utf-8').send(toMarkdown(record, lang))
-    else if (part === 'surveys') res.type('text/csv; charset=utf-8').send(toSurveyCsv(record.surveys ?? [], answersOf(session), lang))
-    else res.type('text/csv; charset=utf-8').send(toCsv(record, lang))
+    else if (format === 'csv' && part === 'surveys') res.type('text/csv; charset=utf-8').send(toSurveyCsv(record.surveys ?? [], answersOf(session), lang))
+    else if (format === 'csv') res.type('text/csv; charset=utf-8').send(toCsv(record, lang))
+    else res.type('text/csv; charset=utf-8').send(questionsCsv(record, lang))
   })
 
   router.post('/api/sessions/import', auth, express.json({ limit: limits.maxImportBytes, strict: true }), async (req, res) => {

@@ -1,7 +1,7 @@
 import { RateLimiter } from '../guard.ts'
 
-/** The per-phone budgets that are also limited per address. Upvotes and survey answers join here. */
-export type BudgetKind = 'vote' | 'survey'
+/** The per-phone budgets that are also limited per address. */
+export type BudgetKind = 'vote' | 'upvote' | 'survey'
 
 export interface Spend {
   kind: BudgetKind

@@ -15,6 +15,7 @@ import {
   setSpotlight,
   updateMeta,
 } from '../board/rules.ts'
+import { setQuestionSettings } from '../board/questions.ts'
 import type { Kiosk } from '../context.ts'
 import type { LiveSession } from '../sessions/session.ts'
 import {
@@ -78,6 +79,7 @@ export function registerFacilitatorHandlers(socket: KioskSocket, session: LiveSe
       if (p.phase !== undefined) setPhase(doc, p.phase, Date.now())
       if (p.spotlight !== undefined) setSpotlight(doc, p.spotlight)
       if (p.boardPage !== undefined) setBoardPage(doc, p.boardPage)
+      setQuestionSettings(doc, { mode: p.questions, onBoard: p.questionsOnBoard })
     }).then(() => ({ ok: true }))
   })
 

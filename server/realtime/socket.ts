@@ -14,6 +14,8 @@ import { registerPhoneHandlers } from './phone.ts'
 import { attachBallots, ballotFor, registerVoteHandlers } from './votes.ts'
 import { attachVoteResults, greetWithVote } from './vote-results.ts'
 import { attachSurveys, greetWithSurvey, registerSurveyHandlers } from './surveys.ts'
+import { registerQuestionHandlers } from './questions.ts'
+import { attachQuestionLists, greetWithQuestions } from './question-list.ts'
 import { engineQuery } from '../upgrades.ts'
 
 export interface SocketData {
@@ -180,6 +182,7 @@ export function attachSocketIo(kiosk: Kiosk): KioskServer {
     registerVoteHandlers(socket, session, kiosk)
     registerFacilitatorHandlers(socket, session, kiosk)
     registerSurveyHandlers(socket, session, kiosk)
+    registerQuestionHandlers(socket, session, kiosk)
     socket.emit('session:state', session.state())
     greetWithSurvey(kiosk, session, socket)
     if (role === 'phone') {
@@ -187,6 +190,7 @@ export function attachSocketIo(kiosk: Kiosk): KioskServer {
       if (ballot) socket.emit('vote:ballot', ballot)
     }
     greetWithVote(kiosk, session, socket)
+    greetWithQuestions(session, socket)
   })
 
   const offState = kiosk.sessions.events.state.on((id, state) => {
@@ -202,6 +206,7 @@ export function attachSocketIo(kiosk: Kiosk): KioskServer {
   const offBallots = attachBallots(io, kiosk)
   const offResults = attachVoteResults(io, kiosk)
   const offSurveys = attachSurveys(io, kiosk)
+  const offQuestions = attachQuestionLists(io, kiosk)
   const offHealth = kiosk.storage.health.on((error) => {
     for (const s of kiosk.sessions.loaded()) io.to(facilitatorsRoom(s.row.id)).emit('kiosk:status', storageStatus(error))
   })
@@ -216,6 +221,7 @@ export function attachSocketIo(kiosk: Kiosk): KioskServer {
     offBallots()
     offResults()
     offSurveys()
+    offQuestions()
   }
   detachers.set(io, detach)
   io.engine.on('close', detach)

@@ -3,7 +3,7 @@ import { LABELS, type RecordLang } from './labels.ts'
 import { localDateTime } from './titles.ts'
 
 /** The ISO column's name: the same instant in UTC, for programs (the one before is for people). */
-const ISO_COLUMN: Record<RecordLang, string> = { ja: '投稿日時（ISO 8601・UTC）', en: 'Posted at (ISO 8601, UTC)' }
+export const ISO_COLUMN: Record<RecordLang, string> = { ja: '投稿日時（ISO 8601・UTC）', en: 'Posted at (ISO 8601, UTC)' }
 
 /**
  * The record as CSV for Excel in Japan: UTF-8 with a BOM (or Excel reads it as Shift_JIS and

@@ -7,6 +7,8 @@ import { checkSurvey } from '../board/surveys.ts'
 import type { Limits } from '../../shared/limits.ts'
 import { checkLine, checkNoteText } from '../../shared/text.ts'
 import { SERVER_ORIGIN } from '../board/rules.ts'
+import { QUESTION_STATUSES } from '../../shared/questions.ts'
+import { questionsMap } from '../../shared/questions-doc.ts'
 import { RECORD_VERSION } from './record.ts'
 
 /**
@@ -26,6 +28,16 @@ const noteSchema = z.object({
   groupId: id.nullable().optional(),
   votes: z.number().int().min(0).max(1_000_000).optional(),
   order: z.number().optional(),
+})
+
+const questionSchema = z.object({
+  id,
+  text: z.string(),
+  votes: z.number().int().min(0).max(1_000_000),
+  status: z.enum(QUESTION_STATUSES),
+  answered: z.boolean(),
+  askedAt: time,
+  answeredAt: time.optional(),
 })
 
 const recordSchema = z.object({
@@ -59,6 +71,7 @@ const recordSchema = z.object({
     .optional(),
   agenda: z.array(z.object({ id: z.string().min(1).max(80), kind: z.enum(ACTIVITY_KINDS), title: z.string() })).max(1_000).optional(),
   currentActivityId: z.string().max(80).optional(),
+  questions: z.array(questionSchema).max(100_000).optional(),
 })
 
 /** A round's results from a record, checked against its question's shape; undefined when they do not fit. */
@@ -173,6 +186,18 @@ export async function readRecord(input: unknown, limits: Limits): Promise<Import
     agenda.push({ id: a.id, title: title.ok ? title.text : '' })
   }
   if (agenda.length > limits.maxAgendaItems) return { ok: false, error: 'full' }
+  // Questions come back with their counts and status; who upvoted is not in a record, and
+  // questions start closed (the facilitator opens them again if the session goes on).
+  if ((r.questions?.length ?? 0) > limits.maxQuestionsPerSession) return { ok: false, error: 'full' }
+  const questionIds = new Set<string>()
+  const questions: Array<z.infer<typeof questionSchema>> = []
+  for (const q of r.questions ?? []) {
+    if (questionIds.has(q.id)) return { ok: false, error: 'invalid' }
+    questionIds.add(q.id)
+    const text = checkNoteText(q.text, limits.maxNoteChars)
+    if (!text.ok) return text
+    questions.push({ ...q, text: text.text })
+  }
   const currentPromptId = r.session.currentPromptId && promptIds.has(r.session.currentPromptId) ? r.session.currentPromptId : prompts[0]!.id
   const current = prompts.find((p) => p.id === currentPromptId)!
 
@@ -239,6 +264,16 @@ export async function readRecord(input: unknown, limits: Limits): Promise<Import
       }
       agenda.forEach((a, order) => agendaMap(doc).set(a.id, a.id.startsWith('questions:') ? { order, title: a.title } : { order }))
       m.set('activityId', agenda.some((a) => a.id === r.currentActivityId) ? r.currentActivityId! : '')
+      for (const q of questions) {
+        const e = new Y.Map<unknown>()
+        e.set('text', q.text)
+        e.set('createdAt', Date.parse(q.askedAt))
+        e.set('status', q.status)
+        e.set('answered', q.answered)
+        e.set('votes', q.votes)
+        if (q.answeredAt !== undefined) e.set('answeredAt', Date.parse(q.answeredAt))
+        questionsMap(doc).set(q.id, e)
+      }
       // A vote cannot be resumed without its ballots: an imported one is shown as closed.
       const voted = notes.some((n) => (n.votes ?? 0) > 0)
       m.set('vote', voted ? { id: 'imported', open: false, perPhone: 1, maxPerNote: 1, showLive: false } : null)

@@ -21,6 +21,13 @@ export const LABELS = {
     phases: '進行',
     phaseNames: { collect: '集める', reveal: '公開', group: 'まとめる', vote: '投票', discuss: '話し合う' },
     hiddenNote: '（非表示・承認待ちの付箋は含みません）',
+    questions: '講演者への質問',
+    question: '質問',
+    upvotes: '賛同',
+    answered: '回答済み',
+    askedAt: '質問日時',
+    rankedQuestion: (rank: number, text: string, votes: number) => `${rank}位：${text}（賛同${votes}）`,
+    hiddenQuestions: '（非表示・承認待ちの質問は含みません）',
   },
   en: {
     date: 'Date',
@@ -40,6 +47,13 @@ export const LABELS = {
     phases: 'Phases',
     phaseNames: { collect: 'collect', reveal: 'reveal', group: 'group', vote: 'vote', discuss: 'discuss' },
     hiddenNote: '(hidden and pending notes are not included)',
+    questions: 'Questions to the speaker',
+    question: 'Question',
+    upvotes: 'Upvotes',
+    answered: 'Answered',
+    askedAt: 'Asked at',
+    rankedQuestion: (rank: number, text: string, votes: number) => `No. ${rank}: ${text} (${votes} ${votes === 1 ? 'upvote' : 'upvotes'})`,
+    hiddenQuestions: '(hidden and pending questions are not included)',
   },
 } as const
 

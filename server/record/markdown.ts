@@ -2,6 +2,7 @@ import type { SessionRecord } from './record.ts'
 import { formatDate, LABELS, type RecordLang } from './labels.ts'
 import { rankingLines } from './ranking.ts'
 import { surveyMarkdown } from './surveys.ts'
+import { questionLines } from './questions.ts'
 
 /**
  * The record as Markdown, ready to paste into minutes. Every user text (notes, titles, prompts,
@@ -104,6 +105,7 @@ export function toMarkdown(record: SessionRecord, lang: RecordLang = 'ja'): stri
       out.push('')
     }
   }
+  out.push('', ...questionLines(record, lang, escapeMarkdown))
   out.push(...surveyMarkdown(record.surveys ?? [], lang, escapeMarkdown))
   return out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n'
 }

@@ -1,6 +1,8 @@
 import type * as Y from 'yjs'
 import { currentActivity, groupPath, notesMap, readAgenda, readGroups, readHistory, readMeta, readNote, readPrompts, readVotes } from '../../shared/board-doc.ts'
 import type { ActivityKind, ModerationMode, Note, NoteStatus, Phase, VoteSettings } from '../../shared/board.ts'
+import { byVotes, type QuestionMode, type QuestionStatus } from '../../shared/questions.ts'
+import { readQuestionMode, readQuestions } from '../../shared/questions-doc.ts'
 import type { WordCounter } from '../board/surveys.ts'
 import { surveyRecords, type AnswerRow, type RecordSurvey } from './surveys.ts'
 
@@ -38,8 +40,21 @@ export interface SessionRecord {
     editedAt?: string
   }>
   vote: (Omit<VoteSettings, 'id'> & { id: string }) | null
+  /** questions to the speaker, most upvoted first; pending and hidden ones only with includeHidden */
+  questions: Array<{
+    id: string
+    text: string
+    votes: number
+    status: QuestionStatus
+    answered: boolean
+    askedAt: string
+    answeredAt?: string
+    editedAt?: string
+  }>
+  /** how questions were taken when the record was made */
+  questionMode: QuestionMode
   phases: Array<{ phase: Phase; at: string }>
-  counts: { notes: number; visible: number; pending: number; hidden: number; groups: number; votes: number; phones: number }
+  counts: { notes: number; visible: number; pending: number; hidden: number; groups: number; votes: number; phones: number; questions: number; upvotes: number }
   includesHidden: boolean
   /** (always written; absent in records from before v2) surveys and polls, each round's results (contract "Surveys and polls (v2)"); never who answered */
   surveys?: RecordSurvey[]
@@ -81,7 +96,9 @@ function* recordSteps(id: string, doc: Y.Doc, opts: RecordOptions): Generator<vo
   all.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
   // read after the notes, so that a group made while they were read is there for its notes
   const groups = readGroups(doc)
-  const counts = { notes: all.length, visible: 0, pending: 0, hidden: 0, groups: groups.length, votes: 0, phones: opts.phones }
+  const allQuestions = readQuestions(doc).sort(byVotes)
+  const counts = { notes: all.length, visible: 0, pending: 0, hidden: 0, groups: groups.length, votes: 0, phones: opts.phones, questions: allQuestions.length, upvotes: 0 }
+  for (const q of allQuestions) counts.upvotes += q.votes
   for (const n of all) counts[n.status]++
   for (const v of votes.values()) counts.votes += v
   const notes: SessionRecord['notes'] = []
@@ -123,6 +140,19 @@ function* recordSteps(id: string, doc: Y.Doc, opts: RecordOptions): Generator<vo
     })),
     notes,
     vote: meta.vote,
+    questions: allQuestions
+      .filter((q) => opts.includeHidden || q.status === 'visible')
+      .map((q) => ({
+        id: q.id,
+        text: q.text,
+        votes: q.votes,
+        status: q.status,
+        answered: q.answered,
+        askedAt: iso(q.createdAt),
+        ...(q.answeredAt !== undefined ? { answeredAt: iso(q.answeredAt) } : {}),
+        ...(q.editedAt !== undefined ? { editedAt: iso(q.editedAt) } : {}),
+      })),
+    questionMode: readQuestionMode(doc),
     phases: readHistory(doc).map((h) => ({ phase: h.phase, at: iso(h.at) })),
     counts,
     includesHidden: opts.includeHidden,

@@ -4,6 +4,7 @@ import type { NoteStatus } from '../../shared/board.ts'
 import type { SessionState } from '../../shared/protocol.ts'
 import { PROTOCOL_VERSION } from '../../shared/protocol.ts'
 import { projectChanges } from '../board/projection.ts'
+import { readQuestionMode } from '../../shared/questions-doc.ts'
 import type { Row } from '../store/sql.ts'
 import type { NoteIdRow, SessionRow } from '../store/store.ts'
 import type { RoomDoc } from '../yjs/rooms.ts'
@@ -206,6 +207,7 @@ export class LiveSession {
       faceDown: meta.faceDown,
       vote: meta.vote ? { id: meta.vote.id, open: meta.vote.open } : null,
       activity: this.activity(),
+      questions: readQuestionMode(this.doc),
     }
   }
 

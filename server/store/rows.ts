@@ -29,6 +29,17 @@ export const rows = {
     answers,
     at,
   ],
+  questionId: (sessionId: string, clientId: string, questionId: string, deviceId: string | null, at: number): Row => [
+    'insertQuestionId',
+    sessionId,
+    clientId,
+    questionId,
+    deviceId,
+    at,
+  ],
+  upvote: (sessionId: string, questionId: string, phoneKey: string, on: boolean): Row => [on ? 'addUpvote' : 'removeUpvote', sessionId, questionId, phoneKey],
+  /** a deleted question's upvotes go with it */
+  dropUpvotes: (sessionId: string, questionId: string): Row => ['deleteUpvotesOf', sessionId, questionId],
   newSession: (row: SessionRow, state: Uint8Array): Row[] => [
     ['insertSession', row.id, row.title, row.prompt, row.boardKey, row.createdAt],
     ['appendUpdate', row.id, state],

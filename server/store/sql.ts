@@ -5,9 +5,10 @@
  */
 /**
  * 2: quarantined_updates, where update rows Yjs cannot read are set aside.
- * 3: survey_answers, one row per respondent per round of a survey (older files gain the table).
+ * 3: question_ids and upvotes (questions to the speaker). Older files get the two tables, empty.
+ * 4: survey_answers, one row per respondent per round of a survey (older files gain the table).
  */
-export const SCHEMA_VERSION = 3
+export const SCHEMA_VERSION = 4
 
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS settings (
@@ -62,6 +63,20 @@ CREATE TABLE IF NOT EXISTS survey_answers (
   answered_at INTEGER NOT NULL,
   PRIMARY KEY (session_id, survey_id, round, phone_key)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS question_ids (
+  session_id  TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+  client_id   TEXT NOT NULL,
+  question_id TEXT NOT NULL,
+  device_id   TEXT,
+  created_at  INTEGER NOT NULL,
+  PRIMARY KEY (session_id, client_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS upvotes (
+  session_id  TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+  question_id TEXT NOT NULL,
+  phone_key   TEXT NOT NULL,
+  PRIMARY KEY (session_id, question_id, phone_key)
+) WITHOUT ROWID;
 `
 
 /** Statements the writer thread runs, by name; a row to write is `[name, ...parameters]`. */
@@ -76,6 +91,10 @@ export const WRITES = {
   /** a respondent's answers to a round: answering again replaces them */
   setSurveyAnswer:
     'INSERT INTO survey_answers (session_id, survey_id, round, phone_key, answers, answered_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET answers = excluded.answers, answered_at = excluded.answered_at',
+  insertQuestionId: 'INSERT INTO question_ids (session_id, client_id, question_id, device_id, created_at) VALUES (?, ?, ?, ?, ?)',
+  addUpvote: 'INSERT OR IGNORE INTO upvotes (session_id, question_id, phone_key) VALUES (?, ?, ?)',
+  removeUpvote: 'DELETE FROM upvotes WHERE session_id = ? AND question_id = ? AND phone_key = ?',
+  deleteUpvotesOf: 'DELETE FROM upvotes WHERE session_id = ? AND question_id = ?',
   insertSession: 'INSERT INTO sessions (id, title, prompt, board_key, created_at) VALUES (?, ?, ?, ?, ?)',
   deleteSession: 'DELETE FROM sessions WHERE id = ?',
   setSummary: 'UPDATE sessions SET summary = ? WHERE id = ?',

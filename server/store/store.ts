@@ -36,6 +36,12 @@ export interface NoteIdRow {
   deviceId: string | null
 }
 
+export interface QuestionIdRow {
+  clientId: string
+  questionId: string
+  deviceId: string | null
+}
+
 type RawSessionRow = Omit<SessionRow, 'summary'> & { summary: string | null }
 
 function fromRaw({ summary, ...row }: RawSessionRow): SessionRow {
@@ -147,6 +153,10 @@ export class Store {
       myAnswer: db.prepare<[string, string, number, string], { answers: string }>(
         'SELECT answers FROM survey_answers WHERE session_id = ? AND survey_id = ? AND round = ? AND phone_key = ?',
       ),
+      questionIds: db.prepare<[string], QuestionIdRow>(
+        'SELECT client_id AS clientId, question_id AS questionId, device_id AS deviceId FROM question_ids WHERE session_id = ?',
+      ),
+      upvotes: db.prepare<[string], { questionId: string; phoneKey: string }>('SELECT question_id AS questionId, phone_key AS phoneKey FROM upvotes WHERE session_id = ?'),
       phonesPosted: db.prepare<[string], { n: number }>(
         'SELECT count(DISTINCT device_id) AS n FROM note_ids WHERE session_id = ? AND device_id IS NOT NULL',
       ),
@@ -271,6 +281,16 @@ export class Store {
   /** Every note a phone sent in a session: its own id for it, the note's id and its device. */
   noteIds(sessionId: string): NoteIdRow[] {
     return this.stmt.noteIds.all(sessionId)
+  }
+
+  /** Every question a phone asked in a session: its own id for it, the question's id and its device. */
+  questionIds(sessionId: string): QuestionIdRow[] {
+    return this.stmt.questionIds.all(sessionId)
+  }
+
+  /** Who upvoted which question in a session (phone keys stay on the kiosk). */
+  upvotes(sessionId: string): Array<{ questionId: string; phoneKey: string }> {
+    return this.stmt.upvotes.all(sessionId)
   }
 
   /** How many phones posted in a session (a count only: device ids never leave the store). */

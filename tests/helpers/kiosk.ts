@@ -10,13 +10,16 @@ import WebSocket from 'ws'
 import { createServer, type RunningKiosk } from '../../server/app.ts'
 import { makeConfig, type Config } from '../../server/config.ts'
 import { quietLogger } from '../../server/log.ts'
-import type { ClientToServerEvents, ServerToClientEvents, SessionLinks, SessionState } from '../../shared/protocol.ts'
+import type { ClientToServerEvents, QuestionList, ServerToClientEvents, SessionLinks, SessionState } from '../../shared/protocol.ts'
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>
 
 const states = new WeakMap<ClientSocket, SessionState>()
 /** The last `session:state` a test socket received. */
 export const lastState = (socket: ClientSocket): SessionState | undefined => states.get(socket)
+const questionLists = new WeakMap<ClientSocket, QuestionList>()
+/** The last `question:list` a test socket received (phones get one right on connect). */
+export const lastQuestionList = (socket: ClientSocket): QuestionList | undefined => questionLists.get(socket)
 
 /** Limits high enough that a test playing many notes from one phone is not rate limited. */
 export const ROOMY_LIMITS = { notesBurstPerPhone: 10_000, notesPerMinutePerPhone: 10_000 } as Config['limits']
@@ -100,6 +103,7 @@ export async function startKiosk(overrides: Partial<Config> = {}): Promise<TestK
       clients.push({ close: () => socket.close() })
       // The state is sent right on connect: listen before, so no test races it.
       socket.on('session:state', (state) => states.set(socket, state))
+      socket.on('question:list', (list) => questionLists.set(socket, list))
       socket.once('connect', () => resolve(socket))
       socket.once('connect_error', (err) => reject(err))
     })

@@ -44,6 +44,7 @@ describe('posting a note from a phone', () => {
         protocol: 1,
         faceDown: false,
         vote: null,
+        questions: 'off',
       }),
     )
   })

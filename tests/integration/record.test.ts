@@ -67,7 +67,7 @@ describe('the session record', () => {
     expect(r.groups.find((g: { id: string }) => g.id === 'g-sub')).toMatchObject({ parentId: 'g-top', path: ['紙と押印', '申請書'] })
     expect(r.notes.find((n: { id: string }) => n.id === ids[TRICKY[0]!])).toMatchObject({ groupId: 'g-sub', votes: 3 })
     expect(r.notes.some((n: { id: string }) => n.id === ids.hidden)).toBe(false)
-    expect(r.counts).toEqual({ notes: 10, visible: 9, pending: 0, hidden: 1, groups: 2, votes: 4, phones: 3 })
+    expect(r.counts).toEqual({ notes: 10, visible: 9, pending: 0, hidden: 1, groups: 2, votes: 4, phones: 3, questions: 0, upvotes: 0 })
     expect(r.phases.map((p: { phase: string }) => p.phase)).toEqual(['collect', 'discuss'])
     expect(text).not.toMatch(/deviceId|device_id|127\.0\.0\.1|user-agent/i)
   })

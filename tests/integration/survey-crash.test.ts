@@ -3,7 +3,8 @@ import { io } from 'socket.io-client'
 import type { Ack } from '../../shared/errors.ts'
 import type { SessionLinks } from '../../shared/protocol.ts'
 import path from 'node:path'
-import { tempDir, withDatabase, type ClientSocket } from '../helpers/kiosk.ts'
+import { startKiosk, tempDir, withDatabase, type ClientSocket } from '../helpers/kiosk.ts'
+import { SCHEMA_VERSION } from '../../server/store/sql.ts'
 import { exited, spawnKiosk, type KioskProcess } from '../helpers/process.ts'
 
 const TOKEN = 'survey-crash-token-0123456789abcdef012345678'
@@ -73,4 +74,44 @@ describe('a crash while phones answer a survey', () => {
     )
     for (const [p, option] of acked) expect([option, (option + 1) % 3]).toContain(stored.get(`d:phone-${p}`))
   }, 60_000)
+})
+
+describe('a database from before surveys', () => {
+  it('opens one of schema 3 (no survey_answers), keeps its sessions, derives their agenda, and takes answers', async () => {
+    const dataDir = tempDir()
+    let kiosk = await startKiosk({ dataDir })
+    const links = await kiosk.createSession('古い会', '最初の問い')
+    const phone = await kiosk.phone(links.id)
+    await phone.timeout(5_000).emitWithAck('note:create', { id: 'old-note', text: '前からある付箋' })
+    await kiosk.close()
+    withDatabase(path.join(dataDir, 'kurumaza.sqlite'), (db) => {
+      db.exec('DROP TABLE survey_answers')
+      db.prepare("UPDATE settings SET value = '3' WHERE key = 'schema_version'").run()
+    })
+    kiosk = await startKiosk({ dataDir })
+    try {
+      const fac = await kiosk.facilitator(links.id)
+      const created = (await fac.timeout(5_000).emitWithAck('survey:create', { title: '事後', questions: [{ kind: 'scale', text: '満足度' }] })) as Ack<{ surveyId: string }>
+      if (!created.ok) throw new Error(created.error)
+      await fac.timeout(5_000).emitWithAck('survey:open', { surveyId: created.surveyId, label: '事後' })
+      const p = await kiosk.phone(links.id, { deviceId: 'after-migration' })
+      expect(await p.timeout(5_000).emitWithAck('survey:answer', { surveyId: created.surveyId, round: 1, answers: [5] })).toEqual({ ok: true })
+      const record = (await (await fetch(`${kiosk.url}/api/sessions/${links.id}/export?format=json`, { headers: { authorization: `Bearer ${kiosk.token}` } })).json()) as {
+        notes: Array<{ text: string }>
+        agenda: Array<{ kind: string; title: string }>
+        surveys: Array<{ rounds: Array<{ responses: number }> }>
+      }
+      expect(record.notes.map((n) => n.text)).toEqual(['前からある付箋'])
+      expect(record.agenda.map((a) => [a.kind, a.title])).toEqual([
+        ['notes', '最初の問い'],
+        ['survey', '事後'],
+      ])
+      expect(record.surveys[0]!.rounds[0]!.responses).toBe(1)
+      withDatabase(path.join(dataDir, 'kurumaza.sqlite'), (db) => {
+        expect(db.prepare("SELECT value FROM settings WHERE key = 'schema_version'").get()).toEqual({ value: String(SCHEMA_VERSION) })
+      })
+    } finally {
+      await kiosk.close()
+    }
+  })
 })

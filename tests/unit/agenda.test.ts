@@ -53,6 +53,11 @@ describe('the agenda', () => {
     expect(ids(doc)).not.toContain('survey:s1')
     // the room falls back to the current prompt's note round
     expect(currentActivity(doc)?.id).toBe('notes:p3')
+    // a questions activity opens questions and puts them on the board; leaving it takes them off
+    setCurrentActivity(doc, q)
+    expect([doc.getMap('meta').get('questions'), doc.getMap('meta').get('questionsOnBoard')]).toEqual(['open', true])
+    setCurrentActivity(doc, 'notes:p1')
+    expect([doc.getMap('meta').get('questions'), doc.getMap('meta').get('questionsOnBoard')]).toEqual(['open', false])
     expect(removeActivity(doc, q)).toBe(true)
     expect(setCurrentActivity(doc, 'nope')).toBeUndefined()
     expect(moveActivity(doc, 'nope', 0)).toBe(false)

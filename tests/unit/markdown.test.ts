@@ -81,8 +81,10 @@ function record(notes: string[], extra: Partial<{ title: string; prompt: string;
       votes: 0,
     })),
     vote: null,
+    questions: [],
+    questionMode: 'off',
     phases: [],
-    counts: { notes: notes.length, visible: notes.length, pending: 0, hidden: 0, groups: groups.length, votes: 0, phones: 1 },
+    counts: { notes: notes.length, visible: notes.length, pending: 0, hidden: 0, groups: groups.length, votes: 0, phones: 1, questions: 0, upvotes: 0 },
     includesHidden: false,
   }
 }

@@ -28,7 +28,8 @@ export function takeToken(): string | null {
 
 export type ApiErrorCode = HttpError['error'] | 'network' | 'unknown'
 
-export type RecordFormat = 'json' | 'md' | 'csv'
+/** `questions.csv`: the questions to the speaker as their own CSV */
+export type RecordFormat = 'json' | 'md' | 'csv' | 'questions.csv'
 
 /** What `GET /api/sessions/:id/export` is asked for (docs/RECORD.md). */
 export interface ExportOptions {

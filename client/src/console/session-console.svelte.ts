@@ -1,6 +1,7 @@
 import { ERRORS, type Ack, type ErrorCode } from '../../../shared/errors.ts'
 import type { ModerationMode, Phase, Spotlight } from '../../../shared/board.ts'
 import { newClientId } from '../../../shared/ids.ts'
+import type { QuestionAction, QuestionMode } from '../../../shared/questions.ts'
 import type { ClientToServerEvents, KioskStatus, SessionDamage, ModerationAction, SessionState, SessionSummary, SessionUpdatePayload, SurveyAnswerValue, VoteOpenPayload, VoteTurnout } from '../../../shared/protocol.ts'
 import { roomState, type RoomState } from '../../../shared/room-state.ts'
 import { BoardRoom } from '../lib/board-room.svelte.ts'
@@ -263,6 +264,33 @@ export class SessionConsole {
   async stopTimer(): Promise<boolean> {
     const res = await this.#ask((socket) => request(socket, 'timer:stop', {}))
     return res?.ok === true
+  }
+
+  /** Questions off, open or moderated; opening them also puts them on the board. */
+  setQuestionMode(mode: QuestionMode): Promise<boolean> {
+    return this.update(mode === 'off' ? { questions: mode } : { questions: mode, questionsOnBoard: true })
+  }
+
+  setQuestionsOnBoard(questionsOnBoard: boolean): Promise<boolean> {
+    return this.update({ questionsOnBoard })
+  }
+
+  /** Approve, hide, delete, highlight, mark answered, restore a question (`edit` goes through editQuestion). */
+  async moderateQuestion(questionId: string, action: Exclude<QuestionAction, 'edit'>): Promise<void> {
+    const key = `q:${questionId}`
+    if (this.busy.includes(key)) return
+    this.busy.push(key)
+    try {
+      await this.#ask((socket) => request(socket, 'question:moderate', { questionId, action }))
+    } finally {
+      this.busy = this.busy.filter((id) => id !== key)
+    }
+  }
+
+  /** Correct a question's text; answers the kiosk's verdict so the form can say what was wrong. */
+  async editQuestion(questionId: string, text: string): Promise<{ ok: true } | { ok: false; why: FailureReason }> {
+    const res = await this.#quiet((socket) => request(socket, 'question:moderate', { questionId, action: 'edit', text }))
+    return res.ok ? { ok: true } : res
   }
 
   /** Moderate every note waiting for approval, one after the other. */

@@ -3,6 +3,8 @@ import { WebsocketProvider } from 'y-websocket'
 import type { Activity, Group, MetaFields, Note, Prompt, RoundResults, Survey } from '../../../shared/board.ts'
 import { currentActivity, readAgenda, readGroups, readMeta, readNotes, readPrompts, readResults, readSurveys, readVotes, resultsKey } from '../../../shared/board-doc.ts'
 import { PATHS, type ServerPresence } from '../../../shared/protocol.ts'
+import type { Question, QuestionMode } from '../../../shared/questions.ts'
+import { readQuestionHighlight, readQuestionMode, readQuestions, readQuestionsOnBoard } from '../../../shared/questions-doc.ts'
 import { getJson, wsOrigin } from './page.ts'
 
 /**
@@ -42,6 +44,13 @@ export class BoardRoom {
   surveys = $state.raw<Survey[]>([])
   /** `<survey id>:<round>` → counts (a board has them only while they may be shown) */
   results = $state.raw<ReadonlyMap<string, RoundResults>>(new Map())
+  /** questions to the speaker, newest first (a board has only the visible ones) */
+  questions = $state.raw<Question[]>([])
+  questionMode = $state<QuestionMode>('off')
+  /** the question being answered, shown large on the board */
+  questionHighlight = $state<string | null>(null)
+  /** the board shows the questions instead of the wall */
+  questionsOnBoard = $state(false)
   /** phones connected, as the server last said; null until it has said anything */
   phones = $state<number | null>(null)
 
@@ -109,6 +118,10 @@ export class BoardRoom {
       }
     }
     this.results = results
+    this.questions = readQuestions(this.doc)
+    this.questionMode = readQuestionMode(this.doc)
+    this.questionHighlight = readQuestionHighlight(this.doc)
+    this.questionsOnBoard = readQuestionsOnBoard(this.doc)
   }
 
   #readPresence = (): void => {

@@ -58,6 +58,19 @@ const ja = {
   'board.theme.light': '明るい部屋',
   'board.theme.dark': '暗い部屋',
   'board.theme.contrast': 'ハイコントラスト',
+
+  'bq.heading': '講演者への質問',
+  'bq.state.open': '質問受付中',
+  'bq.state.moderated': '質問受付中（承認制）',
+  'bq.state.off': '質問は締め切りました',
+  'bq.count': '質問 {n}件',
+  'bq.answered': '回答済み {n}件',
+  'bq.now': 'いま回答中の質問',
+  'bq.votes': '賛同 {n}',
+  'bq.more': 'ほかに {n}件の質問があります（スマホの一覧で見られます）',
+  'bq.empty': 'QRコードを読み取って、スマホから質問してください',
+  'bq.emptyClosed': '質問はありませんでした',
+  'board.invite.ask': 'スマホで質問',
 } satisfies Record<string, Message>
 
 const en: Record<keyof typeof ja, Message> = {
@@ -117,6 +130,19 @@ const en: Record<keyof typeof ja, Message> = {
   'board.theme.light': 'lit room',
   'board.theme.dark': 'dim room',
   'board.theme.contrast': 'high contrast',
+
+  'bq.heading': 'Questions to the speaker',
+  'bq.state.open': 'Taking questions',
+  'bq.state.moderated': 'Taking questions (moderated)',
+  'bq.state.off': 'Questions are closed',
+  'bq.count': plural('{n} question', '{n} questions'),
+  'bq.answered': '{n} answered',
+  'bq.now': 'Being answered now',
+  'bq.votes': plural('{n} agrees', '{n} agree'),
+  'bq.more': plural('{n} more question (on your phone)', '{n} more questions (on your phone)'),
+  'bq.empty': 'Scan the QR code and ask from your phone',
+  'bq.emptyClosed': 'There were no questions',
+  'board.invite.ask': 'Ask from your phone',
 }
 
 export const BOARD_MESSAGES: MessagePart<keyof typeof ja> = { ja, en }

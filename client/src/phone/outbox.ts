@@ -22,6 +22,8 @@ export interface MyPost {
   status?: MyNoteStatus
   /** the facilitator corrected its text: `text` is the board's, this was what the phone sent */
   original?: string
+  /** a question the speaker has answered */
+  answered?: boolean
 }
 
 /** Old settled notes beyond this are forgotten; unsent ones never are. */
@@ -43,17 +45,19 @@ function parsePost(value: unknown): MyPost | undefined {
   if (ERROR_CODES.includes(v.error as ErrorCode)) post.error = v.error as ErrorCode
   if (BOARD_STATUSES.includes(v.status as MyNoteStatus)) post.status = v.status as MyNoteStatus
   if (typeof v.original === 'string') post.original = v.original
+  if (v.answered === true) post.answered = true
   return post
 }
 
-export function loadPosts(sessionId: string): MyPost[] {
-  const raw = readJson(postsKey(sessionId))
+/** `key`: another list of the same shape (the questions this phone asked) */
+export function loadPosts(sessionId: string, key = postsKey(sessionId)): MyPost[] {
+  const raw = readJson(key)
   if (!Array.isArray(raw)) return []
   return raw.map(parsePost).filter((p): p is MyPost => p !== undefined)
 }
 
-export function savePosts(sessionId: string, posts: readonly MyPost[]): void {
-  writeJson(postsKey(sessionId), trimPosts(posts))
+export function savePosts(sessionId: string, posts: readonly MyPost[], key = postsKey(sessionId)): void {
+  writeJson(key, trimPosts(posts))
 }
 
 /** Keep every unsent note and the newest settled ones, in their original order. */

@@ -8,6 +8,7 @@ import { roomState, type RoomState } from '../../../shared/room-state.ts'
 import { checkNoteText } from '../../../shared/text.ts'
 import { clockOffset } from '../lib/clock.ts'
 import { loadPosts, savePosts, type MyPost } from './outbox.ts'
+import { PhoneQuestions } from './questions.svelte.ts'
 import { getJson } from '../lib/page.ts'
 import { connect, refusalCode, request, type KioskSocket } from '../lib/socket.ts'
 import { readString, removeKey, writeString } from '../lib/storage.ts'
@@ -88,6 +89,8 @@ export class PhoneSession {
   #answerFlushing = false
   notice = $state<PhoneNotice | null>(null)
   #draft = $state('')
+  /** questions to the speaker: the room's list, this phone's upvotes and its own questions */
+  readonly questions: PhoneQuestions
 
   #socket: KioskSocket | undefined
   /** bumped on every disconnect, so answers to an old connection's requests are ignored */
@@ -106,6 +109,7 @@ export class PhoneSession {
     this.sessionId = sessionId
     this.posts = loadPosts(sessionId)
     this.answers = loadAnswers(sessionId)
+    this.questions = new PhoneQuestions(sessionId)
     this.#draft = readString(draftKey(sessionId)) ?? ''
   }
 
@@ -152,6 +156,7 @@ export class PhoneSession {
         saveAnswers(this.sessionId, $state.snapshot(this.answers))
       }
     })
+    this.questions.attach(socket)
     document.addEventListener('visibilitychange', this.#onVisible)
     this.#pollTimer = setInterval(() => {
       if (document.visibilityState === 'visible') void this.#refreshMine()
@@ -165,6 +170,7 @@ export class PhoneSession {
     clearTimeout(this.#reconnectTimer)
     clearTimeout(this.#noticeTimer)
     clearTimeout(this.#answerRetry)
+    this.questions.destroy()
     this.#socket?.disconnect()
   }
 
@@ -285,10 +291,12 @@ export class PhoneSession {
     void this.#flush()
     void this.#refreshMine()
     void this.#flushAnswers()
+    this.questions.connected()
   }
 
   #onDisconnect(reason: string): void {
     this.#generation++
+    this.questions.disconnected()
     for (const p of this.posts) if (p.state === 'sending') p.state = 'queued'
     for (const a of this.answers) if (a.state === 'sending') a.state = 'queued'
     this.#save()
@@ -333,7 +341,10 @@ export class PhoneSession {
   }
 
   #onVisible = (): void => {
-    if (document.visibilityState === 'visible') void this.#refreshMine()
+    if (document.visibilityState === 'visible') {
+      void this.#refreshMine()
+      void this.questions.refreshMine()
+    }
   }
 
   #giveUp(connection: 'not_found' | 'forbidden'): void {
