@@ -87,6 +87,8 @@ export class PhoneSession {
   answers = $state<MyAnswer[]>([])
   #answerRetry: ReturnType<typeof setTimeout> | undefined
   #answerFlushing = false
+  /** who waits for a round's answer to settle (the survey form's "sending…"), by `<survey id>:<round>` */
+  #answerWaiters = new Map<string, Array<(res: { ok: boolean; error?: string }) => void>>()
   notice = $state<PhoneNotice | null>(null)
   #draft = $state('')
   /** questions to the speaker: the room's list, this phone's upvotes and its own questions */
@@ -189,6 +191,26 @@ export class PhoneSession {
     return true
   }
 
+  /**
+   * The same, for a form that shows "sending…" until the kiosk has the answer: resolves once it is
+   * stored (`ok`) or refused (with why). Offline it waits in the outbox and resolves when sent.
+   */
+  submitSurvey(answers: SurveyAnswerValue[]): Promise<{ ok: boolean; error?: string }> {
+    const survey = this.survey
+    if (!survey?.round?.open) return Promise.resolve({ ok: false, error: ERRORS.closed })
+    const key = `${survey.surveyId}:${survey.round.round}`
+    const settled = new Promise<{ ok: boolean; error?: string }>((resolve) => this.#answerWaiters.set(key, [...(this.#answerWaiters.get(key) ?? []), resolve]))
+    this.answerSurvey(answers)
+    return settled
+  }
+
+  #answerSettled(answer: MyAnswer): void {
+    const key = `${answer.surveyId}:${answer.round}`
+    const waiters = this.#answerWaiters.get(key) ?? []
+    this.#answerWaiters.delete(key)
+    for (const w of waiters) w(answer.state === 'sent' ? { ok: true } : { ok: false, ...(answer.error ? { error: answer.error } : {}) })
+  }
+
   /** Send the answers waiting, one at a time; a timeout or a busy kiosk tries again a little later. */
   async #flushAnswers(): Promise<void> {
     const socket = this.#socket
@@ -213,6 +235,7 @@ export class PhoneSession {
         answer.state = res.ok ? 'sent' : 'refused'
         if (!res.ok) answer.error = res.error
         saveAnswers(this.sessionId, $state.snapshot(this.answers))
+        this.#answerSettled(answer)
       }
     } finally {
       this.#answerFlushing = false
