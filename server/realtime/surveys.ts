@@ -260,14 +260,17 @@ export function attachSurveys(io: KioskServer, kiosk: Kiosk): () => void {
   })
   const offSurveys = kiosk.sessions.events.surveys.on(send)
   const offLoaded = kiosk.sessions.events.loaded.on((s) => last.set(s.id, JSON.stringify(surveyForPhones(s))))
-  const offGone = kiosk.sessions.events.unloaded.on((id) => {
+  const gone = (id: string) => {
     last.delete(id)
     kiosk.surveyResults.forget(id)
-  })
+  }
+  const offGone = kiosk.sessions.events.unloaded.on(gone)
+  const offDeleted = kiosk.sessions.events.deleted.on(gone)
   return () => {
     offState()
     offSurveys()
     offLoaded()
     offGone()
+    offDeleted()
   }
 }
