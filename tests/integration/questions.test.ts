@@ -536,3 +536,18 @@ describe('questions when the database cannot be written', () => {
     await waitFor(() => expect(readQuestions(doc).map((q) => q.text)).toEqual(['保存できない質問']))
   })
 })
+
+describe('deleting a session', () => {
+  const kiosk = useKiosk()
+
+  it('deletes who asked and who upvoted with it', async () => {
+    const { links } = await room(kiosk())
+    const phone = await kiosk().phone(links.id, { deviceId: newClientId() })
+    await upvote(phone, await asked(phone, '消える会の質問'))
+    const count = (table: string) => withDatabase(kiosk().dataFile, (db) => (db.prepare(`SELECT count(*) AS n FROM ${table} WHERE session_id = ?`).get(links.id) as { n: number }).n)
+    expect([count('question_ids'), count('upvotes')]).toEqual([1, 1])
+    const res = await fetch(`${kiosk().url}/api/sessions/${links.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${kiosk().token}` } })
+    expect(res.status).toBeLessThan(300)
+    expect([count('question_ids'), count('upvotes')]).toEqual([0, 0])
+  })
+})

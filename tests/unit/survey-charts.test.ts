@@ -84,6 +84,13 @@ describe('comparing two rounds', () => {
     expect(t).toContain('▲ +20ポイント')
   })
 
+  it('calls a shift that rounds to 0 points no change (3.2% → 3.4% is not a rise)', () => {
+    const r = (label: string, c: number[]): SurveyRound => ({ round: 1, label, responses: 31, results: [c] })
+    const t = texts(compareSvg(CHOICE, 0, r('事前', [30, 0, 0, 1]), r('事後', [28, 0, 0, 1])))
+    expect(t).toContain('＝ ±0ポイント')
+    expect(t).not.toContain('▲ +0ポイント')
+  })
+
   it('shows the scale’s means with the shift and an arrow', () => {
     const { body } = render(CompareRounds, { props: { question: SCALE, index: 1, before, after } })
     expect(texts(body).join(' ')).toContain('平均 2.6 → 3.8  ▲ +1.2')

@@ -1,26 +1,13 @@
-import type { Message, Params } from './i18n.ts'
+import type { Message, MessagePart, Params } from './i18n.ts'
 
 /**
- * Words of the survey charts and the phone's survey form. Part of the core catalogue (i18n.ts
- * spreads them in): the form is on the phone, and the charts in lib/ are drawn by every screen.
+ * Words of the phone's survey form and of the survey charts (lib/survey/). Each brings its own
+ * words when imported (phone/survey-words.ts, lib/survey/chart-words.ts), so they cost nothing
+ * on a page that shows neither, and a form loaded only when a survey opens carries its words.
  */
 const pl = (one: string, other: string) => (p: Params) => (p.n === '1' ? one : other)
 
-export const SURVEY_JA = {
-  'surveyChart.bar': '{n}人 {pct}',
-  'surveyChart.mean': '平均 {mean}',
-  'surveyChart.meanShift': '平均 {before} → {after}',
-  'surveyChart.noAnswers': 'まだ回答はありません',
-  'surveyChart.multiBase': '複数回答可・回答した{n}人に占める割合',
-  'surveyChart.rose': '増えた言葉',
-  'surveyChart.fell': '減った言葉',
-  'surveyChart.noChange': 'なし',
-  'surveyChart.points': '{shift}ポイント',
-  'surveyChart.turnout': '{n} / {total} 台が回答',
-  'surveyChart.turnoutCount': '{n}台が回答',
-  'surveyChart.wordsTitle': 'よく出た言葉：{words}',
-  'surveyChart.compareTitle': '{before}と{after}の比較',
-
+const FORM_JA = {
   'surveyForm.progress': '{i} / {n}',
   'surveyForm.questionOf': '質問 {i} / {n}',
   'surveyForm.back': '戻る',
@@ -43,21 +30,7 @@ export const SURVEY_JA = {
   'surveyForm.closed': 'このアンケートは締め切られました。',
 } satisfies Record<string, Message>
 
-export const SURVEY_EN: Record<keyof typeof SURVEY_JA, Message> = {
-  'surveyChart.bar': '{n} · {pct}',
-  'surveyChart.mean': 'mean {mean}',
-  'surveyChart.meanShift': 'mean {before} → {after}',
-  'surveyChart.noAnswers': 'No answers yet',
-  'surveyChart.multiBase': pl('Several answers allowed; share of {n} respondent', 'Several answers allowed; share of {n} respondents'),
-  'surveyChart.rose': 'Words that rose',
-  'surveyChart.fell': 'Words that fell',
-  'surveyChart.noChange': 'none',
-  'surveyChart.points': '{shift} pts',
-  'surveyChart.turnout': (p: Params) => `${p.n} of ${p.total} ${p.total === '1' ? 'phone' : 'phones'} answered`,
-  'surveyChart.turnoutCount': pl('{n} phone answered', '{n} phones answered'),
-  'surveyChart.wordsTitle': 'Frequent words: {words}',
-  'surveyChart.compareTitle': '{before} compared with {after}',
-
+const FORM_EN: Record<keyof typeof FORM_JA, Message> = {
   'surveyForm.progress': '{i} / {n}',
   'surveyForm.questionOf': 'Question {i} of {n}',
   'surveyForm.back': 'Back',
@@ -80,3 +53,38 @@ export const SURVEY_EN: Record<keyof typeof SURVEY_JA, Message> = {
   'surveyForm.closed': 'This survey is closed.',
 }
 
+const CHART_JA = {
+  'surveyChart.bar': '{n}人 {pct}',
+  'surveyChart.mean': '平均 {mean}',
+  'surveyChart.meanShift': '平均 {before} → {after}',
+  'surveyChart.noAnswers': 'まだ回答はありません',
+  'surveyChart.multiBase': '複数回答可・回答した{n}人に占める割合',
+  'surveyChart.rose': '増えた言葉',
+  'surveyChart.fell': '減った言葉',
+  'surveyChart.noChange': 'なし',
+  'surveyChart.points': '{shift}ポイント',
+  'surveyChart.turnout': '{n} / {total} 台が回答',
+  'surveyChart.turnoutCount': '{n}台が回答',
+  'surveyChart.wordsTitle': 'よく出た言葉：{words}',
+  'surveyChart.compareTitle': '{before}と{after}の比較',
+} satisfies Record<string, Message>
+
+const CHART_EN: Record<keyof typeof CHART_JA, Message> = {
+  'surveyChart.bar': '{n} · {pct}',
+  'surveyChart.mean': 'mean {mean}',
+  'surveyChart.meanShift': 'mean {before} → {after}',
+  'surveyChart.noAnswers': 'No answers yet',
+  'surveyChart.multiBase': pl('Several answers allowed; share of {n} respondent', 'Several answers allowed; share of {n} respondents'),
+  'surveyChart.rose': 'Words that rose',
+  'surveyChart.fell': 'Words that fell',
+  'surveyChart.noChange': 'none',
+  'surveyChart.points': '{shift} pts',
+  'surveyChart.turnout': (p: Params) => `${p.n} of ${p.total} ${p.total === '1' ? 'phone' : 'phones'} answered`,
+  'surveyChart.turnoutCount': pl('{n} phone answered', '{n} phones answered'),
+  'surveyChart.wordsTitle': 'Frequent words: {words}',
+  'surveyChart.compareTitle': '{before} compared with {after}',
+}
+
+export const SURVEY_FORM_MESSAGES: MessagePart<keyof typeof FORM_JA> = { ja: FORM_JA, en: FORM_EN }
+
+export const SURVEY_CHART_MESSAGES: MessagePart<keyof typeof CHART_JA> = { ja: CHART_JA, en: CHART_EN }

@@ -10,7 +10,7 @@
  */
 import type { BOARD_MESSAGES } from './i18n-board.ts'
 import type { CONSOLE_MESSAGES } from './i18n-console.ts'
-import { SURVEY_EN, SURVEY_JA } from './i18n-survey.ts'
+import type { SURVEY_CHART_MESSAGES, SURVEY_FORM_MESSAGES } from './i18n-survey.ts'
 
 export const LANGS = ['ja', 'en'] as const
 export type Lang = (typeof LANGS)[number]
@@ -160,8 +160,6 @@ const ja = {
   'q.sort.votes': '賛同の多い順',
   'q.sort.newest': '新しい順',
   'q.answered': '回答済み',
-  'q.upvote': 'この質問に賛同する（いま{n}）',
-  'q.upvoteUndo': '賛同を取り消す（いま{n}）',
   'q.agree': '賛同',
   'q.upvoted': '賛同済み',
   'q.empty': 'まだ質問はありません。',
@@ -172,13 +170,13 @@ const ja = {
   'q.mine.deleted': '削除されました',
   'q.mine.answered': '回答済み',
   'q.mine.refused': '送れませんでした',
-  ...SURVEY_JA,
 } satisfies Record<string, Message>
 
 export type CoreKey = keyof typeof ja
 export type BoardKey = keyof (typeof BOARD_MESSAGES)['ja']
 export type ConsoleKey = keyof (typeof CONSOLE_MESSAGES)['ja']
-export type MessageKey = CoreKey | BoardKey | ConsoleKey
+export type SurveyKey = keyof (typeof SURVEY_CHART_MESSAGES)['ja'] | keyof (typeof SURVEY_FORM_MESSAGES)['ja']
+export type MessageKey = CoreKey | BoardKey | ConsoleKey | SurveyKey
 
 /** English singular and plural; Japanese has no plural. */
 export const plural = (one: string, other: string) => (p: Params) => (p.n === '1' ? one : other)
@@ -328,8 +326,6 @@ const en: Record<CoreKey, Message> = {
   'q.sort.votes': 'Most agreed',
   'q.sort.newest': 'Newest',
   'q.answered': 'Answered',
-  'q.upvote': 'Agree with this question (now {n})',
-  'q.upvoteUndo': 'Take back your agreement (now {n})',
   'q.agree': 'Agree',
   'q.upvoted': 'Agreed',
   'q.empty': 'No questions yet.',
@@ -340,7 +336,6 @@ const en: Record<CoreKey, Message> = {
   'q.mine.deleted': 'Removed',
   'q.mine.answered': 'Answered',
   'q.mine.refused': 'Not sent',
-  ...SURVEY_EN,
 }
 
 export const CORE_MESSAGES: MessagePart<CoreKey> = { ja, en }

@@ -3,6 +3,7 @@
  * components and the standalone SVG. Every bar carries its number and share in text; option
  * texts are shown in full, wrapped between phrases.
  */
+import './chart-words.ts'
 import { format, type Lang } from '../i18n.ts'
 import { scaleBounds, scaleMean, type Question } from '../../../../shared/survey.ts'
 import type { ChoiceComparison, QuestionComparison, ScaleComparison, TextComparison } from '../../../../shared/survey-compare.ts'
@@ -99,6 +100,8 @@ export function scaleScene(q: Pick<Question, 'text' | 'min' | 'max' | 'minLabel'
   const peak = Math.max(1, ...counts)
   const centre = (i: number) => d.pad + slot * i + slot / 2
   const fit = (s: string, w: number) => measure(d.small)(s) <= w
+  // numbers go on top of everything (the mean's line crosses the columns), with a halo
+  const labels: Shape[] = []
   values.forEach((v, i) => {
     const c = counts[i] ?? 0
     const h = (c / peak) * colMax
@@ -107,8 +110,9 @@ export function scaleScene(q: Pick<Question, 'text' | 'min' | 'max' | 'minLabel'
     if (h > 0) shapes.push({ kind: 'rect', x, y: floor - h, w: colW, h, fill: 'barA', stroke: 'line', rx: 3 })
     // count and share above the column; on a narrow column the share goes on a second line
     const label = barText(d.lang, c, pct(c, total))
-    const lines = fit(label, slot - 4) ? [label] : [format(d.lang, 'surveyChart.bar', { n: c, pct: '' }).trim(), pctText(pct(c, total))]
-    textBlock(shapes, lines, centre(i), floor - h - lines.length * d.small * LINE - 4, d.small, 'ink', 700, 'middle')
+    // a gap between neighbours' numbers, or they read as one ("10人 32%11人 35%")
+    const lines = fit(label, slot - d.small) ? [label] : [format(d.lang, 'surveyChart.bar', { n: c, pct: '' }).trim(), pctText(pct(c, total))]
+    textBlock(labels, lines, centre(i), floor - h - lines.length * d.small * LINE - 4, d.small, 'ink', 700, 'middle', true)
     shapes.push({ kind: 'text', x: centre(i), y: floor + d.text * 1.2, text: String(v), px: d.text, fill: 'ink', weight: 700, anchor: 'middle' })
   })
   let y = floor + d.text * LINE + d.gap / 2
@@ -125,18 +129,20 @@ export function scaleScene(q: Pick<Question, 'text' | 'min' | 'max' | 'minLabel'
     shapes.push({ kind: 'line', x1: mx, y1: d.pad + d.small * LINE, x2: mx, y2: floor, stroke: 'mean', width: Math.max(3, d.bar / 10), dash: `${d.bar / 4} ${d.bar / 6}` })
     const tw = measure(d.small)(text)
     const tx = Math.min(Math.max(mx, d.pad + tw / 2), d.width - d.pad - tw / 2)
-    shapes.push({ kind: 'text', x: tx, y: d.pad + d.small, text, px: d.small, fill: 'ink', weight: 700, anchor: 'middle' })
+    labels.push({ kind: 'text', x: tx, y: d.pad + d.small, text, px: d.small, fill: 'ink', weight: 700, anchor: 'middle', halo: true })
     title += `、${text}`
   } else {
     shapes.push({ kind: 'text', x: d.width / 2, y: d.pad + d.small, text: format(d.lang, 'surveyChart.noAnswers'), px: d.small, fill: 'muted', anchor: 'middle' })
   }
-  return { width: d.width, height: y + d.pad, title, shapes }
+  return { width: d.width, height: y + d.pad, title, shapes: [...shapes, ...labels] }
 }
 
 /** "▲ +30ポイント" — an arrow and the number, so the direction is never told by colour alone. */
 function shiftText(lang: Lang, shift: number): { text: string; fill: Role } {
-  const arrow = shift > 0.05 ? '▲' : shift < -0.05 ? '▼' : '＝'
-  return { text: `${arrow} ${format(lang, 'surveyChart.points', { shift: signed(lang, shift) })}`, fill: shift > 0.05 ? 'rise' : shift < -0.05 ? 'fall' : 'muted' }
+  // judged on the number shown: 3.2% → 3.4% is "±0", not a rise
+  const shown = Math.round(shift)
+  const arrow = shown > 0 ? '▲' : shown < 0 ? '▼' : '＝'
+  return { text: `${arrow} ${format(lang, 'surveyChart.points', { shift: signed(lang, shown) })}`, fill: shown > 0 ? 'rise' : shown < 0 ? 'fall' : 'muted' }
 }
 
 export interface RoundLabels {
@@ -184,7 +190,10 @@ function compareScaleScene(q: Pick<Question, 'text' | 'minLabel' | 'maxLabel'>, 
   const { mean } = c
   const fmt = (v: number | null) => (v === null ? '—' : oneDecimal(d.lang, v))
   let meanLine = format(d.lang, 'surveyChart.meanShift', { before: fmt(mean.before), after: fmt(mean.after) })
-  if (mean.shift !== null) meanLine += `  ${mean.shift > 0.05 ? '▲' : mean.shift < -0.05 ? '▼' : '＝'} ${signed(d.lang, mean.shift, 1)}`
+  if (mean.shift !== null) {
+    const shown = Math.round(mean.shift * 10) / 10
+    meanLine += `  ${shown > 0 ? '▲' : shown < 0 ? '▼' : '＝'} ${signed(d.lang, shown, 1)}`
+  }
   y = textBlock(shapes, wrap(meanLine, innerW, d.text), d.pad, y, d.text, 'ink', 700) + d.gap / 2
   // the arrow on a min..max axis, from the earlier mean to the later
   const ax = (v: number) => d.pad + slot / 2 + ((v - c.min) / Math.max(1, c.max - c.min)) * (innerW - slot)

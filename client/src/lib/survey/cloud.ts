@@ -6,13 +6,14 @@
  */
 import cloud from 'd3-cloud'
 import type { WordCount } from '../../../../shared/survey.ts'
+import './chart-words.ts'
 import { format, type Lang } from '../i18n.ts'
 import { CHART_FONT, CHART_SIZES, sceneSvg, type ChartSize, type Role, type Scene } from './scene.ts'
 import type { Theme } from '../../board/themes.ts'
 
 /** Smallest and largest word per size, px (the board's smallest is legible at 1080 lines). */
 export const CLOUD_PX: Record<ChartSize, { min: number; max: number; height: number }> = {
-  board: { min: 26, max: 120, height: 760 },
+  board: { min: 30, max: 130, height: 760 },
   console: { min: 15, max: 60, height: 380 },
   phone: { min: 14, max: 44, height: 300 },
 }
@@ -81,7 +82,9 @@ export async function layoutCloud(words: readonly WordCount[], opts: CloudOpts =
       cloud<{ text: string; size: number; count: number }>()
         .size([d.width, d.height])
         .words(input)
-        .padding(Math.max(3, px.min / 4))
+        // Japanese words have no spaces: two set side by side read as one (紙予算), so the gap
+        // grows with the word
+        .padding((w) => Math.round(4 + w.size * 0.12))
         .rotate(0)
         .font(CHART_FONT)
         .fontWeight(700)

@@ -45,7 +45,7 @@ export const PALETTES: Record<Theme, Record<Role, string>> = {
   },
   contrast: {
     bg: '#000000', ink: '#ffffff', muted: '#ffffff', line: '#ffffff', track: '#333333',
-    barA: '#ffff00', barB: '#ffffff', mean: '#ffff00', rise: '#ffff00', fall: '#ffffff',
+    barA: '#ffff00', barB: '#ffffff', mean: '#ffffff', rise: '#ffff00', fall: '#ffffff',
     word1: '#ffffff', word2: '#ffff00', word3: '#ffffff', word4: '#ffff00',
   },
 }
@@ -57,7 +57,8 @@ export type Shape =
   | { kind: 'line'; x1: number; y1: number; x2: number; y2: number; stroke: Role; width: number; dash?: string }
   | { kind: 'path'; d: string; fill: Role | 'none'; stroke?: Role; width?: number }
   /** one line of text; y is its baseline */
-  | { kind: 'text'; x: number; y: number; text: string; px: number; fill: Role; weight?: number; anchor?: Anchor }
+  /** halo: outlined in the background colour, to stay readable over a line or bar */
+  | { kind: 'text'; x: number; y: number; text: string; px: number; fill: Role; weight?: number; anchor?: Anchor; halo?: boolean }
 
 export interface Scene {
   width: number
@@ -81,10 +82,12 @@ export const LINE = 1.3
 export const baseline = (px: number) => px * 1.02
 
 /** Push wrapped text lines from `y` (top of the first line box); returns the y below them. */
-export function textBlock(shapes: Shape[], lines: string[], x: number, y: number, px: number, fill: Role, weight = 400, anchor: Anchor = 'start'): number {
-  lines.forEach((text, i) => shapes.push({ kind: 'text', x, y: y + i * px * LINE + baseline(px), text, px, fill, weight, anchor }))
+export function textBlock(shapes: Shape[], lines: string[], x: number, y: number, px: number, fill: Role, weight = 400, anchor: Anchor = 'start', halo = false): number {
+  lines.forEach((text, i) => shapes.push({ kind: 'text', x, y: y + i * px * LINE + baseline(px), text, px, fill, weight, anchor, ...(halo ? { halo } : {}) }))
   return y + lines.length * px * LINE
 }
+
+export const haloWidth = (px: number) => Math.max(3, px / 4)
 
 export const pctText = (pct: number) => `${Math.round(pct)}%`
 
@@ -111,7 +114,7 @@ export function sceneSvg(scene: Scene, theme: Theme = 'light', opts: { backgroun
       out.push(`<path d="${s.d}" fill="${s.fill === 'none' ? 'none' : c[s.fill]}"${s.stroke ? ` stroke="${c[s.stroke]}" stroke-width="${s.width ?? 2}"` : ''}/>`)
     } else {
       out.push(
-        `<text x="${n(s.x)}" y="${n(s.y)}" font-family="${esc(CHART_FONT)}" font-size="${n(s.px)}" font-weight="${s.weight ?? 400}" fill="${c[s.fill]}" text-anchor="${s.anchor ?? 'start'}">${esc(s.text)}</text>`,
+        `<text x="${n(s.x)}" y="${n(s.y)}" font-family="${esc(CHART_FONT)}" font-size="${n(s.px)}" font-weight="${s.weight ?? 400}" fill="${c[s.fill]}" text-anchor="${s.anchor ?? 'start'}"${s.halo ? ` stroke="${c.bg}" stroke-width="${n(haloWidth(s.px))}" stroke-linejoin="round" paint-order="stroke"` : ''}>${esc(s.text)}</text>`,
       )
     }
   }

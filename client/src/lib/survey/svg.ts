@@ -21,3 +21,6 @@ export const turnoutSvg = (answered: number, total: number | undefined, o: SvgOp
 export function compareSvg(q: Question, index: number, before: SurveyRound, after: SurveyRound, o: SvgOpts & { limit?: number } = {}): string {
   return sceneSvg(compareScene(q, compareQuestion(q, index, before, after, { limit: o.limit }), { before: before.label, after: after.label }, o), o.theme)
 }
+
+/** An SVG string as an image source, for drawing it on the snapshot's canvas (drawImage). */
+export const svgDataUrl = (svg: string) => `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`
