@@ -52,9 +52,10 @@ function openPhone(cmd: ConnectCmd, index: number): Promise<Phone> {
       bytes.payloadOut += 1 + packetSize(p.data)
     })
     socket.on('session:state', () => bytes.states++)
-    socket.on('survey:current', () => {
+    socket.on('survey:current', (survey: unknown) => {
       bytes.surveys = (bytes.surveys ?? 0) + 1
-      bytes.surveyBytes = (bytes.surveyBytes ?? 0) + lastPacketBytes
+      // the event's JSON as sent (Socket.io's frame adds the event name and a few bytes)
+      bytes.surveyBytes = (bytes.surveyBytes ?? 0) + Buffer.byteLength(JSON.stringify(['survey:current', survey]))
     })
     // Questions to the speaker, where the server has them: the room's list, then new counts.
     socket.on('question:list', (list: { questions?: Array<{ id: string }> }) => {
