@@ -135,7 +135,7 @@ export async function createServer(config: Config, dev?: DevMiddleware): Promise
     questionsPerAddress: new RateLimiter(config.limits.questionsBurstPerAddress, config.limits.questionsPerMinutePerAddress),
     upvotesPerPhone: new RateLimiter(config.limits.upvotesBurstPerPhone, config.limits.upvotesPerMinutePerPhone),
     allowance: new AddressAllowance(config.limits, exempt),
-    surveyResults: new SurveyResults(store, countWords, config.limits.surveyResultsIntervalMs, log.child('surveys')),
+    surveyResults: new SurveyResults(store, countWords, config.limits.surveyResultsIntervalMs, config.limits.surveyWordsIntervalMs, log.child('surveys')),
     exempt,
     publicBase: () => (config.publicUrl ? config.publicUrl.replace(/\/+$/, '') : `http://${lan}:${port}`),
     publicOrigin,

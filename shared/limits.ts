@@ -60,6 +60,8 @@ export const LIMITS = {
   surveyAnswersPerMinutePerPhone: 60,
   /** A survey's counts in the facilitator's document (and on the board) follow answers at most this often. */
   surveyResultsIntervalMs: 500,
+  /** …and the words of text answers (the cloud) at most this often while answers arrive; exact at close. */
+  surveyWordsIntervalMs: 3_000,
   /** Answer rows one CSV import may bring (a round gathered on paper or in a web form). */
   maxImportedAnswers: 5_000,
   /**

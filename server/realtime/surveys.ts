@@ -183,10 +183,12 @@ export function registerSurveyHandlers(socket: KioskSocket, session: LiveSession
     const parsed = surveyRefSchema.safeParse(payload)
     if (!parsed.success) return fail('invalid')
     const { surveyId } = parsed.data
+    const open = readSurvey(doc, surveyId)?.rounds.find((r) => r.open)
     return change(() => closeSurveyRound(doc, surveyId, Date.now())).then(async (done) => {
       if (!done) return fail('not_found')
-      // The closed round's counts are final on the board at once, not an interval later.
-      await kiosk.surveyResults.flush(session.id)
+      // The closed round's counts (and words) are final on the board at once, not an interval later.
+      if (open) kiosk.surveyResults.touch(session, surveyId, open.round)
+      await kiosk.surveyResults.flush(session.id, true)
       return { ok: true }
     })
   })

@@ -20,20 +20,39 @@ export class SurveyResults {
   /** session id → round keys with answers not yet counted */
   private readonly dirty = new Map<string, Map<string, { session: LiveSession; surveyId: string; round: number }>>()
   private readonly timers = new Map<string, NodeJS.Timeout>()
+  /** a text question's words as last counted, by `<session>:<survey>:<round>:<text question n>` */
+  private readonly words = new Map<string, { at: number; words: Array<{ word: string; count: number }> }>()
 
   constructor(
     private readonly source: AnswerSource,
     private readonly countWords: WordCounter,
     private readonly intervalMs: number,
+    /**
+     * Words of text answers are counted again at most this often while answers arrive: segmenting
+     * hundreds of Japanese answers takes tens of milliseconds, and doing it every interval held
+     * acknowledgements back. The counts of options follow every interval; words are exact once
+     * the round closes, and in the record.
+     */
+    private readonly wordsEveryMs: number,
     private readonly log: Logger,
   ) {}
 
-  /** The counts of a round now, from its stored answers (undefined for an unknown survey). */
-  count(session: LiveSession, surveyId: string, round: number): RoundResults | undefined {
+  /** The counts of a round now, from its stored answers (undefined for an unknown survey). `fresh`: words counted now too. */
+  count(session: LiveSession, surveyId: string, round: number, fresh = false): RoundResults | undefined {
     const survey = readSurvey(session.doc, surveyId)
     if (!survey) return undefined
     const respondents = this.source.surveyAnswers(session.id, surveyId, round).map((r) => parseAnswers(r.answers))
-    return aggregate(survey.questions, respondents, this.countWords)
+    const now = Date.now()
+    let n = 0
+    const counter: WordCounter = (answers) => {
+      const key = `${session.id}:${surveyId}:${round}:${n++}`
+      const kept = this.words.get(key)
+      if (!fresh && kept && now - kept.at < this.wordsEveryMs) return kept.words
+      const words = this.countWords(answers)
+      this.words.set(key, { at: now, words })
+      return words
+    }
+    return aggregate(survey.questions, respondents, counter)
   }
 
   /** A round got an answer: its counts follow within one interval. */
@@ -47,14 +66,14 @@ export class SurveyResults {
     this.timers.set(session.id, t)
   }
 
-  /** Write the counts of a session's rounds that changed (at once: before an export, in tests). */
-  async flush(sessionId: string): Promise<void> {
+  /** Write the counts of a session's rounds that changed (at once when a round closes); `fresh`: words too. */
+  async flush(sessionId: string, fresh = false): Promise<void> {
     clearTimeout(this.timers.get(sessionId))
     this.timers.delete(sessionId)
     const keys = this.dirty.get(sessionId)
     this.dirty.delete(sessionId)
     for (const { session, surveyId, round } of keys?.values() ?? []) {
-      const results = this.count(session, surveyId, round)
+      const results = this.count(session, surveyId, round, fresh)
       if (!results) continue
       try {
         await session.commit({ apply: (doc) => setRoundResults(doc, surveyId, round, results) })
@@ -70,12 +89,14 @@ export class SurveyResults {
     clearTimeout(this.timers.get(sessionId))
     this.timers.delete(sessionId)
     this.dirty.delete(sessionId)
+    for (const key of [...this.words.keys()]) if (key.startsWith(`${sessionId}:`)) this.words.delete(key)
   }
 
   close(): void {
     for (const t of this.timers.values()) clearTimeout(t)
     this.timers.clear()
     this.dirty.clear()
+    this.words.clear()
   }
 }
 
