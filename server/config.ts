@@ -23,6 +23,11 @@ export interface Config {
   writeWindowMs: number
   /** a batch is sent at once when this many changes wait */
   writeBatchMax: number
+  /**
+   * Loading a session's board applies its stored rows for at most this long per turn of the
+   * event loop, then lets everyone else in (0: one row per turn, as tests use to see the steps).
+   */
+  loadStepMs: number
   /** SQLite `synchronous` pragma: FULL survives power loss, NORMAL only process crashes */
   durability: 'full' | 'normal'
   /** how often the phone count is published to boards */
@@ -46,6 +51,7 @@ export const DEFAULTS = {
   compactAfterUpdates: 500,
   writeWindowMs: 2,
   writeBatchMax: 256,
+  loadStepMs: 10,
   durability: 'full',
   presenceIntervalMs: 1_000,
   idleUnloadMs: 10 * 60_000,
@@ -59,6 +65,7 @@ export function makeConfig(partial: Partial<Config> & Pick<Config, 'dataDir' | '
     compactAfterUpdates: DEFAULTS.compactAfterUpdates,
     writeWindowMs: DEFAULTS.writeWindowMs,
     writeBatchMax: DEFAULTS.writeBatchMax,
+    loadStepMs: DEFAULTS.loadStepMs,
     durability: DEFAULTS.durability,
     presenceIntervalMs: DEFAULTS.presenceIntervalMs,
     idleUnloadMs: DEFAULTS.idleUnloadMs,

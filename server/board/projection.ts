@@ -60,6 +60,8 @@ interface State {
   /** a walk over every note, under way in chunks; bumped to abandon one and start again */
   walk: number
   walking: boolean
+  /** a prompt or group got its first note on the board or lost its last: `syncAround` is due */
+  shapeChanged: boolean
 }
 
 const states = new WeakMap<Y.Doc, State>()
@@ -81,7 +83,7 @@ const sameView = (a: View, b: View) =>
 function stateOf(full: Y.Doc, board: Y.Doc): State {
   let s = states.get(board)
   if (!s) {
-    s = { view: readView(full), perPrompt: new Map(), perGroup: new Map(), walk: 0, walking: false }
+    s = { view: readView(full), perPrompt: new Map(), perGroup: new Map(), walk: 0, walking: false, shapeChanged: false }
     states.set(board, s)
   }
   return s
@@ -130,27 +132,32 @@ function syncEntry(target: Y.Map<Y.Map<unknown>>, key: string, fields: Fields | 
   for (const k of [...entry.keys()]) if (!(k in fields)) entry.delete(k)
 }
 
-const bump = (counts: Map<string, number>, key: unknown, by: number) => {
-  if (typeof key !== 'string' || key === '') return
-  const n = (counts.get(key) ?? 0) + by
+/** Count a note in or out; true when the key appeared or went (what the board shows around notes changes). */
+const bump = (counts: Map<string, number>, key: unknown, by: number): boolean => {
+  if (typeof key !== 'string' || key === '') return false
+  const before = counts.get(key) ?? 0
+  const n = before + by
   if (n > 0) counts.set(key, n)
   else counts.delete(key)
+  return (before > 0) !== (n > 0)
 }
 
 /** Project one note (and its dots), keeping the per-prompt and per-group counts right. */
 function syncNote(full: Y.Doc, board: Y.Doc, s: State, id: string): void {
   const target = notesMap(board)
   const before = target.get(id)
+  let shape = false
   if (before instanceof Y.Map) {
-    bump(s.perPrompt, before.get('promptId'), -1)
-    bump(s.perGroup, before.get('groupId'), -1)
+    shape = bump(s.perPrompt, before.get('promptId'), -1) || shape
+    shape = bump(s.perGroup, before.get('groupId'), -1) || shape
   }
   const fields = publicNote(s.view, id, notesMap(full).get(id))
   syncEntry(target, id, fields)
   if (fields) {
-    bump(s.perPrompt, fields.promptId, 1)
-    bump(s.perGroup, fields.groupId, 1)
+    shape = bump(s.perPrompt, fields.promptId, 1) || shape
+    shape = bump(s.perGroup, fields.groupId, 1) || shape
   }
+  if (shape) s.shapeChanged = true
   syncVote(full, board, s, id)
 }
 
@@ -232,6 +239,7 @@ function syncAllMeta(full: Y.Doc, board: Y.Doc): void {
 
 /** Everything that depends on which notes are on the board: groups, prompts, the spotlight. */
 function syncAround(full: Y.Doc, board: Y.Doc, s: State): void {
+  s.shapeChanged = false
   syncGroups(full, board, s)
   syncPrompts(full, board, s)
   syncMetaKey(full, board, 'spotlight')
@@ -367,7 +375,8 @@ export function projectChanges(full: Y.Doc, board: Y.Doc, tr: Y.Transaction): vo
   if (metaKeys.has('activityId') || metaKeys.has('currentPromptId') || around) activity = true
   if (touched.size === 0 && counted.size === 0 && metaKeys.size === 0 && !around && !activity) return
   const before = s.view
-  s.view = readView(full)
+  // the view is read from the settings alone: a transaction of notes and dots keeps it
+  if (metaKeys.size > 0) s.view = readView(full)
   const everyNote = !sameView(before, s.view)
   const spotMoved = !same(before.spotlight, s.view.spotlight)
   if (spotMoved) {
@@ -378,7 +387,10 @@ export function projectChanges(full: Y.Doc, board: Y.Doc, tr: Y.Transaction): vo
     for (const key of metaKeys) syncMetaKey(full, board, key)
     for (const id of touched) syncNote(full, board, s, id)
     for (const id of counted) if (!touched.has(id)) syncVote(full, board, s, id)
-    syncAround(full, board, s)
+    // A note joining a prompt and a group that already show (a burst of notes) changes nothing
+    // around it; a spotlit note coming or going does (the spotlight is shown only with its note).
+    const spot = s.view.spotlight
+    if (around || metaKeys.size > 0 || s.shapeChanged || (spot?.kind === 'note' && touched.has(spot.id))) syncAround(full, board, s)
     if (activity) syncActivity(full, board)
   }, SERVER_ORIGIN)
   if (everyNote) walkAll(full, board, s)

@@ -48,11 +48,21 @@ function setPromptEntry(doc: Y.Doc, id: string, text: string, createdAt: number,
 export type PostVerdict = { ok: true; status: NoteStatus } | { ok: false; error: 'locked' | 'full' }
 
 /** Whether a phone may post now, and in which status its note arrives. */
+/**
+ * Whether a map holds at least `n` entries. `Y.Map.size` walks every key (it skips deleted
+ * ones), which cost each note a walk over the whole board; the map's own key table also keeps
+ * deleted keys, so it is an upper bound that settles nearly every call at once.
+ */
+function noteCountReaches<T>(notes: Y.Map<T>, n: number): boolean {
+  const keys = (notes as unknown as { _map: Map<string, unknown> })._map.size
+  return keys >= n && notes.size >= n
+}
+
 export function admitNote(doc: Y.Doc, flagged = false, trusted = false, maxNotes = Infinity): PostVerdict {
   const meta = readMeta(doc)
   if (meta.closed || (meta.locked && !trusted)) return { ok: false, error: 'locked' }
   // every note counts, pending and hidden too: they cost the server the same
-  if (notesMap(doc).size >= maxNotes) return { ok: false, error: 'full' }
+  if (noteCountReaches(notesMap(doc), maxNotes)) return { ok: false, error: 'full' }
   return { ok: true, status: !trusted && (meta.moderation === 'pre' || flagged) ? 'pending' : 'visible' }
 }
 

@@ -27,10 +27,10 @@ export function sessionRoutes(kiosk: Kiosk): Router {
   const { limits } = kiosk.config
   const json = express.json({ limit: limits.maxHttpBodyBytes, strict: true })
 
-  const findSession = (id: unknown) => (isSessionId(id) ? kiosk.sessions.get(id) : undefined)
+  const findSession = async (id: unknown) => (isSessionId(id) ? kiosk.sessions.load(id) : undefined)
   /** The session named in the path, or a 404 answered already. */
-  const sessionOf = (req: Request, res: Response): LiveSession | undefined => {
-    const s = findSession(req.params.id)
+  const sessionOf = async (req: Request, res: Response): Promise<LiveSession | undefined> => {
+    const s = await findSession(req.params.id)
     if (!s) res.status(404).json({ error: 'not_found' })
     return s
   }
@@ -86,8 +86,8 @@ export function sessionRoutes(kiosk: Kiosk): Router {
   })
 
   // Public: everyone holding the session id (every phone) may know where to join it.
-  router.get('/api/sessions/:id/join', (req, res) => {
-    const session = sessionOf(req, res)
+  router.get('/api/sessions/:id/join', async (req, res) => {
+    const session = await sessionOf(req, res)
     if (!session) return
     const { joinUrl } = sessionLinks(kiosk, session.row)
     res.json({ id: session.row.id, title: session.row.title, joinUrl })
@@ -95,7 +95,7 @@ export function sessionRoutes(kiosk: Kiosk): Router {
 
   router.get('/qr/:file', async (req, res) => {
     const id = req.params.file.endsWith('.svg') ? req.params.file.slice(0, -4) : ''
-    const session = findSession(id)
+    const session = await findSession(id)
     if (!session) {
       res.status(404).json({ error: 'not_found' })
       return
@@ -105,7 +105,7 @@ export function sessionRoutes(kiosk: Kiosk): Router {
   })
 
   router.get('/api/sessions/:id/export', auth, async (req, res) => {
-    const session = sessionOf(req, res)
+    const session = await sessionOf(req, res)
     if (!session) return
     const format = req.query.format ?? 'json'
     const lang = (req.query.lang ?? 'ja') as RecordLang
@@ -138,7 +138,7 @@ export function sessionRoutes(kiosk: Kiosk): Router {
   })
 
   router.post('/api/sessions/:id/close', auth, async (req, res) => {
-    const session = sessionOf(req, res)
+    const session = await sessionOf(req, res)
     if (!session) return
     await session.commit({ apply: (doc) => setClosed(doc, true) })
     let files: string[] = []
@@ -153,7 +153,7 @@ export function sessionRoutes(kiosk: Kiosk): Router {
   })
 
   router.post('/api/sessions/:id/reopen', auth, async (req, res) => {
-    const session = sessionOf(req, res)
+    const session = await sessionOf(req, res)
     if (!session) return
     await session.commit({ apply: (doc) => setClosed(doc, false) })
     res.json({ ok: true })
@@ -161,7 +161,7 @@ export function sessionRoutes(kiosk: Kiosk): Router {
 
   // A template: same title, prompts, agenda, surveys and settings, no notes, groups, votes or answers.
   router.post('/api/sessions/:id/duplicate', auth, async (req, res) => {
-    const session = sessionOf(req, res)
+    const session = await sessionOf(req, res)
     if (!session) return
     const record = await recordOf(session, false)
     // Its agenda and surveys too, without their rounds: the survey is run afresh.

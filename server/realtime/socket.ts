@@ -121,18 +121,28 @@ export function attachSocketIo(kiosk: Kiosk): KioskServer {
     })
   })
 
+  /** the session each admitted socket joined, from the handshake to its 'connection' */
+  const sessionOf = new WeakMap<KioskSocket, LiveSession>()
   io.use((socket, next) => {
     const parsed = handshakeSchema.safeParse(socket.handshake.auth ?? {})
     if (!parsed.success || !isSessionId(parsed.data.session)) return next(refuse('not_found'))
-    const { session: sessionId, deviceId, token } = parsed.data
-    let live: LiveSession | undefined
-    try {
-      live = kiosk.sessions.get(sessionId)
-    } catch (err) {
-      // A session whose store cannot be read is refused, never allowed to end the process.
-      kiosk.log.error(`session ${sessionId} could not be loaded:`, err)
-      return next(refuse('unavailable'))
-    }
+    const { session: sessionId } = parsed.data
+    kiosk.sessions.load(sessionId).then(
+      (live) => admit(socket, live, parsed.data, next),
+      (err: unknown) => {
+        // A session whose store cannot be read is refused, never allowed to end the process.
+        kiosk.log.error(`session ${sessionId} could not be loaded:`, err)
+        next(refuse('unavailable'))
+      },
+    )
+  })
+
+  const admit = (
+    socket: KioskSocket,
+    live: LiveSession | undefined,
+    { session: sessionId, deviceId, token }: { session: string; deviceId?: string; token?: string },
+    next: (err?: Error) => void,
+  ) => {
     if (!live) return next(refuse('not_found'))
     const address = socket.handshake.address
     let role: SocketData['role'] = 'phone'
@@ -157,11 +167,12 @@ export function attachSocketIo(kiosk: Kiosk): KioskServer {
       release()
     })
     socket.data = { sessionId, role, deviceId: deviceId ?? null, phoneKey: deviceId ? `d:${deviceId}` : `c:${socket.id}`, address }
+    sessionOf.set(socket, live)
     next()
-  })
+  }
 
   io.on('connection', (socket: KioskSocket) => {
-    const session = kiosk.sessions.get(socket.data.sessionId) as LiveSession
+    const session = sessionOf.get(socket)!
     const { role } = socket.data
     kiosk.sessions.hold(session)
     socket.on('disconnect', () => {

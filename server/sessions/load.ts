@@ -5,33 +5,38 @@ import type { Logger } from '../log.ts'
 import type { Store } from '../store/store.ts'
 import { newRoomDoc, type RoomDoc } from '../yjs/rooms.ts'
 
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve))
+
 /**
- * Reads a session's stored board into `doc`, and never throws for what is stored in it.
+ * Reads a session's stored board into `doc`, a few rows per turn of the event loop, and never
+ * throws for what is stored in it.
+ *
+ * The writer keeps a log in rows of at most LOG_ROW_BYTES (server/store/worker.ts), so a board at
+ * the note cap loads in steps of about `stepMs` (config.loadStepMs), between which phones and boards of every
+ * other session are served (it used to be one merge and one apply of the whole log: 250–350 ms
+ * with the loop held). Rows are applied in their order, so each finds what it depends on.
  *
  * One update row that Yjs cannot decode (a disk error, a bad copy) used to throw out of the
  * first connection to its session and take the whole process down, and with it every other
- * session, again at each phone's reconnect. Here the whole log is applied in one merge as before
- * (the fast path); only when that fails is it applied row by row, keeping every row that can be
- * read and setting the others aside in `quarantined_updates` (kept byte for byte, never deleted)
- * for the facilitator to be told about. Changes that came after a lost row and depend on it stay
- * pending in the document (and in its compactions) in case the row is ever rescued.
+ * session, again at each phone's reconnect. Each row is decoded before it is applied, so a row
+ * that is not an update never half enters the document; one that cannot be read is set aside in
+ * `quarantined_updates` (kept byte for byte, never deleted) for the facilitator to be told about.
+ * Changes that came after a lost row and depend on it stay pending in the document (and in its
+ * compactions) in case the row is ever rescued.
  *
- * Returns how many rows the log holds now (persistence counts them towards compaction).
+ * Resolves with how many rows the log holds now (persistence counts them towards compaction).
  */
-export function loadBoard(store: Store, sessionId: string, doc: Y.Doc, log: Logger): number {
+export async function loadBoard(store: Store, sessionId: string, doc: Y.Doc, log: Logger, stepMs: number): Promise<number> {
   const rows = store.loadUpdateRows(sessionId)
-  if (rows.length === 0) return 0
-  try {
-    Y.applyUpdate(doc, Y.mergeUpdates(rows.map((r) => r.data)))
-    return rows.length
-  } catch (err) {
-    log.warn(`session ${sessionId}: its stored board does not load as a whole (${(err as Error).message}); reading it row by row`)
-  }
-  // Yjs updates are idempotent: rows a failed merge already applied are simply applied again.
   const unreadable: Array<{ seq: number; error: string; bytes: number }> = []
+  let stepStart = performance.now()
   for (const row of rows) {
+    if (row !== rows[0] && performance.now() - stepStart >= stepMs) {
+      await nextTurn()
+      if (doc.isDestroyed) throw new Error(`session ${sessionId} was closed while it loaded`)
+      stepStart = performance.now()
+    }
     try {
-      // Decoding first keeps a row that is not an update at all from half entering the document.
       Y.decodeUpdate(row.data)
       Y.applyUpdate(doc, row.data)
     } catch (err) {
@@ -63,11 +68,17 @@ export function sessionDamage(store: Store, sessionId: string): SessionDamage | 
  * board's projection of it. When loading fails all the same (the store cannot be read), nothing
  * is left behind, since each room's awareness runs a timer, and the error goes to the caller.
  */
-export function loadSessionDocs(store: Store, id: string, boardRoom: string, log: Logger): { doc: RoomDoc; board: RoomDoc; stored: number } {
+export async function loadSessionDocs(
+  store: Store,
+  id: string,
+  boardRoom: string,
+  log: Logger,
+  stepMs: number,
+): Promise<{ doc: RoomDoc; board: RoomDoc; stored: number }> {
   const doc = newRoomDoc(id)
   const board = newRoomDoc(boardRoom)
   try {
-    const stored = loadBoard(store, id, doc, log)
+    const stored = await loadBoard(store, id, doc, log, stepMs)
     // the notes in turns: a session at the note cap does not hold the event loop for its whole board
     projectInTurns(doc, board)
     return { doc, board, stored }

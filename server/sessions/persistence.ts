@@ -44,9 +44,11 @@ export class StoreFailure extends Error {}
 /**
  * Persistence and compaction: every change of every live session reaches the disk through
  * here. Changes gather for a short window (`writeWindowMs`, or `writeBatchMax` changes), then
- * each session's updates are merged into one row (or its whole state, when its log is due for
- * compaction or has a hole) and written with the rows its changes brought, in one transaction
- * on the writer thread. Waiters are answered after the commit.
+ * each session's updates are merged into one row and written with the rows its changes
+ * brought, in one transaction on the writer thread. When its log is due for compaction the
+ * writer merges its recent rows into few (rows of at most LOG_ROW_BYTES, so a load can take
+ * them in steps); when it has a hole its whole state replaces it. Waiters are answered after
+ * the commit.
  */
 export class Persistence {
   /** Called when writing to the store starts or stops failing. */
@@ -131,8 +133,13 @@ export class Persistence {
     const batch: Row[] = []
     let replaced = false
     if (log.unsaved.length > 0) {
-      if (log.needsFullState || log.updatesSinceCompaction + 1 >= this.config.compactAfterUpdates) {
+      if (log.needsFullState) {
+        // After a hole only the whole state is sure to hold everything (rare, and large).
         batch.push(...rows.replace(log.id, Y.encodeStateAsUpdate(log.doc)))
+        replaced = true
+      } else if (log.updatesSinceCompaction + 1 >= this.config.compactAfterUpdates) {
+        // The writer merges the log's recent rows itself: nothing here encodes the whole board.
+        batch.push(rows.compact(log.id, log.unsaved))
         replaced = true
       } else batch.push(rows.append(log.id, log.unsaved))
     }

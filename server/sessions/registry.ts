@@ -31,6 +31,11 @@ const SUMMARY_DELAY_MS = 2_000
  */
 export class SessionRegistry {
   private readonly live = new Map<string, LiveSession>()
+  /** loads under way: every caller of one id waits for the same one */
+  private readonly loading = new Map<string, Promise<LiveSession | undefined>>()
+  /** sessions deleted while they loaded: the load ends without serving them */
+  private readonly dropped = new Set<string>()
+  private closed = false
   private readonly summaryTimers = new Map<string, NodeJS.Timeout>()
   /** summaries written since start: the list answers from here while the write is on its way */
   private readonly summaries = new Map<string, SessionSummaryRow>()
@@ -105,6 +110,7 @@ export class SessionRegistry {
   async delete(id: string): Promise<boolean> {
     if (!this.store.getSession(id)) return false
     const live = this.live.get(id)
+    if (this.loading.has(id)) this.dropped.add(id)
     // Changes already made are written (and answered) before the session's rows go.
     this.persistence.flush()
     if (live) this.drop(live)
@@ -123,15 +129,41 @@ export class SessionRegistry {
     return this.store.listSessions()
   }
 
-  /** The live session, loading its board from the store first; undefined for an unknown id. */
+  /** The session if its board is in memory now (never loads one). */
   get(id: string): LiveSession | undefined {
+    return this.live.get(id)
+  }
+
+  /**
+   * The live session, loading its board from the store first; undefined for an unknown id.
+   * A load takes several turns of the event loop at the note cap (see sessions/load.ts); every
+   * connection that asks meanwhile waits for the same one, and none is served a half-loaded
+   * board. Rejects only when the store cannot be read at all (a damaged row is set aside
+   * instead); then no room is left behind and the caller refuses the connection.
+   */
+  load(id: string): Promise<LiveSession | undefined> {
     const existing = this.live.get(id)
-    if (existing) return existing
+    if (existing) return Promise.resolve(existing)
+    let loading = this.loading.get(id)
+    if (!loading) {
+      loading = this.loadNow(id).finally(() => {
+        this.loading.delete(id)
+        this.dropped.delete(id)
+      })
+      this.loading.set(id, loading)
+    }
+    return loading
+  }
+
+  private async loadNow(id: string): Promise<LiveSession | undefined> {
     const row = this.store.getSession(id)
-    if (!row) return undefined
-    // Throws only when the store cannot be read at all (a damaged row is set aside instead);
-    // then no room is left behind and the caller refuses the connection.
-    const { doc, board, stored } = loadSessionDocs(this.store, id, boardRoom(id), this.log)
+    if (!row || this.closed) return undefined
+    const { doc, board, stored } = await loadSessionDocs(this.store, id, boardRoom(id), this.log, this.config.loadStepMs)
+    // Deleted, or the kiosk closing, while it loaded: nothing of it is served.
+    if (this.closed || this.dropped.has(id)) {
+      closeRooms(id, doc, board)
+      return undefined
+    }
     const session = new LiveSession(row, doc, board, stored, this.persistence, { maxNoteChars: this.config.limits.maxNoteChars }, {
       state: (s, state) => this.events.state.emit(s.id, state),
       noteStatus: (s, noteId, status, text) => this.events.noteStatus.emit(s, noteId, status, text),
@@ -218,6 +250,7 @@ export class SessionRegistry {
 
   /** Write the summaries, cut every connection off and forget every session (shutting down). */
   close(): void {
+    this.closed = true
     this.presence.close()
     for (const s of this.live.values()) this.writeSummary(s)
     this.persistence.flush()

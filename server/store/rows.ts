@@ -3,8 +3,10 @@ import type { SessionRow } from './store.ts'
 
 /** Builders of the rows a change stores, so callers never spell a statement's parameters. */
 export const rows = {
-  /** one row holding these updates, merged (by the writer thread) */
+  /** these updates, merged by the writer thread into rows of at most LOG_ROW_BYTES */
   append: (sessionId: string, updates: Uint8Array[]): Row => ['appendUpdate', sessionId, updates],
+  /** the log so far and these updates, merged by the writer thread into as few rows as fit */
+  compact: (sessionId: string, updates: Uint8Array[]): Row => ['compactUpdates', sessionId, updates],
   /** the whole log replaced by one update holding the whole state */
   replace: (sessionId: string, state: Uint8Array): Row[] => [
     ['deleteUpdates', sessionId],

@@ -7,7 +7,7 @@
 import Database from 'better-sqlite3'
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads'
 import { mergeUpdates } from 'yjs'
-import { WRITES, type Row, type WriteName } from './sql.ts'
+import { LOG_ROW_BYTES, WRITES, type Row, type WriteName } from './sql.ts'
 
 export interface WorkerOptions {
   file: string
@@ -50,7 +50,7 @@ function check(rows: Row[]): void {
   const replaced = new Set<string>()
   for (const [name, id] of rows) {
     if (name === 'deleteUpdates') replaced.add(id as string)
-    else if (name === 'appendUpdate' && holes.has(id as string) && !replaced.has(id as string))
+    else if ((name === 'appendUpdate' || name === 'compactUpdates') && holes.has(id as string) && !replaced.has(id as string))
       throw new Error('an earlier change of this session was not stored')
   }
 }
@@ -61,16 +61,65 @@ function asBuffer(v: Row[number]): string | number | null | Buffer {
   return v instanceof Uint8Array ? Buffer.from(v.buffer, v.byteOffset, v.byteLength) : v
 }
 
+/**
+ * Consecutive updates merged into pieces of at most LOG_ROW_BYTES (one larger than that stays
+ * alone): a session's log is then rows a load can apply a few at a time, between which the
+ * event loop serves everyone else. Merging neighbours in order keeps what each row depends on
+ * in the rows before it.
+ */
+function pieces(updates: Uint8Array[]): Uint8Array[] {
+  const out: Uint8Array[] = []
+  let run: Uint8Array[] = []
+  let bytes = 0
+  const close = () => {
+    if (run.length > 0) out.push(run.length === 1 ? run[0]! : mergeUpdates(run))
+    run = []
+    bytes = 0
+  }
+  for (const u of updates) {
+    if (bytes + u.byteLength > LOG_ROW_BYTES) close()
+    run.push(u)
+    bytes += u.byteLength
+  }
+  close()
+  return out
+}
+
+const append = (sessionId: string, updates: Uint8Array[]) => {
+  for (const piece of pieces(updates)) statement('appendUpdate').run(sessionId, asBuffer(piece))
+}
+
+/**
+ * Compaction: the rows since the log's last full one (at least half of LOG_ROW_BYTES) and the
+ * new updates, merged in order into as few rows as fit and put back at the end. Full rows stay
+ * as they are, so each compaction costs what changed since the one before, not the whole board.
+ */
+function compact(sessionId: string, updates: Uint8Array[]): void {
+  const stored = statement('selectUpdates').all(sessionId) as Array<{ seq: number; data: Buffer }>
+  let from = stored.length
+  while (from > 0 && stored[from - 1]!.data.byteLength < LOG_ROW_BYTES / 2) from--
+  const tail = stored.slice(from)
+  if (tail.length > 0) statement('deleteUpdatesFrom').run(sessionId, tail[0]!.seq)
+  append(sessionId, [...tail.map((r) => new Uint8Array(r.data.buffer, r.data.byteOffset, r.data.byteLength)), ...updates])
+}
+
 function run(rows: Row[]): void {
   check(rows)
-  for (const [name, ...params] of rows) statement(name).run(...params.map(asBuffer))
+  for (const [name, ...params] of rows) {
+    if (name === 'appendUpdate' && Array.isArray(params[1])) append(params[0] as string, params[1])
+    else if (name === 'compactUpdates') compact(...(params as [string, Uint8Array[]]))
+    else statement(name).run(...params.map(asBuffer))
+  }
 }
 
 const afterCommit = (rows: Row[]) => {
-  for (const [name, id] of rows) if (name === 'deleteUpdates') (holes.delete(id as string), (vacuumDue = true))
+  for (const [name, id] of rows) {
+    if (name === 'deleteUpdates') holes.delete(id as string)
+    if (name === 'deleteUpdates' || name === 'compactUpdates') vacuumDue = true
+  }
 }
 const afterFailure = (rows: Row[]) => {
-  for (const [name, id] of rows) if (name === 'appendUpdate') holes.add(id as string)
+  for (const [name, id] of rows) if (name === 'appendUpdate' || name === 'compactUpdates') holes.add(id as string)
 }
 
 let commits = 0

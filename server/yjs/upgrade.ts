@@ -9,6 +9,7 @@ import { boardRoom } from './rooms.ts'
 import { originAllowed, remoteAddress, secretMatches } from '../guard.ts'
 import { controlFlow } from './flow.ts'
 import { SyncQueue } from './sync-queue.ts'
+import type { LiveSession } from '../sessions/session.ts'
 
 type Access = 'read' | 'write'
 
@@ -52,16 +53,29 @@ export function yjsUpgrades(kiosk: Kiosk): YjsUpgrades {
       return refuseUpgrade(socket, 401, 'Unauthorized')
     }
     if (!kiosk.connections.allows(address)) return refuseUpgrade(socket, 429, 'Too Many Requests')
-    let session
-    try {
-      session = kiosk.sessions.get(id)
-    } catch (err) {
-      // A session whose store cannot be read is refused, never allowed to end the process.
-      kiosk.log.error(`session ${id} could not be loaded:`, err)
-      return refuseUpgrade(socket, 503, 'Service Unavailable')
-    }
-    if (!session) return refuseUpgrade(socket, 404, 'Not Found')
     const granted = access
+    const live = kiosk.sessions.get(id)
+    if (live) return open(req, socket, head, id, live, granted, address)
+    // The session loads over several turns: the socket may fail or go meanwhile.
+    const ignore = () => {}
+    socket.on('error', ignore)
+    kiosk.sessions.load(id).then(
+      (session) => {
+        socket.off('error', ignore)
+        if (socket.destroyed) return
+        if (!session) return refuseUpgrade(socket, 404, 'Not Found')
+        open(req, socket, head, id, session, granted, address)
+      },
+      (err: unknown) => {
+        socket.off('error', ignore)
+        // A session whose store cannot be read is refused, never allowed to end the process.
+        kiosk.log.error(`session ${id} could not be loaded:`, err)
+        if (!socket.destroyed) refuseUpgrade(socket, 503, 'Service Unavailable')
+      },
+    )
+  }
+
+  const open = (req: http.IncomingMessage, socket: Duplex, head: Buffer, id: string, session: LiveSession, granted: Access, address: string) => {
     wss.handleUpgrade(req, socket, head, (ws) => {
       ws.on('error', (err) => log.debug('socket error:', err.message))
       const release = kiosk.connections.admit(address)

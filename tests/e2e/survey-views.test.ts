@@ -8,7 +8,7 @@ import type { Browser, CDPSession, Page } from 'playwright-core'
 import { build } from 'vite'
 import { svelte } from '@sveltejs/vite-plugin-svelte'
 import { ROOT } from '../helpers/kiosk.ts'
-import { screenshot, settle } from './audit.ts'
+import { axeViolations, describeViolations, screenshot, settle } from './audit.ts'
 import { HAS_BROWSER, useBrowser } from './browser.ts'
 
 /**
@@ -106,6 +106,7 @@ describe.skipIf(!HAS_BROWSER)('survey charts in the browser', () => {
     })
     const viewport = SIZES[size].width
     expect(sizes.filter((s) => s.right > viewport + 1).map((s) => s.text)).toEqual([])
+    expect(describeViolations(await axeViolations(page))).toEqual([])
     if (size === 'board') expect(sizes.filter((s) => s.h < 20).map((s) => `${s.text} ${s.h.toFixed(1)}`)).toEqual([])
     // the cloud's words do not sit on each other. d3-cloud packs by the glyphs' pixels, so a small
     // word may tuck into a big one's line box: compare the ink (CJK: 0.88 em above the baseline,
@@ -199,6 +200,7 @@ describe.skipIf(!HAS_BROWSER)('the survey form on a phone', () => {
     const { page, errors } = await open(browser(), 'phone', 'view=form')
     const shots = (name: string) => screenshot(page, `survey-form-${name}-phone-ja`)
     expect(await progress(page)).toBe('1 / 5')
+    expect(describeViolations(await axeViolations(page))).toEqual([])
     await shots('1-choice')
     // the question is the fieldset's legend; each option is a labelled radio
     const q1 = page.getByRole('group', { name: /DXが進まないと感じる一番の要因/ })
@@ -216,6 +218,7 @@ describe.skipIf(!HAS_BROWSER)('the survey form on a phone', () => {
     await page.getByRole('radio', { name: '3' }).focus()
     await page.keyboard.press('ArrowRight')
     await expect.poll(() => page.getByRole('radio', { name: '4' }).isChecked()).toBe(true)
+    expect(describeViolations(await axeViolations(page))).toEqual([])
     await shots('3-scale')
     await page.getByRole('button', { name: '次へ' }).click()
 
@@ -231,6 +234,7 @@ describe.skipIf(!HAS_BROWSER)('the survey form on a phone', () => {
     await compose(cdp, 'てつづき')
     await commit(cdp, '手続きをオンライン化したい')
     await expect.poll(() => box.inputValue()).toBe('行政の手続きをオンライン化したい')
+    expect(describeViolations(await axeViolations(page))).toEqual([])
     await shots('4-text')
     await page.getByRole('button', { name: '次へ' }).click()
 
@@ -239,6 +243,7 @@ describe.skipIf(!HAS_BROWSER)('the survey form on a phone', () => {
     await page.getByRole('button', { name: 'とばして次へ' }).click()
     expect(await progress(page)).toBe('回答の確認')
     await expect.poll(() => page.getByRole('heading', { name: '5問中 4問に回答しました' }).isVisible()).toBe(true)
+    expect(describeViolations(await axeViolations(page))).toEqual([])
     expect(await page.locator('.review .answer').allTextContents()).toEqual(['前例踏襲の文化', 'オンライン申請、データ活用', '4', '行政の手続きをオンライン化したい', '未回答'])
     await shots('5-review')
 

@@ -61,7 +61,7 @@ describe('the cap on notes per session', () => {
     const at = await api('/api/sessions/import', bigRecord(CAP))
     expect(at.status).toBe(201)
     const links = (await at.json()) as SessionLinks
-    expect(readNotes(kiosk.kiosk.sessions.get(links.id)!.doc)).toHaveLength(CAP)
+    expect(readNotes((await kiosk.kiosk.sessions.load(links.id))!.doc)).toHaveLength(CAP)
     const phone = await kiosk.phone(links.id)
     expect(await emitAck<Ack>(phone, 'note:create', { id: newClientId(), text: 'もう入らない' })).toEqual({ ok: false, error: 'full' })
     // a template of a full session starts empty, and takes notes

@@ -223,8 +223,8 @@ describe('the session record', () => {
 
   it('exports a 2,000-note session in every format', async () => {
     const links = await kiosk().createSession('大規模')
-    const live = kiosk().kiosk.sessions.get(links.id)!
     const fac = await kiosk().facilitator(links.id)
+    const live = kiosk().kiosk.sessions.get(links.id)!
     // Written through the facilitator's event for speed; each is a real stored note.
     for (let i = 0; i < 2_000; i += 100) {
       await Promise.all(Array.from({ length: 100 }, (_, j) => emitAck(fac, 'note:create', { id: `n${i + j}`, text: `付箋 ${i + j}, "引用" =x` })))

@@ -7,7 +7,7 @@ import Turnout from '../../client/src/lib/survey/Turnout.svelte'
 import WordCloud from '../../client/src/lib/survey/WordCloud.svelte'
 import { choiceScene, scaleScene } from '../../client/src/lib/survey/charts.ts'
 import { cloudScene, seeded, wordPx } from '../../client/src/lib/survey/cloud.ts'
-import { CHART_SIZES, PALETTES, sceneSvg, type Scene } from '../../client/src/lib/survey/scene.ts'
+import { CHART_SIZES, measure, PALETTES, sceneSvg, type Scene } from '../../client/src/lib/survey/scene.ts'
 import { choiceSvg, compareSvg, scaleSvg } from '../../client/src/lib/survey/svg.ts'
 import type { Question, SurveyRound } from '../../shared/survey.ts'
 import { countWords } from '../../shared/words.ts'
@@ -60,6 +60,21 @@ describe('scale chart', () => {
     expect(t).toContain('とても感じる')
     expect(t).toContain('平均 2.6')
     expect(body).toContain(`stroke="${PALETTES.light.mean}"`)
+  })
+
+  it.each(['board', 'console', 'phone'] as const)('sets no number on another at the %s size', (size) => {
+    // 10人 32% next to 11人 35% on a phone's narrow columns, under the mean's label
+    const scene = scaleScene(SCALE, [3, 10, 11, 5, 2], { size })
+    const boxes = scene.shapes.flatMap((s) => {
+      if (s.kind !== 'text') return []
+      const w = measure(s.px)(s.text)
+      const left = s.anchor === 'middle' ? s.x - w / 2 : s.anchor === 'end' ? s.x - w : s.x
+      return [{ text: s.text, left, right: left + w, top: s.y - s.px * 0.88, bottom: s.y + s.px * 0.12 }]
+    })
+    const clashes = boxes.flatMap((a, i) =>
+      boxes.slice(i + 1).filter((b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom).map((b) => `${a.text} / ${b.text}`),
+    )
+    expect(clashes).toEqual([])
   })
 
   it('says there are no answers instead of a mean of nothing', () => {

@@ -95,11 +95,19 @@ export function scaleScene(q: Pick<Question, 'text' | 'min' | 'max' | 'minLabel'
   const slot = innerW / values.length
   const colW = Math.min(slot * 0.72, d.bar * 3)
   const colMax = d.bar * 4
-  const top = d.pad + d.small * LINE * 2 + d.gap // mean label line, then the count line
-  const floor = top + colMax
-  const peak = Math.max(1, ...counts)
   const centre = (i: number) => d.pad + slot * i + slot / 2
   const fit = (s: string, w: number) => measure(d.small)(s) <= w
+  // a gap between neighbours' numbers, or they read as one ("10人 32%11人 35%"): on narrow
+  // columns the share goes on a second line
+  const countLines = values.map((_, i) => {
+    const c = counts[i] ?? 0
+    const label = barText(d.lang, c, pct(c, total))
+    return fit(label, slot - d.small) ? [label] : [format(d.lang, 'surveyChart.bar', { n: c, pct: '' }).trim(), pctText(pct(c, total))]
+  })
+  const tallest = Math.max(1, ...countLines.map((l) => l.length))
+  const top = d.pad + d.small * LINE * (1 + tallest) + d.gap // the mean's label, then the counts
+  const floor = top + colMax
+  const peak = Math.max(1, ...counts)
   // numbers go on top of everything (the mean's line crosses the columns), with a halo
   const labels: Shape[] = []
   values.forEach((v, i) => {
@@ -108,10 +116,7 @@ export function scaleScene(q: Pick<Question, 'text' | 'min' | 'max' | 'minLabel'
     const x = centre(i) - colW / 2
     shapes.push({ kind: 'rect', x, y: top, w: colW, h: colMax, fill: 'track', rx: 3 })
     if (h > 0) shapes.push({ kind: 'rect', x, y: floor - h, w: colW, h, fill: 'barA', stroke: 'line', rx: 3 })
-    // count and share above the column; on a narrow column the share goes on a second line
-    const label = barText(d.lang, c, pct(c, total))
-    // a gap between neighbours' numbers, or they read as one ("10人 32%11人 35%")
-    const lines = fit(label, slot - d.small) ? [label] : [format(d.lang, 'surveyChart.bar', { n: c, pct: '' }).trim(), pctText(pct(c, total))]
+    const lines = countLines[i]!
     textBlock(labels, lines, centre(i), floor - h - lines.length * d.small * LINE - 4, d.small, 'ink', 700, 'middle', true)
     shapes.push({ kind: 'text', x: centre(i), y: floor + d.text * 1.2, text: String(v), px: d.text, fill: 'ink', weight: 700, anchor: 'middle' })
   })
