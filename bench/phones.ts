@@ -6,7 +6,7 @@
  */
 import crypto from 'node:crypto'
 import { io, type Socket } from 'socket.io-client'
-import type { AskCmd, BallotSeen, ConnectCmd, ConnectResult, NoteResult, PhoneBytes, PostCmd, StatsResult, UpvoteCmd, VoteCmd, WorkerCmd, WorkerReply } from './lib/ipc.ts'
+import type { AskCmd, BallotSeen, ConnectCmd, ConnectResult, NoteResult, PhoneBytes, PostCmd, StatsResult, SurveyCmd, UpvoteCmd, VoteCmd, WorkerCmd, WorkerReply } from './lib/ipc.ts'
 import { sampleTexts, tagText } from './lib/texts.ts'
 import { now, sleep } from './lib/util.ts'
 
@@ -53,6 +53,11 @@ function openPhone(cmd: ConnectCmd, index: number): Promise<Phone> {
       bytes.payloadOut += 1 + packetSize(p.data)
     })
     socket.on('session:state', () => bytes.states++)
+    socket.on('survey:current', (survey: unknown) => {
+      bytes.surveys = (bytes.surveys ?? 0) + 1
+      // the event's JSON as sent (Socket.io's frame adds the event name and a few bytes)
+      bytes.surveyBytes = (bytes.surveyBytes ?? 0) + Buffer.byteLength(JSON.stringify(['survey:current', survey]))
+    })
     // Questions to the speaker, where the server has them: the room's list, then new counts.
     socket.on('question:list', (list: { questions?: Array<{ id: string }> }) => {
       bytes.questionMessages++
@@ -231,6 +236,36 @@ function questionCounts(): number[] {
   return phones.map((p) => p.questions.length)
 }
 
+/**
+ * The bench's survey (five questions: choice of 4, multi of 3, scale 1–5, scale 0–10, text):
+ * each phone's answers follow from its index.
+ */
+function benchAnswers(i: number): unknown[] {
+  return [i % 4, [i % 3, (i + 1) % 3].sort(), 1 + (i % 5), i % 11, i % 2 === 0 ? `紙の決裁が多い ${i % 7}` : null]
+}
+
+/** Every phone answers once at a random moment in the window; resolves when all are answered. */
+function survey(cmd: SurveyCmd): Promise<NoteResult[]> {
+  const results: NoteResult[] = []
+  if (phones.length === 0) return Promise.resolve(results)
+  return new Promise((resolve) => {
+    let answered = 0
+    for (const phone of phones) {
+      setTimeout(() => {
+        const r: NoteResult = { key: `${phone.prefix}.${phone.index}`, sendAt: now(), ok: false }
+        results.push(r)
+        phone.socket.timeout(cmd.ackTimeoutMs).emit('survey:answer', { surveyId: cmd.surveyId, round: cmd.round, answers: benchAnswers(phone.index) }, (err: Error | null, res?: { ok: boolean; error?: string }) => {
+          r.ackAt = now()
+          if (err) r.error = 'ack_timeout'
+          else if (res?.ok) r.ok = true
+          else r.error = res?.error ?? 'no_answer'
+          if (++answered === phones.length) resolve(results)
+        })
+      }, Math.max(0, cmd.startAt - now() + Math.random() * cmd.windowMs))
+    }
+  })
+}
+
 function ballots(): BallotSeen[] {
   return phones.map(({ ballot: { noteIds: _ids, ...seen } }) => seen)
 }
@@ -270,6 +305,8 @@ async function handle(cmd: WorkerCmd): Promise<unknown> {
       return disconnect()
     case 'vote':
       return vote(cmd)
+    case 'survey':
+      return survey(cmd)
     case 'resetBallots':
       for (const p of phones) p.ballot = emptyBallot()
       return phones.length

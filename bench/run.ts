@@ -7,7 +7,7 @@
  *   npm run bench -- --profile          # also write a V8 CPU profile of the kiosk and summarise it
  *   npm run bench -- --durability=normal   # SQLite synchronous=NORMAL instead of FULL
  *   npm run bench -- --write-window=5      # the kiosk's write window in ms (KURUMAZA_WRITE_WINDOW_MS)
- *   npm run bench -- --only=burst,export   # any of: burst, relay, steady, vote, questions, export, bundles, stall, words
+ *   npm run bench -- --only=burst,export   # any of: burst, relay, steady, vote, questions, surveys, export, bundles, stall, words
  *   npm run bench -- --dist=/tmp/client    # where the built client is (default dist/client)
  *   npm run bench -- --ref=HEAD            # bench the server of a commit (git archive to a temp dir)
  *   npm run bench -- --server-root=DIR     # bench the server of another checkout (e.g. a patched copy)
@@ -53,7 +53,7 @@ const QUICK = flag('quick')
 const PROFILE = flag('profile')
 const DURABILITY = option('durability') === 'normal' ? 'normal' : 'full'
 const WRITE_WINDOW = option('write-window')
-const ONLY = new Set((option('only') ?? 'burst,relay,steady,vote,questions,export,bundles,stall,words').split(','))
+const ONLY = new Set((option('only') ?? 'burst,relay,steady,vote,questions,surveys,export,bundles,stall,words').split(','))
 const DIST = path.resolve(option('dist') ?? path.join(ROOT, 'dist', 'client'))
 const KEEP = flag('keep')
 const REF = option('ref')
@@ -122,6 +122,26 @@ interface LoadResult {
     /** console → board: new groups and notes moved into them; undefined where grouping is not built */
     grouping?: { groups: number; groupBoard: Summary; moves: number; moveBoard: Summary }
   }
+}
+
+interface SurveyBenchResult {
+  phones: number
+  questions: number
+  built: boolean
+  detail?: string
+  sent: number
+  acked: number
+  refused: Record<string, number>
+  ack: Summary
+  /** from the last acknowledgement to the board showing every acknowledged answer in its counts */
+  boardAfterLastAckMs: number
+  /** how often the board's counts changed during the window */
+  boardUpdates: number
+  /** bytes a phone received while the room answered (mean / max), and `survey:current` messages per phone */
+  phoneBytesIn: { mean: number; max: number }
+  surveyMessagesPerPhone: number
+  surveyMessageBytes: number
+  server: ProcUsage
 }
 
 interface VoteResult {
@@ -218,6 +238,7 @@ const report = {
   /** the longest event-loop stall of each operation on a session at the note cap (bench/stall.ts) */
   stall: undefined as StallResult | undefined,
   words: undefined as WordsResult | undefined,
+  surveys: undefined as SurveyBenchResult | undefined,
   bundles: undefined as { dir: string; built: boolean; pages: BundlePage[]; note: string; served?: ServedPage[] } | undefined,
   targets: [] as Target[],
   profile: undefined as ProfileSummary | undefined,
@@ -755,6 +776,95 @@ async function runVote(n: number, kiosk: ServerProcess, workers: PhoneWorker[]):
   }
 }
 
+/** The surveys scenario's questions: one of each kind, as a 事前 survey has them. */
+const BENCH_SURVEY = [
+  { kind: 'choice', text: 'DXが進まないと感じる一番の要因', options: ['人材', '予算', '前例主義', 'システム'] },
+  { kind: 'multi', text: '当てはまるもの', options: ['紙の決裁', '縦割り', '研修不足'] },
+  { kind: 'scale', text: 'DXの必要性を感じる', minLabel: '感じない', maxLabel: '強く感じる' },
+  { kind: 'scale', text: '自分の課で進められる', min: 0, max: 10 },
+  { kind: 'text', text: '一言' },
+]
+
+/**
+ * Surveys: N phones answer a 5-question survey (a live round, the survey the current activity)
+ * at random moments in 10 s. Measures every answer's acknowledgement (stored before it), the
+ * board's counts catching up after the last one, and what each phone receives meanwhile (the
+ * survey once on connect; nothing per answer).
+ */
+async function runSurveys(n: number, kiosk: ServerProcess, workers: PhoneWorker[]): Promise<SurveyBenchResult> {
+  const links = await createSession(kiosk.url, `bench surveys ${n}`)
+  const board = await YBoard.open(kiosk.url, links.id, links.boardUrl)
+  const empty = summarize([])
+  const result: SurveyBenchResult = {
+    phones: n, questions: BENCH_SURVEY.length, built: false, sent: 0, acked: 0, refused: {}, ack: empty, boardAfterLastAckMs: NaN, boardUpdates: 0,
+    phoneBytesIn: { mean: NaN, max: NaN }, surveyMessagesPerPhone: NaN, surveyMessageBytes: NaN, server: { cpuMs: 0, cpuPct: 0, wallMs: 0, rssPeak: NaN, rssEnd: NaN },
+  }
+  let fac: Socket | undefined
+  try {
+    fac = await facilitatorSocket(kiosk.url, links.id)
+    const created = await emitAck<{ ok: boolean; surveyId?: string; error?: string }>(fac, 'survey:create', { title: 'ベンチ 事前アンケート', questions: BENCH_SURVEY }).catch(() => ({ ok: false, error: 'no answer' }) as { ok: boolean; surveyId?: string; error?: string })
+    if (!created.ok || !created.surveyId) {
+      result.detail = `survey:create answered ${created.error ?? 'not ok'}: surveys not built yet, or broken`
+      return result
+    }
+    const surveyId = created.surveyId
+    const opened = await emitAck<{ ok: boolean; round?: number }>(fac, 'survey:open', { surveyId, label: '事前', live: true })
+    await emitAck(fac, 'agenda:current', { activityId: `survey:${surveyId}` })
+    if (!opened.ok || !opened.round) throw new Error('survey:open failed')
+    result.built = true
+    const key = `${surveyId}:${opened.round}`
+    const seen: Array<[number, number]> = []
+    const counts = board.doc.getMap<{ responses: number }>('surveyResults')
+    counts.observe(() => {
+      const r = counts.get(key)
+      if (r) seen.push([r.responses, now()])
+    })
+    log(`surveys ${n}: connecting ${n} phones`)
+    await connectPhones(workers, kiosk.url, links.id, n, `s${n}`)
+    await sleep(1_200)
+    const before = await phoneStats(workers)
+    await waitQuiet()
+    const use = new ProcSampler(kiosk.pid)
+    use.start()
+    const startAt = now() + 300
+    log(`surveys ${n}: every phone answers ${BENCH_SURVEY.length} questions within 10 s`)
+    const answers = (
+      await Promise.all(
+        workers.map((w) =>
+          w
+            .request<NoteResult[]>({ type: 'survey', startAt: startAt + w.clockOffsetMs, windowMs: 10_000, surveyId, round: opened.round!, ackTimeoutMs: ACK_TIMEOUT_MS }, 10_000 + ACK_TIMEOUT_MS + 30_000)
+            .then((rs) => rs.map((r) => ({ ...r, sendAt: r.sendAt - w.clockOffsetMs, ackAt: r.ackAt === undefined ? undefined : r.ackAt - w.clockOffsetMs }))),
+        ),
+      )
+    ).flat()
+    const acked = answers.filter((a) => a.ok)
+    const lastAck = Math.max(...acked.map((a) => a.ackAt as number))
+    for (let i = 0; i < 100 && !seen.some(([r]) => r >= acked.length); i++) await sleep(50)
+    result.server = use.stop()
+    const hit = seen.find(([r]) => r >= acked.length)
+    result.boardAfterLastAckMs = hit ? hit[1] - lastAck : NaN
+    result.boardUpdates = seen.filter(([, t]) => t >= startAt).length
+    for (const a of answers) if (!a.ok) result.refused[a.error ?? '?'] = (result.refused[a.error ?? '?'] ?? 0) + 1
+    result.sent = answers.length
+    result.acked = acked.length
+    result.ack = summarize(acked.map((a) => (a.ackAt as number) - a.sendAt))
+    const after = await phoneStats(workers)
+    const inBytes = after.map((p, i) => p.payloadIn - (before[i]?.payloadIn ?? 0))
+    result.phoneBytesIn = { mean: inBytes.reduce((a, b) => a + b, 0) / Math.max(1, inBytes.length), max: Math.max(0, ...inBytes) }
+    result.surveyMessagesPerPhone = after.reduce((a, p) => a + (p.surveys ?? 0), 0) / Math.max(1, after.length)
+    result.surveyMessageBytes = after.reduce((a, p) => a + (p.surveyBytes ?? 0), 0) / Math.max(1, after.reduce((a, p) => a + (p.surveys ?? 0), 0))
+    log(
+      `surveys ${n}: ${result.acked}/${result.sent} answers acknowledged; ack p99 ${fmt.ms(result.ack.p99)} ms; board counts ${fmt.ms(result.boardAfterLastAckMs)} ms after the last ack (${result.boardUpdates} board updates); a phone received ${fmt.int(result.phoneBytesIn.mean)} B while answering, ${result.surveyMessagesPerPhone.toFixed(2)} survey message(s) of ${fmt.int(result.surveyMessageBytes)} B`,
+    )
+    return result
+  } finally {
+    fac?.close()
+    await disconnectPhones(workers)
+    board.close()
+    await sleep(300)
+  }
+}
+
 async function timedGet(url: string): Promise<{ status: number; ms: number; body: string }> {
   const t = now()
   const res = await within(fetch(url, { headers: { authorization: `Bearer ${BENCH_TOKEN}` } }), 30_000, `GET ${url}`)
@@ -1012,6 +1122,16 @@ function evaluateTargets(): Target[] {
     if (p) out.push({ name: `${page} page gzip (HTML + JS + CSS)`, measured: `${fmt.kb(p.gzip)} KB`, limit: `≤ ${limitKb} KB`, pass: p.gzip <= limitKb * 1024 })
     else out.push({ name: `${page} page gzip (HTML + JS + CSS)`, measured: b?.built === false ? 'not built (no dist/client)' : 'not run', limit: `≤ ${limitKb} KB`, pass: undefined })
   }
+  const sv = report.surveys
+  if (!sv?.built) {
+    notRun('surveys 1000: every answer acknowledged', 'all')
+    notRun('surveys 1000: ack p99', '≤ 50 ms')
+    notRun('surveys 1000: board counts after the last answer', '≤ 1000 ms')
+  } else {
+    out.push({ name: `surveys ${sv.phones}: every answer acknowledged`, measured: `${sv.acked} / ${sv.sent}`, limit: 'all', pass: sv.acked === sv.sent && sv.sent === sv.phones })
+    out.push({ name: `surveys ${sv.phones}: ack p99`, measured: `${fmt.ms(sv.ack.p99)} ms`, limit: '≤ 50 ms', pass: sv.ack.p99 <= 50 })
+    out.push({ name: `surveys ${sv.phones}: board counts after the last answer`, measured: `${fmt.ms(sv.boardAfterLastAckMs)} ms`, limit: '≤ 1000 ms', pass: sv.boardAfterLastAckMs <= 1_000 })
+  }
   return out
 }
 
@@ -1126,6 +1246,21 @@ function markdown(): string {
   }
   if (report.stall) L.push(...stallMarkdown(report.stall))
   if (report.words) L.push(...wordsMarkdown(report.words))
+  const sv = report.surveys
+  if (sv) {
+    L.push('## Surveys', '')
+    if (!sv.built) L.push(sv.detail ?? 'not built', '')
+    else {
+      L.push(`${sv.phones} phones answer a ${sv.questions}-question survey (live round, the current activity) at random moments in 10 s.`, '')
+      L.push('| answers acked / sent | ack p50 / p95 / p99 / max | board counts after the last ack | board updates | phone in B while answering (mean / max) | survey messages per phone (B each) | server CPU | server RSS peak MB |')
+      L.push('| --- | --- | --- | --- | --- | --- | --- | --- |')
+      L.push(
+        `| ${sv.acked} / ${sv.sent} | ${fmt.ms(sv.ack.p50)} / ${fmt.ms(sv.ack.p95)} / ${fmt.ms(sv.ack.p99)} / ${fmt.ms(sv.ack.max)} ms | ${fmt.ms(sv.boardAfterLastAckMs)} ms | ${sv.boardUpdates} | ${fmt.int(sv.phoneBytesIn.mean)} / ${fmt.int(sv.phoneBytesIn.max)} | ${sv.surveyMessagesPerPhone.toFixed(2)} (${fmt.int(sv.surveyMessageBytes)}) | ${(sv.server.cpuMs / 1000).toFixed(2)} s (${sv.server.cpuPct.toFixed(0)}%) | ${fmt.mb(sv.server.rssPeak)} |`,
+      )
+      if (Object.keys(sv.refused).length) L.push('', `Refused: ${JSON.stringify(sv.refused)}`)
+      L.push('')
+    }
+  }
   const b = report.bundles
   if (b) {
     L.push('## Bundles')
@@ -1248,6 +1383,7 @@ async function main(): Promise<void> {
         if (!v.built) break
       }
     }
+    if (ONLY.has('surveys')) report.surveys = await runSurveys(QUICK ? 200 : 1_000, kiosk, workers)
     if (ONLY.has('questions')) {
       const phones = QUICK ? 200 : 1_000
       report.questions.push(

@@ -10,9 +10,12 @@ import type { Config } from './config.ts'
 import type { Kiosk } from './context.ts'
 import { AuthThrottle, ConnectionCounter, isLoopback, RateLimiter } from './guard.ts'
 import { AddressAllowance } from './realtime/allowance.ts'
+import { SurveyResults } from './sessions/survey-results.ts'
+import { countWords } from '../shared/words.ts'
 import { pageRoutes } from './http/pages.ts'
 import { sessionRoutes } from './http/sessions.ts'
 import { attachBus, type Bus } from './cluster/bus.ts'
+import { surveyImportRoutes } from './http/survey-import.ts'
 import { attachSocketIo, detachSocketIo, type KioskServer } from './realtime/socket.ts'
 import { Persistence } from './sessions/persistence.ts'
 import { SessionRegistry } from './sessions/registry.ts'
@@ -116,6 +119,9 @@ export async function createServer(config: Config, dev?: DevMiddleware): Promise
       myDots: (sessionId, voteId, phoneKey) => store.myDots(sessionId, voteId, phoneKey),
       phonesPosted: (sessionId) => store.phonesPosted(sessionId),
       voters: (sessionId, voteId) => store.voters(sessionId, voteId),
+      surveyAnswers: (sessionId, surveyId, round) => store.surveyAnswers(sessionId, surveyId, round),
+      surveyAnswered: (sessionId, surveyId) => store.surveyAnswered(sessionId, surveyId),
+      myAnswer: (sessionId, surveyId, round, phoneKey) => store.myAnswer(sessionId, surveyId, round, phoneKey),
       questionIds: (sessionId) => store.questionIds(sessionId),
       upvotes: (sessionId) => store.upvotes(sessionId),
       saveSetting: (key, value) => persistence.write([rows.setting(key, value)]),
@@ -128,10 +134,12 @@ export async function createServer(config: Config, dev?: DevMiddleware): Promise
     transports: new ConnectionCounter(config.limits.maxTransportsPerAddress, config.limits.maxTransportsTotal, exempt),
     notesPerPhone: new RateLimiter(config.limits.notesBurstPerPhone, config.limits.notesPerMinutePerPhone),
     notesPerAddress: new RateLimiter(config.limits.notesBurstPerAddress, config.limits.notesPerMinutePerAddress),
+    answersPerPhone: new RateLimiter(config.limits.surveyAnswersBurstPerPhone, config.limits.surveyAnswersPerMinutePerPhone),
     questionsPerPhone: new RateLimiter(config.limits.questionsBurstPerPhone, config.limits.questionsPerMinutePerPhone),
     questionsPerAddress: new RateLimiter(config.limits.questionsBurstPerAddress, config.limits.questionsPerMinutePerAddress),
     upvotesPerPhone: new RateLimiter(config.limits.upvotesBurstPerPhone, config.limits.upvotesPerMinutePerPhone),
     allowance: new AddressAllowance(config.limits, exempt),
+    surveyResults: new SurveyResults(store, countWords, config.limits.surveyResultsIntervalMs, config.limits.surveyWordsIntervalMs, log.child('surveys')),
     exempt,
     publicBase: () => (config.publicUrl ? config.publicUrl.replace(/\/+$/, '') : `http://${lan}:${port}`),
     publicOrigin,
@@ -183,6 +191,7 @@ export async function createServer(config: Config, dev?: DevMiddleware): Promise
     else res.json({ ok: true })
   })
   app.use(sessionRoutes(kiosk))
+  app.use(surveyImportRoutes(kiosk))
   if (dev) await dev(app, server)
   app.use(pageRoutes(kiosk, config.clientDir))
   app.use('/api', (_req, res) => {
@@ -230,6 +239,7 @@ export async function createServer(config: Config, dev?: DevMiddleware): Promise
   const sweep = setInterval(() => {
     kiosk.notesPerPhone.sweep()
     kiosk.notesPerAddress.sweep()
+    kiosk.answersPerPhone.sweep()
     kiosk.questionsPerPhone.sweep()
     kiosk.questionsPerAddress.sweep()
     kiosk.upvotesPerPhone.sweep()
@@ -252,6 +262,7 @@ export async function createServer(config: Config, dev?: DevMiddleware): Promise
     clearInterval(sweep)
     clearInterval(unload)
     timers.close()
+    kiosk.surveyResults.close()
     await bus?.close()
     sessions.close()
     await store.close()
@@ -267,6 +278,7 @@ export async function createServer(config: Config, dev?: DevMiddleware): Promise
       clearInterval(sweep)
       clearInterval(unload)
       timers.close()
+      kiosk.surveyResults.close()
       stopUpgrades()
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()))
       yjs.close()

@@ -6,6 +6,7 @@ import type { Persistence } from './sessions/persistence.ts'
 import type { SessionRegistry } from './sessions/registry.ts'
 import type { WordFilter } from './board/words.ts'
 import type { SessionTimers } from './sessions/timers.ts'
+import type { SurveyResults } from './sessions/survey-results.ts'
 
 /** What handlers may read from the store and the one thing they may write beside boards. */
 export interface Records {
@@ -15,6 +16,12 @@ export interface Records {
   phonesPosted(sessionId: string): number
   /** phones with at least one dot in a vote (the turnout; who they are stays in the store) */
   voters(sessionId: string, voteId: string): number
+  /** every respondent's answers to a survey's round (JSON, oldest first), without who gave them */
+  surveyAnswers(sessionId: string, surveyId: string, round: number): Array<{ answers: string; answeredAt: number }>
+  /** answer rows of a survey over all its rounds (a survey with any cannot be edited) */
+  surveyAnswered(sessionId: string, surveyId: string): number
+  /** one phone's answers to a round (JSON), to fill its form again */
+  myAnswer(sessionId: string, surveyId: string, round: number, phoneKey: string): string | undefined
   /** the questions phones asked in a session, by the phone's own id (idempotency) */
   questionIds(sessionId: string): Array<{ clientId: string; questionId: string; deviceId: string | null }>
   /** who upvoted which question in a session */
@@ -43,10 +50,14 @@ export interface Kiosk {
   authFailures: AuthThrottle
   notesPerPhone: RateLimiter
   notesPerAddress: RateLimiter
+  /** survey answers sent per phone (a changed answer counts again) */
+  answersPerPhone: RateLimiter
+  /** survey rounds' counts, written into the documents at most once per interval */
+  surveyResults: SurveyResults
   questionsPerPhone: RateLimiter
   questionsPerAddress: RateLimiter
   upvotesPerPhone: RateLimiter
-  /** every per-phone budget (votes, …) held per address as well */
+  /** every per-phone budget (votes, upvotes, survey rounds) held per address as well */
   allowance: AddressAllowance
   /** whether per-address limits pass this address by (loopback, unless config.loopbackExempt is false) */
   exempt(address: string): boolean

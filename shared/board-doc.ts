@@ -14,6 +14,7 @@ import {
   type TimerState,
   type VoteSettings,
 } from './board.ts'
+import type { Activity, AgendaEntry, QuestionResult, RoundResults, Survey, SurveyQuestion, SurveyRoundInfo } from './board.ts'
 
 /**
  * Read helpers over a session's Y.Doc, for the board, the console and the server's record.
@@ -25,6 +26,11 @@ export const groupsMap = (doc: Y.Doc): Y.Map<Y.Map<unknown>> => doc.getMap(DOC_K
 export const promptsMap = (doc: Y.Doc): Y.Map<Y.Map<unknown>> => doc.getMap(DOC_KEYS.prompts)
 export const votesMap = (doc: Y.Doc): Y.Map<number> => doc.getMap(DOC_KEYS.votes)
 export const historyArray = (doc: Y.Doc): Y.Array<PhaseEntry> => doc.getArray(DOC_KEYS.history)
+export const surveysMap = (doc: Y.Doc): Y.Map<Y.Map<unknown>> => doc.getMap(DOC_KEYS.surveys)
+export const surveyResultsMap = (doc: Y.Doc): Y.Map<RoundResults> => doc.getMap(DOC_KEYS.surveyResults)
+export const agendaMap = (doc: Y.Doc): Y.Map<AgendaEntry> => doc.getMap(DOC_KEYS.agenda)
+/** Where a round's results live in `surveyResults`. */
+export const resultsKey = (surveyId: string, round: number): string => `${surveyId}:${round}`
 
 const isStatus = (v: unknown): v is Note['status'] => typeof v === 'string' && (NOTE_STATUSES as readonly string[]).includes(v)
 const isPhase = (v: unknown): v is Phase => typeof v === 'string' && (PHASES as readonly string[]).includes(v)
@@ -184,7 +190,128 @@ export function readMeta(doc: Y.Doc): MetaFields {
     vote: readVote(m.get('vote')),
     closed: m.get('closed') === true,
     lang: m.get('lang') === 'ja' || m.get('lang') === 'en' ? (m.get('lang') as 'ja' | 'en') : null,
+    activityId: str(m.get('activityId')),
   }
+}
+
+const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v)
+
+function readQuestion(v: unknown): SurveyQuestion | undefined {
+  if (typeof v !== 'object' || v === null) return undefined
+  const q = v as Record<string, unknown>
+  if (typeof q.text !== 'string') return undefined
+  if (q.kind === 'choice' || q.kind === 'multi') {
+    if (!Array.isArray(q.options) || q.options.length < 2 || !q.options.every((o) => typeof o === 'string')) return undefined
+    return { kind: q.kind, text: q.text, options: q.options as string[] }
+  }
+  if (q.kind === 'scale') {
+    const min = isInt(q.min) ? q.min : 1
+    const max = isInt(q.max) ? q.max : 5
+    if (max <= min) return undefined
+    return { kind: 'scale', text: q.text, min, max, ...(typeof q.minLabel === 'string' ? { minLabel: q.minLabel } : {}), ...(typeof q.maxLabel === 'string' ? { maxLabel: q.maxLabel } : {}) }
+  }
+  if (q.kind === 'text') return { kind: 'text', text: q.text }
+  return undefined
+}
+
+function readRound(v: unknown): SurveyRoundInfo | undefined {
+  if (typeof v !== 'object' || v === null) return undefined
+  const r = v as Record<string, unknown>
+  if (!isInt(r.round) || r.round < 1 || typeof r.label !== 'string') return undefined
+  const out: SurveyRoundInfo = { round: r.round, label: r.label, open: r.open === true, openedAt: num(r.openedAt), shown: r.shown === true }
+  if (typeof r.closedAt === 'number') out.closedAt = r.closedAt
+  if (r.imported === true) out.imported = true
+  return out
+}
+
+/** One survey, or undefined when the entry is missing or malformed (a question it cannot read spoils it). */
+export function readSurvey(doc: Y.Doc, id: string): Survey | undefined {
+  const entry = surveysMap(doc).get(id)
+  if (!(entry instanceof Y.Map)) return undefined
+  const title = entry.get('title')
+  const rawQuestions = entry.get('questions')
+  if (typeof title !== 'string' || !Array.isArray(rawQuestions)) return undefined
+  const questions = rawQuestions.map(readQuestion)
+  if (questions.length === 0 || questions.some((q) => !q)) return undefined
+  const rawRounds = entry.get('rounds')
+  const rounds = (Array.isArray(rawRounds) ? rawRounds : []).map(readRound).filter((r): r is SurveyRoundInfo => r !== undefined)
+  return { id, title, questions: questions as SurveyQuestion[], createdAt: num(entry.get('createdAt')), rounds }
+}
+
+/** Every well-formed survey, oldest first. */
+export function readSurveys(doc: Y.Doc): Survey[] {
+  const out: Survey[] = []
+  for (const id of surveysMap(doc).keys()) {
+    const s = readSurvey(doc, id)
+    if (s) out.push(s)
+  }
+  return out.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1))
+}
+
+/** The open round of a session, if any (only one is open at a time). */
+export function openRound(doc: Y.Doc): { survey: Survey; round: SurveyRoundInfo } | undefined {
+  for (const survey of readSurveys(doc)) {
+    const round = survey.rounds.find((r) => r.open)
+    if (round) return { survey, round }
+  }
+  return undefined
+}
+
+function isResult(v: unknown): v is QuestionResult {
+  if (Array.isArray(v)) return v.every((n) => typeof n === 'number')
+  if (typeof v !== 'object' || v === null) return false
+  const t = v as Record<string, unknown>
+  return Array.isArray(t.answers) && Array.isArray(t.words)
+}
+
+/** A round's results as the server last wrote them, or undefined. */
+export function readResults(doc: Y.Doc, surveyId: string, round: number): RoundResults | undefined {
+  const v = surveyResultsMap(doc).get(resultsKey(surveyId, round)) as unknown
+  if (typeof v !== 'object' || v === null) return undefined
+  const r = v as Record<string, unknown>
+  if (typeof r.responses !== 'number' || !Array.isArray(r.results) || !r.results.every(isResult)) return undefined
+  return { responses: r.responses, results: r.results as QuestionResult[] }
+}
+
+function readAgendaEntry(v: unknown): AgendaEntry | undefined {
+  if (typeof v !== 'object' || v === null) return undefined
+  const e = v as Record<string, unknown>
+  if (typeof e.order !== 'number' || !Number.isFinite(e.order)) return undefined
+  return { order: e.order, ...(e.removed === true ? { removed: true } : {}), ...(typeof e.title === 'string' ? { title: e.title } : {}) }
+}
+
+/**
+ * The agenda, in order: every prompt is a note round and every survey a survey activity unless
+ * taken off; questions activities come from the agenda map alone. A session from before the
+ * agenda (or an imported record) has no entries: its prompts in their order are its agenda.
+ */
+export function readAgenda(doc: Y.Doc): Activity[] {
+  const entries = agendaMap(doc)
+  const out: Activity[] = []
+  const entry = (id: string) => readAgendaEntry(entries.get(id))
+  for (const p of readPrompts(doc)) {
+    const id = `notes:${p.id}`
+    const e = entry(id)
+    if (!e?.removed) out.push({ id, kind: 'notes', title: p.text, order: e?.order ?? p.order, ref: p.id })
+  }
+  for (const s of readSurveys(doc)) {
+    const id = `survey:${s.id}`
+    const e = entry(id)
+    if (!e?.removed) out.push({ id, kind: 'survey', title: s.title, order: e?.order ?? Number.MAX_SAFE_INTEGER, ref: s.id })
+  }
+  for (const id of entries.keys()) {
+    if (!id.startsWith('questions:')) continue
+    const e = entry(id)
+    if (e && !e.removed) out.push({ id, kind: 'questions', title: e.title ?? '', order: e.order, ref: id.slice('questions:'.length) })
+  }
+  const rank = { notes: 0, survey: 1, questions: 2 }
+  return out.sort((a, b) => a.order - b.order || rank[a.kind] - rank[b.kind] || (a.id < b.id ? -1 : 1))
+}
+
+/** The activity on every screen now: the one set, else the note round of the current prompt. */
+export function currentActivity(doc: Y.Doc, agenda: Activity[] = readAgenda(doc)): Activity | undefined {
+  const meta = readMeta(doc)
+  return agenda.find((a) => a.id === meta.activityId) ?? agenda.find((a) => a.id === `notes:${meta.currentPromptId}`)
 }
 
 /** Whether a note is on a vote's ballot by its prompt (notes from before prompts existed always are). */

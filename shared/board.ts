@@ -20,7 +20,76 @@ export const DOC_KEYS = {
   votes: 'votes',
   /** Y.Array<PhaseEntry>: every phase change, for the record */
   history: 'history',
+  /** survey id → Y.Map<SurveyFields>: surveys and polls, as created, with their rounds */
+  surveys: 'surveys',
+  /** `<survey id>:<round>` → RoundResults: a round's counts, written by the server only */
+  surveyResults: 'surveyResults',
+  /** activity id → AgendaEntry: the agenda's order and what the prompts and surveys do not say */
+  agenda: 'agenda',
 } as const
+
+/**
+ * Activities on a session's agenda. Their ids say what they are: `notes:<prompt id>` (a note
+ * round: one prompt), `survey:<survey id>`, `questions:<id>`. Prompts and surveys are agenda
+ * activities by themselves (a session from before the agenda existed derives its agenda from its
+ * prompts); the `agenda` map holds their order once set, removals, and the questions activities.
+ */
+export const ACTIVITY_KINDS = ['notes', 'survey', 'questions'] as const
+export type ActivityKind = (typeof ACTIVITY_KINDS)[number]
+
+export interface AgendaEntry {
+  order: number
+  /** taken off the agenda (its notes or answers stay in the record) */
+  removed?: boolean
+  /** a questions activity's title */
+  title?: string
+}
+
+export interface Activity {
+  id: string
+  kind: ActivityKind
+  /** the prompt's text, the survey's title, or the questions activity's title */
+  title: string
+  order: number
+  /** the prompt (notes) or the survey (survey) it runs */
+  ref: string
+}
+
+/** Questions and results are declared once, in shared/survey.ts (the charts draw the same shapes). */
+export type { Question as SurveyQuestion, QuestionKind as SurveyQuestionKind, QuestionResult, TextResult } from './survey.ts'
+import type { Question as SurveyQuestion, QuestionResult } from './survey.ts'
+
+/** One run of a survey. Only one round is open in a session at a time. */
+export interface SurveyRoundInfo {
+  round: number
+  label: string
+  open: boolean
+  openedAt: number
+  closedAt?: number
+  /** the results may be on the board: shown live while open, or revealed by the facilitator */
+  shown: boolean
+  /** came from a CSV (answers gathered on paper or in a web form) or an imported record */
+  imported?: boolean
+}
+
+/** The fields of one survey's Y.Map. */
+export interface SurveyFields {
+  title: string
+  questions: SurveyQuestion[]
+  createdAt: number
+  rounds: SurveyRoundInfo[]
+}
+
+export interface Survey extends SurveyFields {
+  id: string
+}
+
+/** A round's aggregated results (what the record exports): no answer is linked to anyone. */
+export interface RoundResults {
+  /** respondents in this round (phones, paper sheets, imported rows) */
+  responses: number
+  results: QuestionResult[]
+}
 
 export const NOTE_STATUSES = ['visible', 'pending', 'hidden'] as const
 export type NoteStatus = (typeof NOTE_STATUSES)[number]
@@ -122,6 +191,8 @@ export interface MetaFields {
   closed: boolean
   /** the language the facilitator fixed for every screen, or null to follow each device */
   lang: UiLang | null
+  /** the agenda's current activity ('' for sessions from before the agenda: their current prompt's) */
+  activityId: string
 }
 
 export const UI_LANGS = ['ja', 'en'] as const

@@ -10,7 +10,7 @@ export const ERRORS = {
   rateLimited: 'rate_limited',
   /** The facilitator has locked posting for this session. */
   locked: 'locked',
-  /** Questions are off (or the session is closed): nothing is asked or upvoted. */
+  /** Questions are off (or the session is closed), or a survey's round is not open (closed, or another round is open now). */
   closed: 'closed',
   /** No such session or note. */
   notFound: 'not_found',
@@ -24,6 +24,8 @@ export const ERRORS = {
   noVote: 'no_vote',
   /** The phone has no dots left, or has put the most allowed on this note. */
   overBudget: 'over_budget',
+  /** A survey that has answers cannot be edited or deleted (its results would lose their meaning). */
+  hasAnswers: 'has_answers',
   /** The request came from another web site. */
   forbiddenOrigin: 'forbidden_origin',
 } as const

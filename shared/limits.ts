@@ -37,6 +37,33 @@ export const LIMITS = {
    */
   maxNotesPerSession: 5_000,
 
+  /** Surveys and polls: a session holds at most this many surveys, each of 1–20 questions. */
+  maxSurveys: 30,
+  maxSurveyQuestions: 20,
+  /** choice and multi questions offer 2 to this many options */
+  maxSurveyOptions: 10,
+  maxQuestionChars: 300,
+  maxOptionChars: 80,
+  /** a scale's end labels (「そう思わない」「そう思う」) */
+  maxScaleLabelChars: 40,
+  /** a scale's values lie in this range, at most `maxScaleSteps` of them (charts stay legible) */
+  scaleLowest: 0,
+  scaleHighest: 10,
+  maxScaleSteps: 11,
+  /** a round's label (事前, 事後, …) */
+  maxRoundLabelChars: 40,
+  maxRoundsPerSurvey: 10,
+  /** activities on a session's agenda (note rounds, surveys, questions) */
+  maxAgendaItems: 60,
+  /** Per phone: answers sent (a change of answer counts again): a burst, then a steady rate. */
+  surveyAnswersBurstPerPhone: 20,
+  surveyAnswersPerMinutePerPhone: 60,
+  /** A survey's counts in the facilitator's document (and on the board) follow answers at most this often. */
+  surveyResultsIntervalMs: 500,
+  /** …and the words of text answers (the cloud) at most this often while answers arrive; exact at close. */
+  surveyWordsIntervalMs: 3_000,
+  /** Answer rows one CSV import may bring (a round gathered on paper or in a web form). */
+  maxImportedAnswers: 5_000,
   /**
    * Questions to the speaker: most a session holds, whatever their status (past it `full`), and
    * how fast one phone and one address may ask (token buckets, like notes; loopback exempt).

@@ -5,7 +5,7 @@
  */
 import type { z } from 'zod'
 import type { Ack, ErrorCode } from './errors.ts'
-import type { NoteStatus, Phase, UiLang } from './board.ts'
+import type { ActivityKind, NoteStatus, Phase, SurveyQuestion, UiLang } from './board.ts'
 import type { QuestionMode, QuestionStatus } from './questions.ts'
 import type * as schemas from './schemas.ts'
 
@@ -77,6 +77,26 @@ export interface SessionState {
   vote?: { id: string; open: boolean } | null
   /** questions to the speaker: off, open, or moderated (added in v2, optional for old kiosks) */
   questions?: QuestionMode
+  /** the agenda's current activity, on every screen (added in v2) */
+  activity?: { id: string; kind: ActivityKind; title: string } | null
+}
+
+/** One answer per question: option index, option indexes, scale value, text, or null (skipped). */
+export type SurveyAnswerValue = number | number[] | string | null
+
+/**
+ * What a phone needs to answer the current activity's survey: sent on connect and when the
+ * current activity or its round changes, never once per answer.
+ */
+export interface SurveyForPhone {
+  activityId: string
+  surveyId: string
+  title: string
+  questions: SurveyQuestion[]
+  /** the survey's latest round: answers go to it while it is open */
+  round: { round: number; label: string; open: boolean } | null
+  /** this phone's answers to that round, when it has answered (on connect only) */
+  mine?: SurveyAnswerValue[]
 }
 
 /** A phone's own dots in the open vote. */
@@ -200,7 +220,25 @@ export interface ClientToServerEvents {
   /** a phone asks what became of its questions (by its own ids) and which it upvoted */
   'question:mine': (payload: Payload<'questionMineSchema'>, ack: (res: Ack<{ questions: MyQuestion[]; upvoted: string[] }>) => void) => void
 
+  /** a phone answers the open round of a survey (again: replaces its answer); a facilitator enters a paper sheet */
+  'survey:answer': (payload: Payload<'surveyAnswerSchema'>, ack: (res: Ack) => void) => void
+
   // facilitator only: answered `unauthorized` for anyone else
+  'survey:create': (payload: Payload<'surveyCreateSchema'>, ack: (res: Ack<{ surveyId: string }>) => void) => void
+  /** a survey without answers: title and questions replaced */
+  'survey:edit': (payload: Payload<'surveyEditSchema'>, ack: (res: Ack) => void) => void
+  'survey:delete': (payload: Payload<'surveyRefSchema'>, ack: (res: Ack) => void) => void
+  /** open a new round (closes any other open round in the session) */
+  'survey:open': (payload: Payload<'surveyOpenSchema'>, ack: (res: Ack<{ round: number }>) => void) => void
+  'survey:close': (payload: Payload<'surveyRefSchema'>, ack: (res: Ack) => void) => void
+  /** show or hide a round's results on the board */
+  'survey:reveal': (payload: Payload<'surveyRevealSchema'>, ack: (res: Ack) => void) => void
+  'agenda:add': (payload: Payload<'agendaAddSchema'>, ack: (res: Ack<{ activityId: string }>) => void) => void
+  'agenda:move': (payload: Payload<'agendaMoveSchema'>, ack: (res: Ack) => void) => void
+  'agenda:remove': (payload: Payload<'agendaRefSchema'>, ack: (res: Ack) => void) => void
+  /** the activity on every screen */
+  'agenda:current': (payload: Payload<'agendaRefSchema'>, ack: (res: Ack) => void) => void
+
   'question:moderate': (payload: QuestionModeratePayload, ack: (res: Ack) => void) => void
   'session:update': (payload: SessionUpdatePayload, ack: (res: Ack) => void) => void
   'note:moderate': (payload: NoteModeratePayload, ack: (res: Ack) => void) => void
@@ -219,6 +257,8 @@ export interface ClientToServerEvents {
 
 export interface ServerToClientEvents {
   'session:state': (state: SessionState) => void
+  /** to phones: the current activity's survey (null when the current activity is not one) */
+  'survey:current': (survey: SurveyForPhone | null) => void
   /** to a phone while a vote is open: what it may vote on and its dots */
   'vote:ballot': (ballot: Ballot | null) => void
   /** to the phone that sent a note, when its status or (edited by the facilitator) its text changes */

@@ -109,3 +109,79 @@ export const questionModerateSchema = z.union([
 
 /** Events that take no arguments accept `{}` only. */
 export const emptySchema = z.object({}).strict()
+
+// ---- Surveys and polls, the agenda ----
+
+const surveyId = z.string().min(1).max(64)
+/** Texts are measured by shared/text.ts once parsed; these caps only refuse huge strings cheaply. */
+const capped = (chars: number) => z.string().max(chars * 4)
+
+const optionsSchema = z.array(capped(LIMITS.maxOptionChars)).min(2).max(LIMITS.maxSurveyOptions)
+
+export const surveyQuestionSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('choice'), text: capped(LIMITS.maxQuestionChars), options: optionsSchema }),
+  z.object({ kind: z.literal('multi'), text: capped(LIMITS.maxQuestionChars), options: optionsSchema }),
+  z.object({
+    kind: z.literal('scale'),
+    text: capped(LIMITS.maxQuestionChars),
+    min: z.number().int().min(LIMITS.scaleLowest).max(LIMITS.scaleHighest).optional(),
+    max: z.number().int().min(LIMITS.scaleLowest).max(LIMITS.scaleHighest).optional(),
+    minLabel: capped(LIMITS.maxScaleLabelChars).optional(),
+    maxLabel: capped(LIMITS.maxScaleLabelChars).optional(),
+  }),
+  z.object({ kind: z.literal('text'), text: capped(LIMITS.maxQuestionChars) }),
+])
+
+export const surveyCreateSchema = z.object({
+  title: capped(LIMITS.maxTitleChars),
+  questions: z.array(surveyQuestionSchema).min(1).max(LIMITS.maxSurveyQuestions),
+})
+
+/** Edit a survey that has no answers yet: its title and questions replaced. */
+export const surveyEditSchema = surveyCreateSchema.extend({ surveyId })
+
+export const surveyRefSchema = z.object({ surveyId })
+
+/** `live`: the board shows the results as answers arrive (else hidden until revealed). */
+export const surveyOpenSchema = z.object({
+  surveyId,
+  label: capped(LIMITS.maxRoundLabelChars),
+  live: z.boolean().optional(),
+})
+
+/** Show or hide a round's results on the board (by default the survey's last round). */
+export const surveyRevealSchema = z.object({
+  surveyId,
+  round: z.number().int().min(1).optional(),
+  shown: z.boolean(),
+})
+
+/** One answer per question: option index, option indexes, scale value, text, or null (skipped). */
+export const surveyAnswerValueSchema = z.union([
+  z.number().int(),
+  z.array(z.number().int()).max(LIMITS.maxSurveyOptions),
+  z.string().max(LIMITS.maxNoteChars * LIMITS.maxNoteCodeUnitsPerChar),
+  z.null(),
+])
+
+export const surveyAnswerSchema = z.object({
+  surveyId,
+  round: z.number().int().min(1),
+  answers: z.array(surveyAnswerValueSchema).min(1).max(LIMITS.maxSurveyQuestions),
+  /** facilitator only: a paper answer sheet's own id, so that sending it again replaces it */
+  sheetId: z.string().min(1).max(LIMITS.maxClientIdChars).optional(),
+})
+
+const activityId = z.string().min(1).max(80)
+
+export const agendaAddSchema = z.discriminatedUnion('kind', [
+  /** a note round: a new prompt */
+  z.object({ kind: z.literal('notes'), text: z.string() }),
+  /** a survey already created (one taken off the agenda comes back) */
+  z.object({ kind: z.literal('survey'), surveyId }),
+  z.object({ kind: z.literal('questions'), title: z.string().optional() }),
+])
+
+/** Move an activity to a place in the agenda (0 first). */
+export const agendaMoveSchema = z.object({ activityId, index: z.number().int().min(0) })
+export const agendaRefSchema = z.object({ activityId })

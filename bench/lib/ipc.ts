@@ -46,7 +46,18 @@ export interface UpvoteCmd {
   ackTimeoutMs: number
 }
 
+/** Every phone answers the survey once, at a random moment in the window (answers vary by phone). */
+export interface SurveyCmd {
+  type: 'survey'
+  startAt: number
+  windowMs: number
+  surveyId: string
+  round: number
+  ackTimeoutMs: number
+}
+
 export type WorkerRequest =
+  | SurveyCmd
   | ConnectCmd
   | PostCmd
   | VoteCmd
@@ -104,6 +115,9 @@ export interface PhoneBytes {
   /** `vote:ballot` messages received, and their bytes as received */
   ballots: number
   ballotBytes: number
+  /** `survey:current` messages received, and their bytes as received */
+  surveys?: number
+  surveyBytes?: number
   /** `question:list` and `question:votes` messages received, and their bytes as received */
   questionMessages: number
   questionBytes: number

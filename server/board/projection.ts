@@ -1,6 +1,6 @@
 import * as Y from 'yjs'
 import { DOC_KEYS } from '../../shared/board.ts'
-import { groupsMap, metaMap, notesMap, promptsMap, readMeta, votesMap } from '../../shared/board-doc.ts'
+import { agendaMap, currentActivity, groupsMap, metaMap, notesMap, promptsMap, readMeta, readSurvey, resultsKey, surveyResultsMap, surveysMap, votesMap } from '../../shared/board-doc.ts'
 import { SERVER_ORIGIN } from './rules.ts'
 import { QUESTION_META, QUESTIONS_KEY } from '../../shared/questions.ts'
 import { questionsMap, readQuestionHighlight } from '../../shared/questions-doc.ts'
@@ -19,6 +19,8 @@ import { questionsMap, readQuestionHighlight } from '../../shared/questions-doc.
  *   "parent › child"), and the spotlit one; name, parent, order only.
  * - votes: only while the room may see counts, and only for notes on the board.
  * - meta: the keys a board reads, without `moderation`; the spotlight only if its target is here.
+ * - the agenda: only the current activity (its entry, and for a survey the survey itself); a
+ *   round's counts only once they may be shown (live, or revealed), never of another survey.
  * - questions: only visible ones, with their text, time, count and answered flag (no status, no
  *   `editedAt`); the highlighted question only when it is one of them. A pending or hidden
  *   question's text never reaches a board.
@@ -34,8 +36,9 @@ type Fields = Record<string, unknown>
 const NOTE_FIELDS = ['text', 'createdAt', 'status', 'promptId', 'groupId', 'order'] as const
 const GROUP_FIELDS = ['name', 'parentId', 'createdAt', 'order'] as const
 const PROMPT_FIELDS = ['text', 'createdAt', 'order'] as const
+const SURVEY_FIELDS = ['title', 'questions', 'createdAt', 'rounds'] as const
 const QUESTION_FIELDS = ['text', 'createdAt', 'votes', 'answered'] as const
-const META_KEYS = new Set([QUESTION_META.mode, QUESTION_META.highlight, QUESTION_META.onBoard, 'title', 'prompt', 'createdAt', 'locked', 'phase', 'faceDown', 'currentPromptId', 'showAllPrompts', 'spotlight', 'timer', 'vote', 'closed', 'lang', 'boardPage', 'showJoin'])
+const META_KEYS = new Set([QUESTION_META.mode, QUESTION_META.highlight, QUESTION_META.onBoard, 'title', 'prompt', 'createdAt', 'locked', 'phase', 'faceDown', 'currentPromptId', 'showAllPrompts', 'spotlight', 'timer', 'vote', 'closed', 'lang', 'boardPage', 'showJoin', 'activityId'])
 
 /** Notes projected per event-loop turn when all of them must be looked at again. */
 export const PROJECTION_CHUNK = 250
@@ -243,6 +246,30 @@ function syncAround(full: Y.Doc, board: Y.Doc, s: State): void {
   syncMetaKey(full, board, 'boardPage')
 }
 
+/**
+ * The current activity on the board: its agenda entry, and when it is a survey the survey and the
+ * counts of its rounds that may be shown. Small (one survey), so it is done whole on each change.
+ */
+function syncActivity(full: Y.Doc, board: Y.Doc): void {
+  const current = currentActivity(full)
+  const agenda = agendaMap(board)
+  for (const key of [...agenda.keys()]) if (key !== current?.id) agenda.delete(key)
+  const entry = current ? agendaMap(full).get(current.id) : undefined
+  if (current && entry !== undefined && !same(agenda.get(current.id), entry)) agenda.set(current.id, entry)
+  const survey = current?.kind === 'survey' ? readSurvey(full, current.ref) : undefined
+  const surveys = surveysMap(board)
+  for (const key of [...surveys.keys()]) if (key !== survey?.id) surveys.delete(key)
+  if (survey) syncEntry(surveys, survey.id, pick(surveysMap(full).get(survey.id), SURVEY_FIELDS))
+  const shown = new Set((survey?.rounds ?? []).filter((r) => r.shown).map((r) => resultsKey(survey!.id, r.round)))
+  const results = surveyResultsMap(board)
+  for (const key of [...results.keys()]) if (!shown.has(key)) results.delete(key)
+  for (const key of shown) {
+    const v = surveyResultsMap(full).get(key)
+    if (v === undefined) results.delete(key)
+    else if (!same(results.get(key), v)) results.set(key, v)
+  }
+}
+
 /** Every note id of either document: what a walk over all notes must look at. */
 const allNoteIds = (full: Y.Doc, board: Y.Doc) => new Set([...notesMap(full).keys(), ...notesMap(board).keys()])
 
@@ -258,6 +285,7 @@ export function projectAll(full: Y.Doc, board: Y.Doc): void {
     syncAllQuestions(full, board)
     syncAllMeta(full, board)
     syncAround(full, board, s)
+    syncActivity(full, board)
   }, SERVER_ORIGIN)
 }
 
@@ -273,6 +301,7 @@ export function projectInTurns(full: Y.Doc, board: Y.Doc): void {
     syncAllQuestions(full, board)
     syncAllMeta(full, board)
     syncAround(full, board, s)
+    syncActivity(full, board)
   }, SERVER_ORIGIN)
   walkAll(full, board, s)
 }
@@ -308,6 +337,8 @@ export function projectChanges(full: Y.Doc, board: Y.Doc, tr: Y.Transaction): vo
   const votes = votesMap(full) as Y.AbstractType<any>
   const groups = groupsMap(full) as Y.AbstractType<any>
   const prompts = promptsMap(full) as Y.AbstractType<any>
+  const surveyTypes = new Set<Y.AbstractType<any>>([surveysMap(full), surveyResultsMap(full), agendaMap(full)] as Y.AbstractType<any>[])
+  let activity = false
   const questions = questionsMap(full) as Y.AbstractType<any>
   const asked = new Set<string>()
   const touched = new Set<string>()
@@ -329,6 +360,8 @@ export function projectChanges(full: Y.Doc, board: Y.Doc, tr: Y.Transaction): vo
       asked.add(type._item.parentSub)
     } else if (type === groups || type === prompts || type.parent === groups || type.parent === prompts) {
       around = true
+    } else if (surveyTypes.has(type) || (type.parent !== null && surveyTypes.has(type.parent as Y.AbstractType<any>))) {
+      activity = true
     }
   }
   if (asked.size > 0) {
@@ -338,7 +371,9 @@ export function projectChanges(full: Y.Doc, board: Y.Doc, tr: Y.Transaction): vo
       syncMetaKey(full, board, QUESTION_META.highlight)
     }, SERVER_ORIGIN)
   }
-  if (touched.size === 0 && counted.size === 0 && metaKeys.size === 0 && !around) return
+  // The current activity follows the agenda, the surveys, and which prompt or activity is current.
+  if (metaKeys.has('activityId') || metaKeys.has('currentPromptId') || around) activity = true
+  if (touched.size === 0 && counted.size === 0 && metaKeys.size === 0 && !around && !activity) return
   const before = s.view
   // the view is read from the settings alone: a transaction of notes and dots keeps it
   if (metaKeys.size > 0) s.view = readView(full)
@@ -356,8 +391,9 @@ export function projectChanges(full: Y.Doc, board: Y.Doc, tr: Y.Transaction): vo
     // around it; a spotlit note coming or going does (the spotlight is shown only with its note).
     const spot = s.view.spotlight
     if (around || metaKeys.size > 0 || s.shapeChanged || (spot?.kind === 'note' && touched.has(spot.id))) syncAround(full, board, s)
+    if (activity) syncActivity(full, board)
   }, SERVER_ORIGIN)
   if (everyNote) walkAll(full, board, s)
 }
 
-export const PROJECTED_KEYS = [DOC_KEYS.meta, DOC_KEYS.notes, DOC_KEYS.groups, DOC_KEYS.prompts, DOC_KEYS.votes, QUESTIONS_KEY] as const
+export const PROJECTED_KEYS = [DOC_KEYS.meta, DOC_KEYS.notes, DOC_KEYS.groups, DOC_KEYS.prompts, DOC_KEYS.votes, QUESTIONS_KEY, DOC_KEYS.surveys, DOC_KEYS.surveyResults, DOC_KEYS.agenda] as const

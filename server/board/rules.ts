@@ -1,7 +1,8 @@
 import * as Y from 'yjs'
-import { historyArray, metaMap, notesMap, promptsMap, readMeta, votesMap } from '../../shared/board-doc.ts'
+import { agendaMap, historyArray, metaMap, notesMap, promptsMap, readMeta, votesMap } from '../../shared/board-doc.ts'
 import type { BoardPage, MetaFields, NoteStatus, Phase, Spotlight, TimerState, VoteSettings } from '../../shared/board.ts'
 import type { ModerationAction } from '../../shared/protocol.ts'
+import { nextAgendaOrder } from './surveys.ts'
 
 /**
  * The board's rules as plain functions over a session's Y.Doc. Transports call them; they know
@@ -138,6 +139,8 @@ export function setCurrentPromptText(doc: Y.Doc, text: string): void {
 export function addPrompt(doc: Y.Doc, id: string, text: string, now: number, makeCurrent: boolean): void {
   tx(doc, () => {
     setPromptEntry(doc, id, text, now, promptsMap(doc).size)
+    // A new prompt goes at the end of the agenda (after any surveys there).
+    agendaMap(doc).set(`notes:${id}`, { order: nextAgendaOrder(doc) })
     if (makeCurrent) setCurrentPromptIn(doc, id)
   })
 }
@@ -147,6 +150,8 @@ function setCurrentPromptIn(doc: Y.Doc, id: string): void {
   const m = metaMap(doc)
   m.set('currentPromptId', id)
   m.set('prompt', entry instanceof Y.Map ? String(entry.get('text') ?? '') : '')
+  // The room moves to this prompt's note round (the agenda's current activity follows).
+  m.set('activityId', `notes:${id}`)
 }
 
 /** Make a prompt the current one; false when there is no such prompt. */

@@ -13,6 +13,9 @@ import { readRecord } from '../record/import.ts'
 import { RECORD_LANGS, type RecordLang } from '../record/labels.ts'
 import { toMarkdown } from '../record/markdown.ts'
 import { buildRecordInTurns } from '../record/record.ts'
+import { toSurveyCsv } from '../record/surveys.ts'
+import { countWords } from '../../shared/words.ts'
+import { parseAnswers } from '../sessions/survey-results.ts'
 import { localDate, suffixedTitle } from '../record/titles.ts'
 import type { LiveSession } from '../sessions/session.ts'
 import { requireFacilitator } from './auth.ts'
@@ -42,8 +45,16 @@ export function sessionRoutes(kiosk: Kiosk): Router {
   }
   // Built over several event-loop turns: a session at the note cap is exported without making
   // the room wait (see bench/stall.ts).
+  const answersOf = (s: LiveSession) => (surveyId: string, round: number) =>
+    kiosk.records.surveyAnswers(s.id, surveyId, round).map((r) => ({ answers: parseAnswers(r.answers), answeredAt: r.answeredAt }))
   const recordOf = (s: LiveSession, includeHidden: boolean) =>
-    buildRecordInTurns(s.row.id, s.doc, { includeHidden, phones: kiosk.records.phonesPosted(s.id), fallbackCreatedAt: s.row.createdAt })
+    buildRecordInTurns(s.row.id, s.doc, {
+      includeHidden,
+      phones: kiosk.records.phonesPosted(s.id),
+      fallbackCreatedAt: s.row.createdAt,
+      answersOf: answersOf(s),
+      countWords,
+    })
 
   router.post('/api/sessions', auth, json, async (req, res) => {
     const body: unknown = req.body
@@ -108,15 +119,18 @@ export function sessionRoutes(kiosk: Kiosk): Router {
     if (!session) return
     const format = req.query.format ?? 'json'
     const lang = (req.query.lang ?? 'ja') as RecordLang
-    if (!RECORD_LANGS.includes(lang) || (format !== 'json' && format !== 'md' && format !== 'csv' && format !== 'questions.csv')) {
+    // `part=surveys` (CSV only): the surveys' answers, one row per answer, instead of the notes.
+    const part = req.query.part ?? 'notes'
+    if (!RECORD_LANGS.includes(lang) || (format !== 'json' && format !== 'md' && format !== 'csv' && format !== 'questions.csv') || (part !== 'notes' && part !== 'surveys') || (part === 'surveys' && format !== 'csv')) {
       res.status(400).json({ error: 'invalid' })
       return
     }
     const record = await recordOf(session, req.query.includeHidden === 'true')
-    const name = format === 'questions.csv' ? `kurumaza-${session.row.id}-questions.csv` : `kurumaza-${session.row.id}.${format}`
+    const name = format === 'questions.csv' ? `kurumaza-${session.row.id}-questions.csv` : `kurumaza-${session.row.id}${part === 'surveys' ? '-surveys' : ''}.${format}`
     res.set('Content-Disposition', `attachment; filename="${name}"`)
     if (format === 'json') res.type('application/json').send(JSON.stringify(record, null, 2))
     else if (format === 'md') res.type('text/markdown; charset=utf-8').send(toMarkdown(record, lang))
+    else if (format === 'csv' && part === 'surveys') res.type('text/csv; charset=utf-8').send(toSurveyCsv(record.surveys ?? [], answersOf(session), lang))
     else if (format === 'csv') res.type('text/csv; charset=utf-8').send(toCsv(record, lang))
     else res.type('text/csv; charset=utf-8').send(questionsCsv(record, lang))
   })
@@ -155,12 +169,14 @@ export function sessionRoutes(kiosk: Kiosk): Router {
     res.json({ ok: true })
   })
 
-  // A template: same title, prompts and settings, no notes, groups or votes.
+  // A template: same title, prompts, agenda, surveys and settings, no notes, groups, votes or answers.
   router.post('/api/sessions/:id/duplicate', auth, async (req, res) => {
     const session = await sessionOf(req, res)
     if (!session) return
     const record = await recordOf(session, false)
-    const template = await readRecord({ ...record, notes: [], groups: [], phases: [], session: { ...record.session, createdAt: new Date().toISOString(), settings: { ...record.session.settings, locked: false } } }, limits)
+    // Its agenda and surveys too, without their rounds: the survey is run afresh.
+    const surveys = (record.surveys ?? []).map((s) => ({ ...s, rounds: [] }))
+    const template = await readRecord({ ...record, surveys, notes: [], groups: [], phases: [], session: { ...record.session, createdAt: new Date().toISOString(), settings: { ...record.session.settings, locked: false } } }, limits)
     if (!template.ok) {
       res.status(400).json({ error: template.error })
       return

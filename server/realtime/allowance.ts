@@ -1,12 +1,12 @@
 import { RateLimiter } from '../guard.ts'
 
-/** The per-phone budgets that are also limited per address. Survey answers join here. */
-export type BudgetKind = 'vote' | 'upvote'
+/** The per-phone budgets that are also limited per address. */
+export type BudgetKind = 'vote' | 'upvote' | 'survey'
 
 export interface Spend {
   kind: BudgetKind
   session: string
-  /** what one budget is for: a vote's id (later a survey round, a question) */
+  /** what one budget is for: a vote's id, a survey's round (`<survey id>:<round>`) */
   scope: string
   address: string
   /** the phone spending (its device id, or its connection when it has none) */

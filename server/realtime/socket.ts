@@ -14,6 +14,7 @@ import { registerFacilitatorHandlers } from './facilitator.ts'
 import { registerPhoneHandlers } from './phone.ts'
 import { attachBallots, ballotFor, registerVoteHandlers } from './votes.ts'
 import { attachVoteResults, greetWithVote } from './vote-results.ts'
+import { attachSurveys, greetWithSurvey, registerSurveyHandlers } from './surveys.ts'
 import { registerQuestionHandlers } from './questions.ts'
 import { attachQuestionLists, greetWithQuestions } from './question-list.ts'
 import { engineQuery } from '../upgrades.ts'
@@ -193,8 +194,10 @@ export function attachSocketIo(kiosk: Kiosk): KioskServer {
     registerPhoneHandlers(socket, session, kiosk)
     registerVoteHandlers(socket, session, kiosk)
     registerFacilitatorHandlers(socket, session, kiosk)
+    registerSurveyHandlers(socket, session, kiosk)
     registerQuestionHandlers(socket, session, kiosk)
     socket.emit('session:state', session.state())
+    greetWithSurvey(kiosk, session, socket)
     if (role === 'phone') {
       const ballot = ballotFor(kiosk, session, socket.data.phoneKey)
       if (ballot) socket.emit('vote:ballot', ballot)
@@ -215,6 +218,7 @@ export function attachSocketIo(kiosk: Kiosk): KioskServer {
   })
   const offBallots = attachBallots(io, kiosk)
   const offResults = attachVoteResults(io, kiosk)
+  const offSurveys = attachSurveys(io, kiosk)
   const offQuestions = attachQuestionLists(io, kiosk)
   const offHealth = kiosk.storage.health.on((error) => {
     for (const s of kiosk.sessions.loaded()) io.to(facilitatorsRoom(s.row.id)).emit('kiosk:status', storageStatus(error))
@@ -229,6 +233,7 @@ export function attachSocketIo(kiosk: Kiosk): KioskServer {
     offStatus()
     offBallots()
     offResults()
+    offSurveys()
     offQuestions()
   }
   detachers.set(io, detach)

@@ -1,7 +1,9 @@
 import * as Y from 'yjs'
 import { z } from 'zod'
-import { groupsMap, historyArray, metaMap, notesMap, promptsMap, votesMap } from '../../shared/board-doc.ts'
-import { MODERATION_MODES, NOTE_STATUSES, PHASES } from '../../shared/board.ts'
+import { agendaMap, groupsMap, historyArray, metaMap, notesMap, promptsMap, resultsKey, surveyResultsMap, surveysMap, votesMap } from '../../shared/board-doc.ts'
+import { ACTIVITY_KINDS, MODERATION_MODES, NOTE_STATUSES, PHASES, type QuestionResult, type SurveyQuestion, type SurveyRoundInfo } from '../../shared/board.ts'
+import { surveyQuestionSchema } from '../../shared/schemas.ts'
+import { checkSurvey } from '../board/surveys.ts'
 import type { Limits } from '../../shared/limits.ts'
 import { checkLine, checkNoteText } from '../../shared/text.ts'
 import { SERVER_ORIGIN } from '../board/rules.ts'
@@ -56,8 +58,40 @@ const recordSchema = z.object({
   groups: z.array(z.object({ id, name: z.string(), parentId: id.nullable(), createdAt: time, order: z.number().optional() })).max(2_000).optional(),
   notes: z.array(z.unknown()).max(100_000),
   phases: z.array(z.object({ phase: z.enum(PHASES), at: time })).max(1_000).optional(),
+  surveys: z
+    .array(
+      z.object({
+        id,
+        title: z.string(),
+        questions: z.array(surveyQuestionSchema).min(1).max(100),
+        rounds: z.array(z.object({ round: z.number().int().min(1), label: z.string(), responses: z.number().int().min(0).max(1_000_000), results: z.array(z.unknown()), openedAt: time.optional(), closedAt: time.optional() })).max(100),
+      }),
+    )
+    .max(1_000)
+    .optional(),
+  agenda: z.array(z.object({ id: z.string().min(1).max(80), kind: z.enum(ACTIVITY_KINDS), title: z.string() })).max(1_000).optional(),
+  currentActivityId: z.string().max(80).optional(),
   questions: z.array(questionSchema).max(100_000).optional(),
 })
+
+/** A round's results from a record, checked against its question's shape; undefined when they do not fit. */
+function readResult(q: SurveyQuestion, raw: unknown, maxNoteChars: number): QuestionResult | undefined {
+  const count = z.number().int().min(0).max(1_000_000)
+  if (q.kind === 'text') {
+    const t = z.object({ answers: z.array(z.string()).max(100_000), words: z.array(z.object({ word: z.string().max(200), count })).max(10_000) }).safeParse(raw)
+    if (!t.success) return undefined
+    const answers: string[] = []
+    for (const a of t.data.answers) {
+      const c = checkNoteText(a, maxNoteChars)
+      if (!c.ok) return undefined
+      answers.push(c.text)
+    }
+    return { answers, words: t.data.words }
+  }
+  const size = q.kind === 'scale' ? q.max! - q.min! + 1 : q.options!.length
+  const counts = z.array(count).length(size).safeParse(raw)
+  return counts.success ? counts.data : undefined
+}
 
 /** Notes read, cleaned or written per event-loop turn, so that an import at the cap never holds the loop for long. */
 export const IMPORT_CHUNK = 250
@@ -117,6 +151,41 @@ export async function readRecord(input: unknown, limits: Limits): Promise<Import
     if (!text.ok) return text
     notes.push({ ...n, text: text.text })
   }
+  // Surveys come back with their rounds closed and their counts as recorded (the answers stay in the kiosk they were given in).
+  type ImportedSurvey = { id: string; title: string; questions: SurveyQuestion[]; rounds: Array<SurveyRoundInfo & { responses: number; results: QuestionResult[] }> }
+  const surveys: ImportedSurvey[] = []
+  if ((r.surveys?.length ?? 0) > limits.maxSurveys) return { ok: false, error: 'full' }
+  for (const rs of r.surveys ?? []) {
+    const checked = checkSurvey({ title: rs.title, questions: rs.questions }, limits)
+    if (!checked.ok) return { ok: false, error: checked.error === 'empty' || checked.error === 'too_long' ? checked.error : 'invalid' }
+    if (surveys.some((x) => x.id === rs.id) || rs.rounds.length > limits.maxRoundsPerSurvey) return { ok: false, error: 'invalid' }
+    const rounds: ImportedSurvey['rounds'] = []
+    for (const round of rs.rounds) {
+      const label = checkLine(round.label, limits.maxRoundLabelChars, true)
+      if (!label.ok) return label
+      if (round.results.length !== checked.questions.length || rounds.some((x) => x.round === round.round)) return { ok: false, error: 'invalid' }
+      const results: QuestionResult[] = []
+      for (const [i, q] of checked.questions.entries()) {
+        const result = readResult(q, round.results[i], limits.maxNoteChars)
+        if (!result) return { ok: false, error: 'invalid' }
+        results.push(result)
+      }
+      const openedAt = Date.parse(round.openedAt ?? r.session.createdAt)
+      rounds.push({ round: round.round, label: label.text, open: false, openedAt, closedAt: round.closedAt ? Date.parse(round.closedAt) : openedAt, shown: false, imported: true, responses: round.responses, results })
+    }
+    surveys.push({ id: rs.id, title: checked.title, questions: checked.questions, rounds })
+  }
+  const surveyIds = new Set(surveys.map((x) => x.id))
+  // The agenda's order and its questions activities, for what the record still has.
+  const agenda: Array<{ id: string; title: string }> = []
+  for (const a of r.agenda ?? []) {
+    const [kind, ref = ''] = [a.id.slice(0, a.id.indexOf(':')), a.id.slice(a.id.indexOf(':') + 1)]
+    const known = (kind === 'notes' && promptIds.has(ref)) || (kind === 'survey' && surveyIds.has(ref)) || (kind === 'questions' && ref !== '')
+    if (!known || kind !== a.kind || agenda.some((x) => x.id === a.id)) continue
+    const title = checkLine(a.title, limits.maxTitleChars, true)
+    agenda.push({ id: a.id, title: title.ok ? title.text : '' })
+  }
+  if (agenda.length > limits.maxAgendaItems) return { ok: false, error: 'full' }
   // Questions come back with their counts and status; who upvoted is not in a record, and
   // questions start closed (the facilitator opens them again if the session goes on).
   if ((r.questions?.length ?? 0) > limits.maxQuestionsPerSession) return { ok: false, error: 'full' }
@@ -184,6 +253,17 @@ export async function readRecord(input: unknown, limits: Limits): Promise<Import
         h.push(r.phases.map((p) => ({ phase: p.phase, at: Date.parse(p.at) })))
         m.set('phase', r.phases[r.phases.length - 1]!.phase)
       }
+      for (const sv of surveys) {
+        const e = new Y.Map<unknown>()
+        e.set('title', sv.title)
+        e.set('questions', sv.questions)
+        e.set('createdAt', sv.rounds[0]?.openedAt ?? Date.parse(r.session.createdAt))
+        e.set('rounds', sv.rounds.map(({ responses: _r, results: _x, ...info }) => info))
+        surveysMap(doc).set(sv.id, e)
+        for (const round of sv.rounds) surveyResultsMap(doc).set(resultsKey(sv.id, round.round), { responses: round.responses, results: round.results })
+      }
+      agenda.forEach((a, order) => agendaMap(doc).set(a.id, a.id.startsWith('questions:') ? { order, title: a.title } : { order }))
+      m.set('activityId', agenda.some((a) => a.id === r.currentActivityId) ? r.currentActivityId! : '')
       for (const q of questions) {
         const e = new Y.Map<unknown>()
         e.set('text', q.text)

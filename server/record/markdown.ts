@@ -1,6 +1,7 @@
 import type { SessionRecord } from './record.ts'
 import { formatDate, LABELS, type RecordLang } from './labels.ts'
 import { rankingLines } from './ranking.ts'
+import { surveyMarkdown } from './surveys.ts'
 import { questionLines } from './questions.ts'
 
 /**
@@ -105,5 +106,6 @@ export function toMarkdown(record: SessionRecord, lang: RecordLang = 'ja'): stri
     }
   }
   out.push('', ...questionLines(record, lang, escapeMarkdown))
+  out.push(...surveyMarkdown(record.surveys ?? [], lang, escapeMarkdown))
   return out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n'
 }

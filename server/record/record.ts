@@ -1,8 +1,10 @@
 import type * as Y from 'yjs'
-import { groupPath, notesMap, readGroups, readHistory, readMeta, readNote, readPrompts, readVotes } from '../../shared/board-doc.ts'
-import type { ModerationMode, Note, NoteStatus, Phase, VoteSettings } from '../../shared/board.ts'
+import { currentActivity, groupPath, notesMap, readAgenda, readGroups, readHistory, readMeta, readNote, readPrompts, readVotes } from '../../shared/board-doc.ts'
+import type { ActivityKind, ModerationMode, Note, NoteStatus, Phase, VoteSettings } from '../../shared/board.ts'
 import { byVotes, type QuestionMode, type QuestionStatus } from '../../shared/questions.ts'
 import { readQuestionMode, readQuestions } from '../../shared/questions-doc.ts'
+import type { WordCounter } from '../board/surveys.ts'
+import { surveyRecords, type AnswerRow, type RecordSurvey } from './surveys.ts'
 
 export const RECORD_VERSION = 1
 
@@ -54,6 +56,11 @@ export interface SessionRecord {
   phases: Array<{ phase: Phase; at: string }>
   counts: { notes: number; visible: number; pending: number; hidden: number; groups: number; votes: number; phones: number; questions: number; upvotes: number }
   includesHidden: boolean
+  /** (always written; absent in records from before v2) surveys and polls, each round's results (contract "Surveys and polls (v2)"); never who answered */
+  surveys?: RecordSurvey[]
+  /** the agenda in order: `ref` is the prompt's or survey's id */
+  agenda?: Array<{ id: string; kind: ActivityKind; title: string; ref: string }>
+  currentActivityId?: string
 }
 
 const iso = (ms: number) => new Date(ms).toISOString()
@@ -61,7 +68,15 @@ const iso = (ms: number) => new Date(ms).toISOString()
 /** Notes read per event-loop turn when a record is built in turns. */
 export const RECORD_CHUNK = 500
 
-type RecordOptions = { includeHidden: boolean; phones: number; fallbackCreatedAt?: number; now?: number }
+type RecordOptions = {
+  includeHidden: boolean
+  phones: number
+  fallbackCreatedAt?: number
+  now?: number
+  /** a survey round's stored answers (none: the counts the document holds are used) */
+  answersOf?: (surveyId: string, round: number) => AnswerRow[]
+  countWords?: WordCounter
+}
 
 /**
  * The record, built as a generator that pauses after each chunk of notes, so that one driver can
@@ -141,6 +156,9 @@ function* recordSteps(id: string, doc: Y.Doc, opts: RecordOptions): Generator<vo
     phases: readHistory(doc).map((h) => ({ phase: h.phase, at: iso(h.at) })),
     counts,
     includesHidden: opts.includeHidden,
+    surveys: surveyRecords(doc, opts.answersOf ?? (() => []), opts.countWords ?? (() => [])),
+    agenda: readAgenda(doc).map((a) => ({ id: a.id, kind: a.kind, title: a.title, ref: a.ref })),
+    currentActivityId: currentActivity(doc)?.id ?? '',
   }
 }
 

@@ -61,6 +61,8 @@ export class SessionRegistry {
     notes: new Listeners<[session: LiveSession]>(),
     /** dots were placed or taken back (or a vote opened and cleared them) */
     votes: new Listeners<[session: LiveSession]>(),
+    /** a survey or the agenda changed */
+    surveys: new Listeners<[session: LiveSession]>(),
     /** once for each session as it is loaded into memory */
     loaded: new Listeners<[session: LiveSession]>(),
     unloaded: new Listeners<[id: string]>(),
@@ -194,6 +196,7 @@ export class SessionRegistry {
       noteStatus: (s, noteId, status, text) => this.events.noteStatus.emit(s, noteId, status, text),
       notes: (s) => this.events.notes.emit(s),
       votes: (s) => this.events.votes.emit(s),
+      surveys: (s) => this.events.surveys.emit(s),
       texts: (s) => this.persistence.writeQuietly([rows.texts(s.id, s.row.title, s.row.prompt)], 'session texts'),
       changed: (s) => this.scheduleSummary(s),
     }, this.store.noteIds(id))

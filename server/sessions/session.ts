@@ -1,5 +1,5 @@
 import * as Y from 'yjs'
-import { metaMap, notesMap, readMeta, votesMap } from '../../shared/board-doc.ts'
+import { agendaMap, currentActivity, metaMap, notesMap, readMeta, surveysMap, votesMap } from '../../shared/board-doc.ts'
 import type { NoteStatus } from '../../shared/board.ts'
 import type { SessionState } from '../../shared/protocol.ts'
 import { PROTOCOL_VERSION } from '../../shared/protocol.ts'
@@ -32,6 +32,8 @@ export interface SessionEvents {
   notes(session: LiveSession): void
   /** dots were placed or taken back (or a vote opened and cleared them) */
   votes(session: LiveSession): void
+  /** a survey or the agenda changed (phones may need the current survey again) */
+  surveys(session: LiveSession): void
   /** the title or prompt changed: the session list's copy follows */
   texts(session: LiveSession): void
   /** any transaction: the stored summary follows, later */
@@ -97,6 +99,8 @@ export class LiveSession {
       events.notes(this)
     })
     votesMap(doc).observe(() => events.votes(this))
+    surveysMap(doc).observeDeep(() => events.surveys(this))
+    agendaMap(doc).observe(() => events.surveys(this))
   }
 
   get id(): string {
@@ -202,8 +206,15 @@ export class LiveSession {
       protocol: PROTOCOL_VERSION,
       faceDown: meta.faceDown,
       vote: meta.vote ? { id: meta.vote.id, open: meta.vote.open } : null,
+      activity: this.activity(),
       questions: readQuestionMode(this.doc),
     }
+  }
+
+  /** The agenda's current activity, as phones and consoles are told it. */
+  activity(): SessionState['activity'] {
+    const a = currentActivity(this.doc)
+    return a ? { id: a.id, kind: a.kind, title: a.title } : null
   }
 
   /** Notes on the board and whether it is closed: what the session list shows. */

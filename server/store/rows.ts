@@ -21,6 +21,16 @@ export const rows = {
     at,
   ],
   dots: (sessionId: string, voteId: string, phoneKey: string, noteId: string, dots: number): Row => ['setDots', sessionId, voteId, phoneKey, noteId, dots],
+  /** `answers` as JSON (one value per question); `phoneKey` never leaves the store */
+  surveyAnswer: (sessionId: string, surveyId: string, round: number, phoneKey: string, answers: string, at: number): Row => [
+    'setSurveyAnswer',
+    sessionId,
+    surveyId,
+    round,
+    phoneKey,
+    answers,
+    at,
+  ],
   questionId: (sessionId: string, clientId: string, questionId: string, deviceId: string | null, at: number): Row => [
     'insertQuestionId',
     sessionId,

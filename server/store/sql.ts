@@ -9,8 +9,9 @@
 /**
  * 2: quarantined_updates, where update rows Yjs cannot read are set aside.
  * 3: question_ids and upvotes (questions to the speaker). Older files get the two tables, empty.
+ * 4: survey_answers, one row per respondent per round of a survey (older files gain the table).
  */
-export const SCHEMA_VERSION = 3
+export const SCHEMA_VERSION = 4
 
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS settings (
@@ -55,6 +56,15 @@ CREATE TABLE IF NOT EXISTS ballots (
   note_id    TEXT NOT NULL,
   dots       INTEGER NOT NULL,
   PRIMARY KEY (session_id, vote_id, phone_key, note_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS survey_answers (
+  session_id  TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+  survey_id   TEXT NOT NULL,
+  round       INTEGER NOT NULL,
+  phone_key   TEXT NOT NULL,
+  answers     TEXT NOT NULL,
+  answered_at INTEGER NOT NULL,
+  PRIMARY KEY (session_id, survey_id, round, phone_key)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS question_ids (
   session_id  TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
@@ -133,6 +143,15 @@ CREATE TABLE IF NOT EXISTS ballots (
   dots       INTEGER NOT NULL,
   PRIMARY KEY (session_id, vote_id, phone_key, note_id)
 );
+CREATE TABLE IF NOT EXISTS survey_answers (
+  session_id  TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+  survey_id   TEXT NOT NULL,
+  round       INTEGER NOT NULL,
+  phone_key   TEXT NOT NULL,
+  answers     TEXT NOT NULL,
+  answered_at BIGINT NOT NULL,
+  PRIMARY KEY (session_id, survey_id, round, phone_key)
+);
 CREATE TABLE IF NOT EXISTS question_ids (
   session_id  TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
   client_id   TEXT NOT NULL,
@@ -178,6 +197,13 @@ export const WRITES = {
     sqlite: 'INSERT INTO ballots (session_id, vote_id, phone_key, note_id, dots) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET dots = excluded.dots',
     pg: 'INSERT INTO ballots (session_id, vote_id, phone_key, note_id, dots) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (session_id, vote_id, phone_key, note_id) DO UPDATE SET dots = excluded.dots',
   },
+  /** a respondent's answers to a round: answering again replaces them */
+  setSurveyAnswer: {
+    sqlite:
+      'INSERT INTO survey_answers (session_id, survey_id, round, phone_key, answers, answered_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET answers = excluded.answers, answered_at = excluded.answered_at',
+    pg:
+      'INSERT INTO survey_answers (session_id, survey_id, round, phone_key, answers, answered_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (session_id, survey_id, round, phone_key) DO UPDATE SET answers = excluded.answers, answered_at = excluded.answered_at',
+  },
   insertQuestionId: portable('INSERT INTO question_ids (session_id, client_id, question_id, device_id, created_at) VALUES (?, ?, ?, ?, ?)'),
   addUpvote: {
     sqlite: 'INSERT OR IGNORE INTO upvotes (session_id, question_id, phone_key) VALUES (?, ?, ?)',
@@ -215,6 +241,11 @@ export const READS = {
   noteIds: portable('SELECT client_id AS "clientId", note_id AS "noteId", device_id AS "deviceId" FROM note_ids WHERE session_id = ?'),
   myDots: portable('SELECT note_id AS "noteId", dots FROM ballots WHERE session_id = ? AND vote_id = ? AND phone_key = ? AND dots > 0'),
   voters: portable('SELECT count(DISTINCT phone_key) AS n FROM ballots WHERE session_id = ? AND vote_id = ? AND dots > 0'),
+  surveyAnswers: portable(
+    'SELECT answers, answered_at AS "answeredAt" FROM survey_answers WHERE session_id = ? AND survey_id = ? AND round = ? ORDER BY answered_at, phone_key',
+  ),
+  surveyAnswered: portable('SELECT count(*) AS n FROM survey_answers WHERE session_id = ? AND survey_id = ?'),
+  myAnswer: portable('SELECT answers FROM survey_answers WHERE session_id = ? AND survey_id = ? AND round = ? AND phone_key = ?'),
   questionIds: portable('SELECT client_id AS "clientId", question_id AS "questionId", device_id AS "deviceId" FROM question_ids WHERE session_id = ?'),
   upvotes: portable('SELECT question_id AS "questionId", phone_key AS "phoneKey" FROM upvotes WHERE session_id = ?'),
   phonesPosted: portable('SELECT count(DISTINCT device_id) AS n FROM note_ids WHERE session_id = ? AND device_id IS NOT NULL'),

@@ -202,6 +202,21 @@ export class Store {
     return this.get<{ n: number }>('voters', sessionId, voteId)?.n ?? 0
   }
 
+  /** Every respondent's answers to a round (JSON, oldest first), without who gave them. */
+  surveyAnswers(sessionId: string, surveyId: string, round: number): Array<{ answers: string; answeredAt: number }> {
+    return this.all<{ answers: string; answeredAt: number }>('surveyAnswers', sessionId, surveyId, round)
+  }
+
+  /** How many answer rows a survey has, over all its rounds. */
+  surveyAnswered(sessionId: string, surveyId: string): number {
+    return this.get<{ n: number }>('surveyAnswered', sessionId, surveyId)?.n ?? 0
+  }
+
+  /** One phone's answers to a round (JSON), to fill its form again. */
+  myAnswer(sessionId: string, surveyId: string, round: number, phoneKey: string): string | undefined {
+    return this.get<{ answers: string }>('myAnswer', sessionId, surveyId, round, phoneKey)?.answers
+  }
+
   /** A phone's dots in one vote, by note. */
   myDots(sessionId: string, voteId: string, phoneKey: string): Record<string, number> {
     const out: Record<string, number> = {}

@@ -7,6 +7,7 @@ import type { MyQuestion, QuestionList, SessionLinks } from '../../shared/protoc
 import { readQuestionHighlight, readQuestionMode, readQuestions } from '../../shared/questions-doc.ts'
 import { emitAck, failWrites, kioskForTest, lastQuestionList, startKiosk, tempDir, useKiosk, withDatabase, type ClientSocket, type TestKiosk } from '../helpers/kiosk.ts'
 import { waitFor } from '../helpers/wait.ts'
+import { SCHEMA_VERSION } from '../../server/store/sql.ts'
 
 type Ok<T = object> = { ok: true } & T
 type AskAck = Ack<{ questionId: string }>
@@ -433,7 +434,7 @@ describe('questions are durable', () => {
       const p = await kiosk.phone(links.id)
       expect((await ask(p, '移行後の質問')).ok).toBe(true)
       withDatabase(`${dataDir}/kurumaza.sqlite`, (db) => {
-        expect(db.prepare("SELECT value FROM settings WHERE key = 'schema_version'").get()).toEqual({ value: '3' })
+        expect(db.prepare("SELECT value FROM settings WHERE key = 'schema_version'").get()).toEqual({ value: String(SCHEMA_VERSION) })
       })
     } finally {
       await kiosk.close()

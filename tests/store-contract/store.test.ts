@@ -180,6 +180,21 @@ for (const engine of [sqlite, postgres]) {
       expect(store.upvotes('qa1')).toEqual([{ questionId: 'q1', phoneKey: 'p1' }])
     })
 
+    it("keeps one survey answer per respondent per round, replaced when they answer again", async () => {
+      await store.write(rows.newSession(session('sv1'), update('a')))
+      await store.write([rows.surveyAnswer('sv1', 's1', 1, 'p1', '[0]', 10), rows.surveyAnswer('sv1', 's1', 1, 'p2', '[1]', 11)])
+      await store.write([rows.surveyAnswer('sv1', 's1', 1, 'p1', '[2]', 12), rows.surveyAnswer('sv1', 's1', 2, 'p1', '[3]', 13)])
+      expect(store.surveyAnswers('sv1', 's1', 1)).toEqual([
+        { answers: '[1]', answeredAt: 11 },
+        { answers: '[2]', answeredAt: 12 },
+      ])
+      expect(store.surveyAnswered('sv1', 's1')).toBe(3)
+      expect(store.myAnswer('sv1', 's1', 1, 'p1')).toBe('[2]')
+      expect(store.myAnswer('sv1', 's1', 1, 'p3')).toBeUndefined()
+      await store.write([rows.deleteSession('sv1')])
+      expect(store.surveyAnswered('sv1', 's1')).toBe(0)
+    })
+
     it('sets an unreadable row aside, keeping its bytes and why', async () => {
       await store.write(rows.newSession(session('q1'), update('a')))
       await store.write([rows.append('q1', [new Uint8Array([1, 2, 3])])])

@@ -28,6 +28,7 @@ describe('board rules', () => {
       vote: null,
       closed: false,
       lang: null,
+      activityId: '',
     })
   })
 

@@ -2,7 +2,7 @@ import { ERRORS, type Ack, type ErrorCode } from '../../../shared/errors.ts'
 import type { ModerationMode, Phase, Spotlight } from '../../../shared/board.ts'
 import { newClientId } from '../../../shared/ids.ts'
 import type { QuestionAction, QuestionMode } from '../../../shared/questions.ts'
-import type { KioskStatus, SessionDamage, ModerationAction, SessionState, SessionSummary, SessionUpdatePayload, VoteOpenPayload, VoteTurnout } from '../../../shared/protocol.ts'
+import type { ClientToServerEvents, KioskStatus, SessionDamage, ModerationAction, SessionState, SessionSummary, SessionUpdatePayload, SurveyAnswerValue, VoteOpenPayload, VoteTurnout } from '../../../shared/protocol.ts'
 import { roomState, type RoomState } from '../../../shared/room-state.ts'
 import { BoardRoom } from '../lib/board-room.svelte.ts'
 import { clockOffset } from '../lib/clock.ts'
@@ -177,6 +177,48 @@ export class SessionConsole {
   async addPrompt(text: string, makeCurrent: boolean): Promise<string | undefined> {
     const res = await this.#ask((socket) => request(socket, 'prompt:add', { text, makeCurrent }))
     return res?.ok ? res.promptId : undefined
+  }
+
+  /** A survey (or a poll: one question); its id, or the reason next to the form. */
+  async createSurvey(payload: Parameters<ClientToServerEvents['survey:create']>[0]) {
+    return this.#quiet((socket) => request(socket, 'survey:create', payload))
+  }
+
+  async deleteSurvey(surveyId: string): Promise<boolean> {
+    return (await this.#ask((socket) => request(socket, 'survey:delete', { surveyId })))?.ok === true
+  }
+
+  async openRound(surveyId: string, label: string, live: boolean): Promise<boolean> {
+    return (await this.#ask((socket) => request(socket, 'survey:open', { surveyId, label, live })))?.ok === true
+  }
+
+  async closeRound(surveyId: string): Promise<boolean> {
+    return (await this.#ask((socket) => request(socket, 'survey:close', { surveyId })))?.ok === true
+  }
+
+  async revealRound(surveyId: string, round: number, shown: boolean): Promise<boolean> {
+    return (await this.#ask((socket) => request(socket, 'survey:reveal', { surveyId, round, shown })))?.ok === true
+  }
+
+  /** A paper answer sheet typed in for someone without a phone: its own respondent. */
+  async paperAnswer(surveyId: string, round: number, answers: SurveyAnswerValue[]) {
+    return this.#quiet((socket) => request(socket, 'survey:answer', { surveyId, round, answers, sheetId: newClientId() }))
+  }
+
+  async addActivity(payload: Parameters<ClientToServerEvents['agenda:add']>[0]) {
+    return this.#quiet((socket) => request(socket, 'agenda:add', payload))
+  }
+
+  async moveActivity(activityId: string, index: number): Promise<boolean> {
+    return (await this.#ask((socket) => request(socket, 'agenda:move', { activityId, index })))?.ok === true
+  }
+
+  async removeActivity(activityId: string): Promise<boolean> {
+    return (await this.#ask((socket) => request(socket, 'agenda:remove', { activityId })))?.ok === true
+  }
+
+  async makeCurrent(activityId: string): Promise<boolean> {
+    return (await this.#ask((socket) => request(socket, 'agenda:current', { activityId })))?.ok === true
   }
 
   /** Correct a note's text; answers the kiosk's verdict so the form can say what was wrong. */

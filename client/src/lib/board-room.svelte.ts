@@ -1,7 +1,7 @@
 import * as Y from 'yjs'
 import { WebsocketProvider } from 'y-websocket'
-import type { Group, MetaFields, Note, Prompt } from '../../../shared/board.ts'
-import { readGroups, readMeta, readNotes, readPrompts, readVotes } from '../../../shared/board-doc.ts'
+import type { Activity, Group, MetaFields, Note, Prompt, RoundResults, Survey } from '../../../shared/board.ts'
+import { currentActivity, readAgenda, readGroups, readMeta, readNotes, readPrompts, readResults, readSurveys, readVotes, resultsKey } from '../../../shared/board-doc.ts'
 import { PATHS, type ServerPresence } from '../../../shared/protocol.ts'
 import type { Question, QuestionMode } from '../../../shared/questions.ts'
 import { readQuestionHighlight, readQuestionMode, readQuestions, readQuestionsOnBoard } from '../../../shared/questions-doc.ts'
@@ -37,6 +37,13 @@ export class BoardRoom {
   votes = $state.raw<ReadonlyMap<string, number>>(new Map())
   /** the defaults until the first sync */
   meta = $state.raw<MetaFields>(readMeta(this.doc))
+  /** the agenda in order (a board has the current activity only) */
+  agenda = $state.raw<Activity[]>([])
+  activity = $state.raw<Activity | undefined>(undefined)
+  /** surveys with their rounds (a board has the current activity's survey only) */
+  surveys = $state.raw<Survey[]>([])
+  /** `<survey id>:<round>` → counts (a board has them only while they may be shown) */
+  results = $state.raw<ReadonlyMap<string, RoundResults>>(new Map())
   /** questions to the speaker, newest first (a board has only the visible ones) */
   questions = $state.raw<Question[]>([])
   questionMode = $state<QuestionMode>('off')
@@ -100,6 +107,17 @@ export class BoardRoom {
     this.groups = readGroups(this.doc)
     this.prompts = readPrompts(this.doc)
     this.votes = readVotes(this.doc)
+    this.agenda = readAgenda(this.doc)
+    this.activity = currentActivity(this.doc, this.agenda)
+    this.surveys = readSurveys(this.doc)
+    const results = new Map<string, RoundResults>()
+    for (const s of this.surveys) {
+      for (const r of s.rounds) {
+        const counted = readResults(this.doc, s.id, r.round)
+        if (counted) results.set(resultsKey(s.id, r.round), counted)
+      }
+    }
+    this.results = results
     this.questions = readQuestions(this.doc)
     this.questionMode = readQuestionMode(this.doc)
     this.questionHighlight = readQuestionHighlight(this.doc)

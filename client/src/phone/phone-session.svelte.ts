@@ -2,7 +2,8 @@ import { ERRORS, type ErrorCode } from '../../../shared/errors.ts'
 import { newClientId } from '../../../shared/ids.ts'
 import { LIMITS } from '../../../shared/limits.ts'
 import type { Phase, UiLang } from '../../../shared/board.ts'
-import { PATHS, type Ballot, type MyNote, type SessionState, type VoteResult } from '../../../shared/protocol.ts'
+import { PATHS, type Ballot, type MyNote, type SessionState, type SurveyAnswerValue, type SurveyForPhone, type VoteResult } from '../../../shared/protocol.ts'
+import { loadAnswers, putAnswer, saveAnswers, type MyAnswer } from './survey-outbox.ts'
 import { roomState, type RoomState } from '../../../shared/room-state.ts'
 import { checkNoteText } from '../../../shared/text.ts'
 import { clockOffset } from '../lib/clock.ts'
@@ -78,6 +79,16 @@ export class PhoneSession {
   voteBusy = $state<string[]>([])
   voteNotice = $state<(VoteNotice & { seq: number }) | null>(null)
   posts = $state<MyPost[]>([])
+  /** the agenda's current activity (a note round, a survey, questions) */
+  activity = $state.raw<SessionState['activity']>(null)
+  /** the current activity's survey, sent by the kiosk when it changes (never per answer) */
+  survey = $state.raw<SurveyForPhone | null>(null)
+  /** this phone's answers to survey rounds, sent or waiting */
+  answers = $state<MyAnswer[]>([])
+  #answerRetry: ReturnType<typeof setTimeout> | undefined
+  #answerFlushing = false
+  /** who waits for a round's answer to settle (the survey form's "sending…"), by `<survey id>:<round>` */
+  #answerWaiters = new Map<string, Array<(res: { ok: boolean; error?: string }) => void>>()
   notice = $state<PhoneNotice | null>(null)
   #draft = $state('')
   /** questions to the speaker: the room's list, this phone's upvotes and its own questions */
@@ -99,6 +110,7 @@ export class PhoneSession {
   constructor(sessionId: string) {
     this.sessionId = sessionId
     this.posts = loadPosts(sessionId)
+    this.answers = loadAnswers(sessionId)
     this.questions = new PhoneQuestions(sessionId)
     this.#draft = readString(draftKey(sessionId)) ?? ''
   }
@@ -138,6 +150,14 @@ export class PhoneSession {
       if (!ballot) this.voteBusy = []
     })
     socket.on('vote:result', (result) => (this.result = result))
+    socket.on('survey:current', (survey) => {
+      this.survey = survey
+      // The kiosk's copy of this phone's answers (after a reload elsewhere, say) fills the form.
+      if (survey?.round && survey.mine && !this.myAnswer(survey.surveyId, survey.round.round)) {
+        this.answers = [...this.answers, { surveyId: survey.surveyId, round: survey.round.round, answers: survey.mine, state: 'sent' }]
+        saveAnswers(this.sessionId, $state.snapshot(this.answers))
+      }
+    })
     this.questions.attach(socket)
     document.addEventListener('visibilitychange', this.#onVisible)
     this.#pollTimer = setInterval(() => {
@@ -151,8 +171,76 @@ export class PhoneSession {
     clearTimeout(this.#retryTimer)
     clearTimeout(this.#reconnectTimer)
     clearTimeout(this.#noticeTimer)
+    clearTimeout(this.#answerRetry)
     this.questions.destroy()
     this.#socket?.disconnect()
+  }
+
+  /** This phone's answer to a round, sent or waiting, if it gave one. */
+  myAnswer(surveyId: string, round: number): MyAnswer | undefined {
+    return this.answers.find((a) => a.surveyId === surveyId && a.round === round)
+  }
+
+  /** Answer the current survey's open round (again: replaces the answer); sent now or once back online. */
+  answerSurvey(answers: SurveyAnswerValue[]): boolean {
+    const round = this.survey?.round
+    if (!this.survey || !round?.open) return false
+    this.answers = putAnswer(this.answers, this.survey.surveyId, round.round, answers)
+    saveAnswers(this.sessionId, $state.snapshot(this.answers))
+    void this.#flushAnswers()
+    return true
+  }
+
+  /**
+   * The same, for a form that shows "sending…" until the kiosk has the answer: resolves once it is
+   * stored (`ok`) or refused (with why). Offline it waits in the outbox and resolves when sent.
+   */
+  submitSurvey(answers: SurveyAnswerValue[]): Promise<{ ok: boolean; error?: string }> {
+    const survey = this.survey
+    if (!survey?.round?.open) return Promise.resolve({ ok: false, error: ERRORS.closed })
+    const key = `${survey.surveyId}:${survey.round.round}`
+    const settled = new Promise<{ ok: boolean; error?: string }>((resolve) => this.#answerWaiters.set(key, [...(this.#answerWaiters.get(key) ?? []), resolve]))
+    this.answerSurvey(answers)
+    return settled
+  }
+
+  #answerSettled(answer: MyAnswer): void {
+    const key = `${answer.surveyId}:${answer.round}`
+    const waiters = this.#answerWaiters.get(key) ?? []
+    this.#answerWaiters.delete(key)
+    for (const w of waiters) w(answer.state === 'sent' ? { ok: true } : { ok: false, ...(answer.error ? { error: answer.error } : {}) })
+  }
+
+  /** Send the answers waiting, one at a time; a timeout or a busy kiosk tries again a little later. */
+  async #flushAnswers(): Promise<void> {
+    const socket = this.#socket
+    if (!socket || this.connection !== 'connected' || this.#answerFlushing) return
+    this.#answerFlushing = true
+    try {
+      for (;;) {
+        const answer = this.answers.find((a) => a.state === 'queued')
+        if (!answer || this.connection !== 'connected') break
+        answer.state = 'sending'
+        const sent = $state.snapshot(answer.answers)
+        const res = await request(socket, 'survey:answer', { surveyId: answer.surveyId, round: answer.round, answers: sent })
+        // answered again meanwhile: the newer answer goes next
+        const current = this.myAnswer(answer.surveyId, answer.round)
+        if (current !== answer) continue
+        if (res === undefined || (!res.ok && TRY_AGAIN.includes(res.error))) {
+          answer.state = 'queued'
+          clearTimeout(this.#answerRetry)
+          this.#answerRetry = setTimeout(() => void this.#flushAnswers(), withJitter(FIRST_RETRY_MS))
+          break
+        }
+        answer.state = res.ok ? 'sent' : 'refused'
+        if (!res.ok) answer.error = res.error
+        saveAnswers(this.sessionId, $state.snapshot(this.answers))
+        this.#answerSettled(answer)
+      }
+    } finally {
+      this.#answerFlushing = false
+      saveAnswers(this.sessionId, $state.snapshot(this.answers))
+    }
   }
 
   /** Put a note in the outbox; false when the text cannot be posted (the draft stays). */
@@ -225,6 +313,7 @@ export class PhoneSession {
     this.#clearRetry()
     void this.#flush()
     void this.#refreshMine()
+    void this.#flushAnswers()
     this.questions.connected()
   }
 
@@ -232,6 +321,7 @@ export class PhoneSession {
     this.#generation++
     this.questions.disconnected()
     for (const p of this.posts) if (p.state === 'sending') p.state = 'queued'
+    for (const a of this.answers) if (a.state === 'sending') a.state = 'queued'
     this.#save()
     if (this.connection === 'not_found' || this.connection === 'forbidden') return
     this.connection = 'reconnecting'
@@ -261,6 +351,7 @@ export class PhoneSession {
     this.clockOffset = clockOffset(state.serverNow, Date.now())
     this.voting = state.voting === true
     this.faceDown = state.faceDown === true
+    this.activity = state.activity ?? null
     // An older kiosk says only whether a vote is open.
     this.lastVote = state.vote !== undefined ? state.vote : this.voting ? { id: '', open: true } : null
     const after = this.room
