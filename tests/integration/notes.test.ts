@@ -45,6 +45,8 @@ describe('posting a note from a phone', () => {
         faceDown: false,
         vote: null,
         questions: 'off',
+        // the session's first prompt is its agenda's first activity, and the current one
+        activity: { id: expect.stringMatching(/^notes:/), kind: 'notes', title: '困っていること' },
       }),
     )
   })

@@ -8,6 +8,7 @@ import { CORE_MESSAGES, LANGS, type MessagePart } from '../../client/src/lib/i18
 import { BOARD_MESSAGES } from '../../client/src/lib/i18n-board.ts'
 import { CONSOLE_MESSAGES } from '../../client/src/lib/i18n-console.ts'
 import { QUESTION_MESSAGES } from '../../client/src/lib/i18n-questions.ts'
+import { VOTE_MESSAGES } from '../../client/src/lib/i18n-vote.ts'
 import { SURVEY_CHART_MESSAGES, SURVEY_FORM_MESSAGES } from '../../client/src/lib/i18n-survey.ts'
 import { ROOT } from '../helpers/kiosk.ts'
 
@@ -36,10 +37,10 @@ const SCREENS = [
   // The lib's components are used by every screen, so they may only use the core; the survey
   // charts (lib/survey) and the phone's survey form register their own words when imported
   // (chart-words.ts, survey-words.ts).
-  { name: 'phone', dirs: ['phone', 'lib'], keys: keysOf(CORE_MESSAGES, SURVEY_FORM_MESSAGES, QUESTION_MESSAGES) },
+  { name: 'phone', dirs: ['phone', 'lib'], keys: keysOf(CORE_MESSAGES, SURVEY_FORM_MESSAGES, QUESTION_MESSAGES, VOTE_MESSAGES) },
   { name: 'survey charts', dirs: ['lib/survey'], keys: keysOf(CORE_MESSAGES, SURVEY_CHART_MESSAGES) },
   { name: 'board', dirs: ['board'], keys: keysOf(CORE_MESSAGES, BOARD_MESSAGES) },
-  { name: 'console', dirs: ['console'], keys: keysOf(CORE_MESSAGES, CONSOLE_MESSAGES) },
+  { name: 'console', dirs: ['console'], keys: keysOf(CORE_MESSAGES, CONSOLE_MESSAGES, VOTE_MESSAGES) },
 ]
 
 describe('the words each screen carries', () => {
@@ -64,14 +65,14 @@ describe('the words each screen carries', () => {
   })
 
   it('never defines a key in two parts (the later would silently win)', () => {
-    const parts = [CORE_MESSAGES, BOARD_MESSAGES, CONSOLE_MESSAGES, SURVEY_CHART_MESSAGES, SURVEY_FORM_MESSAGES, QUESTION_MESSAGES]
+    const parts = [CORE_MESSAGES, BOARD_MESSAGES, CONSOLE_MESSAGES, SURVEY_CHART_MESSAGES, SURVEY_FORM_MESSAGES, QUESTION_MESSAGES, VOTE_MESSAGES]
     const seen = new Map<string, number>()
     for (const p of parts) for (const k of Object.keys(p.ja)) seen.set(k, (seen.get(k) ?? 0) + 1)
     expect([...seen].filter(([, n]) => n > 1).map(([k]) => k)).toEqual([])
   })
 
   it('has no empty message in either language', () => {
-    for (const part of [CORE_MESSAGES, BOARD_MESSAGES, CONSOLE_MESSAGES, SURVEY_CHART_MESSAGES, SURVEY_FORM_MESSAGES, QUESTION_MESSAGES]) {
+    for (const part of [CORE_MESSAGES, BOARD_MESSAGES, CONSOLE_MESSAGES, SURVEY_CHART_MESSAGES, SURVEY_FORM_MESSAGES, QUESTION_MESSAGES, VOTE_MESSAGES]) {
       for (const lang of LANGS) {
         for (const [key, msg] of Object.entries(part[lang] as Record<string, unknown>)) {
           expect(typeof msg === 'function' || (typeof msg === 'string' && msg.trim() !== ''), `${lang} ${key}`).toBe(true)

@@ -3,6 +3,7 @@ import '../lib/base.css'
 import './console.css'
 import FullPageMessage from '../lib/FullPageMessage.svelte'
 import { addMessages } from '../lib/i18n.ts'
+import { VOTE_MESSAGES } from '../lib/i18n-vote.ts'
 import { CONSOLE_MESSAGES } from '../lib/i18n-console.ts'
 import { Facilitator, SessionsHome, takeToken } from './facilitator.svelte.ts'
 import { sessionIdFromPath } from '../lib/page.ts'
@@ -10,6 +11,7 @@ import { SessionConsole } from './session-console.svelte.ts'
 import ConsoleApp from './ConsoleApp.svelte'
 
 addMessages(CONSOLE_MESSAGES)
+addMessages(VOTE_MESSAGES)
 
 const target = document.getElementById('app')!
 const token = takeToken()

@@ -11,6 +11,7 @@
 import type { BOARD_MESSAGES } from './i18n-board.ts'
 import type { CONSOLE_MESSAGES } from './i18n-console.ts'
 import type { QUESTION_MESSAGES } from './i18n-questions.ts'
+import type { VOTE_MESSAGES } from './i18n-vote.ts'
 import type { SURVEY_CHART_MESSAGES, SURVEY_FORM_MESSAGES } from './i18n-survey.ts'
 
 export const LANGS = ['ja', 'en'] as const
@@ -112,35 +113,11 @@ const ja = {
   'phone.state.discuss': 'いまは話し合いの時間です。',
   'phone.lockedDraft': '書いた文章はこのスマホに残ります。受付が再開したら送れます。',
   'phone.edited': '進行役が文章を直しました（送った文章：{text}）',
-  'vote.resultHeading': '投票の結果',
-  'vote.resultRank': '{n}位',
-  'vote.resultVotes': '{n}票',
-  'vote.resultVoters': '{n}台が投票しました。',
-  'vote.resultNone': '票は入りませんでした。',
-  'vote.search': '付箋をさがす',
-  'vote.searchHint': '言葉を入れると、その言葉を含む付箋だけが出ます。',
-  'vote.searchNone': '「{q}」を含む付箋はありません。',
-  'vote.ungrouped': 'グループなし',
-  'vote.count': '{n}枚の付箋',
   'phone.closedTitle': 'このセッションは終了しました',
   'phone.closedThanks': 'ご参加ありがとうございました。このページは閉じてかまいません。',
   'phone.timeUp': '時間になりました。ありがとうございました。',
 
-  'vote.heading': '投票',
-  'vote.intro': '良いと思う付箋に票を入れてください。1つの付箋に{max}票まで入れられます。',
-  'vote.remaining': '残り {n} 票',
-  'vote.noneLeft': '票をすべて使いました。取り消して入れ直すこともできます。',
-  'vote.add': '1票入れる',
-  'vote.remove': '1票取り消す',
-  'vote.onNote': 'この付箋へのあなたの票：{n}',
   'vote.preparing': '投票の準備をしています…',
-  'vote.empty': '投票できる付箋はまだありません。',
-  'vote.noVote': '投票は締め切られました。',
-  'vote.overBudget': 'もう票が残っていません。ほかの付箋から取り消すと入れ直せます。',
-  'vote.maxPerNote': 'この付箋にはこれ以上入れられません（{max}票まで）。',
-  'vote.notFound': 'この付箋は投票の対象ではなくなりました。',
-  'vote.rateLimited': 'この会場のネットワークからの投票が集中しています。少し待ってから、もう一度押してください。',
-  'vote.failed': '票を送れませんでした：{why}',
   'vote.toPost': '付箋を書く',
   'vote.toVote': '投票に戻る',
 
@@ -151,7 +128,8 @@ export type BoardKey = keyof (typeof BOARD_MESSAGES)['ja']
 export type ConsoleKey = keyof (typeof CONSOLE_MESSAGES)['ja']
 export type SurveyKey = keyof (typeof SURVEY_CHART_MESSAGES)['ja'] | keyof (typeof SURVEY_FORM_MESSAGES)['ja']
 export type QuestionKey = keyof (typeof QUESTION_MESSAGES)['ja']
-export type MessageKey = CoreKey | BoardKey | ConsoleKey | SurveyKey | QuestionKey
+export type VoteKey = keyof (typeof VOTE_MESSAGES)['ja']
+export type MessageKey = CoreKey | BoardKey | ConsoleKey | SurveyKey | QuestionKey | VoteKey
 
 /** English singular and plural; Japanese has no plural. */
 export const plural = (one: string, other: string) => (p: Params) => (p.n === '1' ? one : other)
@@ -252,35 +230,11 @@ const en: Record<CoreKey, Message> = {
   'phone.state.discuss': 'We are discussing.',
   'phone.lockedDraft': 'What you wrote stays on this phone. You can send it when posting opens again.',
   'phone.edited': 'The facilitator corrected it (you sent: {text})',
-  'vote.resultHeading': 'Vote results',
-  'vote.resultRank': 'No. {n}',
-  'vote.resultVotes': plural('{n} dot', '{n} dots'),
-  'vote.resultVoters': plural('{n} phone voted.', '{n} phones voted.'),
-  'vote.resultNone': 'No dots were placed.',
-  'vote.search': 'Find a note',
-  'vote.searchHint': 'Type a word to see only the notes that contain it.',
-  'vote.searchNone': 'No note contains “{q}”.',
-  'vote.ungrouped': 'Not grouped',
-  'vote.count': plural('{n} note', '{n} notes'),
   'phone.closedTitle': 'This session has ended',
   'phone.closedThanks': 'Thank you for taking part. You can close this page.',
   'phone.timeUp': 'Time is up. Thank you.',
 
-  'vote.heading': 'Vote',
-  'vote.intro': 'Give your dots to the notes you like best. Up to {max} on one note.',
-  'vote.remaining': plural('{n} dot left', '{n} dots left'),
-  'vote.noneLeft': 'You have used all your dots. You can take one back to move it.',
-  'vote.add': 'Add a dot',
-  'vote.remove': 'Take a dot back',
-  'vote.onNote': 'Your dots on this note: {n}',
   'vote.preparing': 'Getting the vote ready…',
-  'vote.empty': 'There are no notes to vote on yet.',
-  'vote.noVote': 'The vote has closed.',
-  'vote.overBudget': 'You have no dots left. Take one back from another note to move it.',
-  'vote.maxPerNote': 'This note already has as many of your dots as allowed ({max}).',
-  'vote.notFound': 'This note is no longer in the vote.',
-  'vote.rateLimited': 'Many votes are coming from this network at once. Wait a moment, then press again.',
-  'vote.failed': 'Your dot was not sent: {why}',
   'vote.toPost': 'Write a note',
   'vote.toVote': 'Back to the vote',
 
