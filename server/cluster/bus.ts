@@ -9,8 +9,6 @@
  * carries the load measured in docs/SCALING.md many times over, and only the classic adapter
  * implements serverSideEmit, which the hand-over needs.
  */
-import { createAdapter } from '@socket.io/redis-adapter'
-import { createClient } from 'redis'
 import type { Kiosk } from '../context.ts'
 import type { KioskServer } from '../realtime/socket.ts'
 
@@ -24,6 +22,8 @@ export interface Bus {
 
 export async function attachBus(io: KioskServer, kiosk: Kiosk, redisUrl: string): Promise<Bus> {
   const log = kiosk.log.child('bus')
+  // Loaded only in a cluster: on a laptop (no REDIS_URL) these would cost the kiosk about 28 MB.
+  const [{ createAdapter }, { createClient }] = await Promise.all([import('@socket.io/redis-adapter'), import('redis')])
   const pub = createClient({ url: redisUrl })
   const sub = pub.duplicate()
   for (const c of [pub, sub]) c.on('error', (err: Error) => log.error('Redis:', err.message))
