@@ -117,11 +117,13 @@ export function sessionRoutes(kiosk: Kiosk): Router {
   router.get('/api/sessions/:id/export', auth, async (req, res) => {
     const session = await sessionOf(req, res)
     if (!session) return
-    const format = req.query.format ?? 'json'
+    // `format=surveys.csv` (or `format=csv&part=surveys`): the surveys' answers, one row per
+    // answer, instead of the notes; `format=questions.csv`: the questions to the speaker.
+    const asked = req.query.format ?? 'json'
+    const format = asked === 'surveys.csv' ? 'csv' : asked
+    const part = asked === 'surveys.csv' ? (req.query.part ?? 'surveys') : (req.query.part ?? 'notes')
     const lang = (req.query.lang ?? 'ja') as RecordLang
-    // `part=surveys` (CSV only): the surveys' answers, one row per answer, instead of the notes.
-    const part = req.query.part ?? 'notes'
-    if (!RECORD_LANGS.includes(lang) || (format !== 'json' && format !== 'md' && format !== 'csv' && format !== 'questions.csv') || (part !== 'notes' && part !== 'surveys') || (part === 'surveys' && format !== 'csv')) {
+    if (!RECORD_LANGS.includes(lang) || (format !== 'json' && format !== 'md' && format !== 'csv' && format !== 'questions.csv') || (part !== 'notes' && part !== 'surveys') || (part === 'surveys' && format !== 'csv') || (asked === 'surveys.csv' && part !== 'surveys')) {
       res.status(400).json({ error: 'invalid' })
       return
     }

@@ -22,9 +22,13 @@ export async function writeRecordFiles(dataDir: string, record: SessionRecord): 
   const date = `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`
   const base = path.join(dir, `${date}_${safeFileName(record.session.title)}_${record.session.id}`)
   const files = [`${base}.json`, `${base}.md`]
-  // written off the event loop: at the note cap these are megabytes
-  await fs.promises.writeFile(files[0]!, JSON.stringify(record, null, 2) + '\n')
-  await fs.promises.writeFile(files[1]!, toMarkdown(record))
+  // Written off the event loop (at the note cap these are megabytes), each under a temporary
+  // name first; the JSON is renamed last, so whoever sees it (recordFilesOf, the console asking
+  // after a close, the secretariat) finds both files whole.
+  await fs.promises.writeFile(`${files[1]}.tmp`, toMarkdown(record))
+  await fs.promises.writeFile(`${files[0]}.tmp`, JSON.stringify(record, null, 2) + '\n')
+  await fs.promises.rename(`${files[1]}.tmp`, files[1]!)
+  await fs.promises.rename(`${files[0]}.tmp`, files[0]!)
   return files
 }
 
@@ -37,8 +41,8 @@ export function recordFilesOf(dataDir: string, sessionId: string): string[] {
   } catch {
     return []
   }
-  return names
-    .filter((n) => n.endsWith(`_${sessionId}.json`) || n.endsWith(`_${sessionId}.md`))
-    .sort()
-    .map((n) => path.join(dir, n))
+  const mine = names.filter((n) => n.endsWith(`_${sessionId}.json`) || n.endsWith(`_${sessionId}.md`))
+  // Until its JSON is there (renamed last), a record is still being written: none yet.
+  if (!mine.some((n) => n.endsWith('.json'))) return []
+  return mine.sort().map((n) => path.join(dir, n))
 }

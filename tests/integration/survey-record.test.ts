@@ -94,6 +94,11 @@ describe('surveys in the record', () => {
     // a formula is neutralised
     expect(rows.some((r) => r.includes("'=予算が足りない"))).toBe(true)
     expect((await api(`/api/sessions/${links.id}/export?format=md&part=surveys`)).status).toBe(400)
+    // the console's button asks for format=surveys.csv: the same file, under the same name
+    const same = await api(`/api/sessions/${links.id}/export?format=surveys.csv`)
+    expect(same.headers.get('content-disposition')).toBe(res.headers.get('content-disposition'))
+    expect(Buffer.from(await same.arrayBuffer()).toString('utf8')).toBe(text)
+    expect((await api(`/api/sessions/${links.id}/export?format=surveys.csv&part=notes`)).status).toBe(400)
   })
 
   it('duplicates a session as a template with its agenda and surveys, without rounds or answers', async () => {

@@ -28,8 +28,8 @@ export function takeToken(): string | null {
 
 export type ApiErrorCode = HttpError['error'] | 'network' | 'unknown'
 
-/** `questions.csv`: the questions to the speaker as their own CSV */
-export type RecordFormat = 'json' | 'md' | 'csv' | 'questions.csv'
+/** `questions.csv`: the questions to the speaker as their own CSV; `surveys.csv`: every survey answer */
+export type RecordFormat = 'json' | 'md' | 'csv' | 'questions.csv' | 'surveys.csv'
 
 /** What `GET /api/sessions/:id/export` is asked for (docs/RECORD.md). */
 export interface ExportOptions {

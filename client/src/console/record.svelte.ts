@@ -22,7 +22,7 @@ export type RecordOutcome =
 /** The largest record the kiosk imports (its own limit): said before uploading. */
 export const MAX_IMPORT_BYTES = LIMITS.maxImportBytes
 
-const EXTENSIONS: Record<RecordFormat, string> = { json: 'json', md: 'md', csv: 'csv', 'questions.csv': 'questions.csv' }
+const EXTENSIONS: Record<RecordFormat, string> = { json: 'json', md: 'md', csv: 'csv', 'questions.csv': 'questions.csv', 'surveys.csv': 'surveys.csv' }
 
 /** Enough of a session to name its files and its confirmations. */
 export interface RecordSubject {
