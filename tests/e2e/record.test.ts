@@ -110,8 +110,10 @@ describe.skipIf(!HAS_BROWSER)('the session record in real browsers', () => {
     await phone.page.getByTestId('closed').waitFor({ timeout: 10_000 })
     expect(await phone.page.getByRole('heading', { level: 1 }).textContent()).toBe('このセッションは終了しました')
 
+    // The banner comes with the closed board; the files' paths with the answer to the close,
+    // once both are written: wait for that answer.
+    await expect.poll(() => fac.recordFiles(), { timeout: 10_000 }).toHaveLength(2)
     const files = await fac.recordFiles()
-    expect(files).toHaveLength(2)
     for (const file of files) {
       expect(path.dirname(file)).toBe(path.join(kiosk.dataDir, 'records'))
       expect(fs.existsSync(file), file).toBe(true)
