@@ -30,6 +30,9 @@ const WORDS_AFTER = ['データで決めたい', 'オンライン申請を増や
 /** The light theme's bar colours (lib/survey/scene.ts PALETTES): the later round's and the earlier's. */
 const LIGHT_BARS = { after: [0x00, 0x72, 0xb2], before: [0x56, 0xb4, 0xe9] } as const
 
+/** The dim room's wall and its later round's bars. */
+const DARK = { bg: [0x20, 0x24, 0x2b], after: [0x56, 0xb4, 0xe9] } as const
+
 /** Decode a PNG in the page and count the pixels of each colour asked (±6 per channel). */
 async function countColours(page: Page, png: Buffer, colours: Record<string, readonly number[]>): Promise<{ width: number; height: number; counts: Record<string, number> }> {
   return page.evaluate(
@@ -151,6 +154,21 @@ describe.skipIf(!HAS_BROWSER)('survey charts on the projector, in its picture an
     // both rounds' bars were drawn (a notes-only picture has neither colour)
     expect(seen.counts.after).toBeGreaterThan(20_000)
     expect(seen.counts.before).toBeGreaterThan(20_000)
+
+    // the dim room's theme: the picture in its colours, the charts in the dark palette
+    await board.page.getByTestId('theme-switch').click()
+    await expect.poll(() => board.page.getByTestId('theme-switch').getAttribute('data-theme')).toBe('dark')
+    await board.page.screenshot({ path: path.join(SCREENS, 'survey-board-1920x1080-dark-ja.png') })
+    const dark = await board.savePng()
+    fs.writeFileSync(path.join(SCREENS, 'survey-board-picture-dark-ja.png'), dark.bytes)
+    // (the dark theme's later round is the light theme's earlier one: sky blue on a dark wall)
+    const darkSeen = await countColours(board.page, dark.bytes, { lightAfter: LIGHT_BARS.after, bg: DARK.bg, darkAfter: DARK.after })
+    expect(darkSeen.counts.lightAfter).toBe(0)
+    expect(darkSeen.counts.darkAfter).toBeGreaterThan(20_000)
+    expect(darkSeen.counts.bg).toBeGreaterThan(darkSeen.width * darkSeen.height * 0.5)
+    await board.page.getByTestId('theme-switch').click()
+    await board.page.getByTestId('theme-switch').click()
+    await expect.poll(() => board.page.getByTestId('theme-switch').getAttribute('data-theme')).toBe('light')
 
     // the facilitator hides the rounds again: the board has no counts, and neither has the picture
     expect(await emitAck(fac, 'survey:reveal', { surveyId, round: 1, shown: false })).toEqual({ ok: true })
