@@ -135,9 +135,11 @@ describe.skipIf(!HAS_BROWSER)('survey charts on the projector, in its picture an
       expect(texts.filter((t) => /^\d+人 \d+%$/.test(t.text))).toHaveLength(20)
       expect(texts.filter((t) => /ポイント$/.test(t.text))).toHaveLength(10)
       expect(texts.filter((t) => t.px < floor - 0.01).map((t) => `${t.text} ${t.px.toFixed(1)}px`)).toEqual([])
-      // nothing of the chart under the page count or off the wall
+      // nothing of the chart under the question's page count ("1 / 3") or off the wall
       const chartBottom = await board.page.locator('[data-testid="board-question"] svg').evaluate((svg) => svg.getBoundingClientRect().bottom)
-      expect(chartBottom).toBeLessThanOrEqual(h)
+      const pagesTop = await board.page.getByTestId('board-survey-page').evaluate((p) => p.getBoundingClientRect().top)
+      expect(chartBottom).toBeLessThanOrEqual(pagesTop)
+      expect(pagesTop).toBeLessThan(h)
       await board.page.screenshot({ path: path.join(SCREENS, `survey-board-compare10-${w}x${h}-ja.png`) })
     }
     await board.page.setViewportSize({ width: 1920, height: 1080 })

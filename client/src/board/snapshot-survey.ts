@@ -1,5 +1,5 @@
 import { t } from '../lib/lang.svelte.ts'
-import { questionChart, type SurveyOnBoard } from '../lib/survey/question-chart.ts'
+import { questionChart, resultsOf, type SurveyOnBoard } from '../lib/survey/question-chart.ts'
 import { questionSvg, svgDataUrl, turnoutSvg } from '../lib/survey/svg.ts'
 import { LEGIBLE_PX_AT_1080 } from './card.ts'
 import type { Theme } from './themes.ts'
@@ -60,6 +60,7 @@ export async function surveyBlocks(ctx: CanvasRenderingContext2D, s: SurveyOnBoa
       blocks.push(await chart(turnoutSvg(s.open.answered, o.phones, fit)))
     } else blocks.push(text(t('board.survey.answering', { label: s.open.label }), LABEL_PX, 400))
   }
+  else if (s.last) blocks.push(text(resultsOf(s), LABEL_PX, 400))
   if (!s.last) {
     if (!s.open) blocks.push(text(t('board.survey.hidden'), LABEL_PX, 400, 'muted'))
     return blocks

@@ -158,7 +158,7 @@ function drawBoard(ctx: CanvasRenderingContext2D, view: BoardView, c: Palette, f
   }
 
   // The footer: when, how many, and where to join (small: the picture is a record, not a poster).
-  const footer = [longDate(view.createdAt, language.current), t('board.noteCount', { n: view.noteCount }), view.joinUrl ? t('print.join', { url: view.joinUrl }) : '']
+  const footer = [longDate(view.createdAt, language.current), view.survey ? '' : t('board.noteCount', { n: view.noteCount }), view.joinUrl ? t('print.join', { url: view.joinUrl }) : '']
     .filter(Boolean)
     .join('   ·   ')
   ctx.font = font(400, FOOTER_PX)

@@ -7,6 +7,7 @@
 import { resultsKey } from '../../../../shared/board-doc.ts'
 import type { RoundResults, Survey } from '../../../../shared/board.ts'
 import type { Question, SurveyRound, WordCount } from '../../../../shared/survey.ts'
+import { t } from '../lang.svelte.ts'
 
 export interface SurveyOnBoard {
   title: string
@@ -32,6 +33,12 @@ export function surveyOnBoard(survey: Survey, results: ReadonlyMap<string, Round
     ...(shown.length > 0 ? { last: shown.at(-1)! } : {}),
     ...(shown.length > 1 ? { before: shown.at(-2)! } : {}),
   }
+}
+
+/** Whose answers the charts show, when no round is answering, worded as the board says it. */
+export function resultsOf(s: SurveyOnBoard): string {
+  if (!s.last) return ''
+  return s.before ? t('board.survey.comparing', { before: s.before.label, after: s.last.label }) : t('board.survey.resultsOf', { label: s.last.label, n: s.last.responses })
 }
 
 export type QuestionChart =
