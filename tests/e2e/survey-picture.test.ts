@@ -87,7 +87,7 @@ describe.skipIf(!HAS_BROWSER)('survey charts on the projector, in its picture an
   })
 
   /** A session whose board shows a 3-question survey run as 事前 and 事後, both rounds shown. */
-  async function comparedSurvey(): Promise<{ board: BoardPage; fac: ClientSocket; surveyId: string }> {
+  async function comparedSurvey(): Promise<{ board: BoardPage; fac: ClientSocket; surveyId: string; phones: ClientSocket[] }> {
     const links = await kiosk.createSession('DX推進研修', '')
     const fac = await kiosk.facilitator(links.id)
     const created = await emitAck<Ack<{ surveyId: string }>>(fac, 'survey:create', { title: '事前・事後アンケート', questions: QUESTIONS })
@@ -111,15 +111,23 @@ describe.skipIf(!HAS_BROWSER)('survey charts on the projector, in its picture an
     // both rounds on the board, the first question (the ten options) on screen
     await expect.poll(() => board.page.locator('[data-testid="board-question"][data-index="0"]').textContent(), { timeout: 15_000 }).toContain('事後')
     await expect.poll(() => board.page.locator('[data-testid="board-question"]').textContent()).toContain(`${AFTER.filter((a) => a === 2).length}人`)
-    return { board, fac, surveyId }
+    return { board, fac, surveyId, phones }
   }
 
-  it('fits a comparison of ten options on the wall at 1920×1080 and 1280×720, text never under the floor', { timeout: 120_000 }, async () => {
-    const { board } = await comparedSurvey()
-    for (const [w, h, floor] of [
-      [1920, 1080, 20],
-      [1280, 720, 13],
+  it('fits a comparison of ten options on the wall at 1920×1080 and 1280×720 (and under a live round’s turnout), text never under the floor', { timeout: 120_000 }, async () => {
+    const { board, fac, surveyId, phones } = await comparedSurvey()
+    for (const [w, h, floor, live] of [
+      [1920, 1080, 20, false],
+      [1280, 720, 13, false],
+      // a third round answering live: its turnout above, the last two rounds compared below
+      [1920, 1080, 20, true],
     ] as const) {
+      if (live) {
+        expect(await emitAck(fac, 'survey:open', { surveyId, label: '1か月後', live: true })).toEqual({ ok: true, round: 3 })
+        for (const [i, p] of phones.slice(0, 5).entries()) expect(await emitAck(p, 'survey:answer', { surveyId, round: 3, answers: [i, 3, null] })).toEqual({ ok: true })
+        await expect.poll(() => board.page.getByTestId('board-turnout').textContent(), { timeout: 10_000 }).toContain('5 / 14')
+        await expect.poll(() => board.page.locator('[data-testid="board-question"][data-index="0"]').textContent(), { timeout: 25_000 }).toContain('1か月後')
+      }
       await board.page.setViewportSize({ width: w, height: h })
       // drawn again for the new size: the chart's width follows its box
       await expect.poll(() => board.page.locator('[data-testid="board-question"] svg').evaluate((svg, w) => (svg as SVGSVGElement).viewBox.baseVal.width < w, w)).toBe(true)
@@ -140,7 +148,7 @@ describe.skipIf(!HAS_BROWSER)('survey charts on the projector, in its picture an
       const pagesTop = await board.page.getByTestId('board-survey-page').evaluate((p) => p.getBoundingClientRect().top)
       expect(chartBottom).toBeLessThanOrEqual(pagesTop)
       expect(pagesTop).toBeLessThan(h)
-      await board.page.screenshot({ path: path.join(SCREENS, `survey-board-compare10-${w}x${h}-ja.png`) })
+      await board.page.screenshot({ path: path.join(SCREENS, `survey-board-compare10-${w}x${h}${live ? '-live' : ''}-ja.png`) })
     }
     await board.page.setViewportSize({ width: 1920, height: 1080 })
   })
