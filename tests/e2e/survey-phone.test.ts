@@ -95,11 +95,22 @@ describe.skipIf(!HAS_BROWSER)('a survey on the phone, and a question held on the
     expect(await phone.noteBox.count()).toBe(0)
     await shot(phone.page, 'closed-390x844')
 
-    // back to the note round: the composer again
-    const promptId = links.id && (await emitAck<Ack<{ promptId: string }>>(fac, 'prompt:add', { text: '次に試したいこと', makeCurrent: true }))
-    expect(promptId).toMatchObject({ ok: true })
+    // questions to the speaker as the activity: the questions, not the note box
+    const asking = await emitAck<Ack<{ activityId: string }>>(fac, 'agenda:add', { kind: 'questions', title: '講演への質問' })
+    if (!asking.ok) throw new Error(asking.error)
+    await ok(fac, 'agenda:current', { activityId: asking.activityId })
+    await expect.poll(() => phone.statusLine(), { timeout: 10_000 }).toBe('いまは質問を受け付けています。')
+    await expect.poll(() => phone.page.getByTestId('questions').count(), { timeout: 10_000 }).toBe(1)
+    expect(await phone.page.getByTestId('activity').textContent()).toBe('講演への質問')
+    expect(await phone.noteBox.count()).toBe(0)
+    expect(await phone.page.getByTestId('survey').count()).toBe(0)
+    await shot(phone.page, 'questions-390x844')
+
+    // back to a note round: the composer and its prompt again
+    expect(await emitAck(fac, 'prompt:add', { text: '次に試したいこと', makeCurrent: true })).toMatchObject({ ok: true })
     await expect.poll(() => phone.noteBox.count(), { timeout: 10_000 }).toBe(1)
     await expect.poll(() => phone.statusLine()).toBe('いまは意見を集めています。')
+    expect(await phone.prompt()).toBe('次に試したいこと')
     expect(violations).toEqual([])
   })
 

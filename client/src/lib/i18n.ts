@@ -30,7 +30,6 @@ const ja = {
   'conn.reconnecting': '再接続しています…',
 
   'phone.promptFallback': '思ったことを書いてください',
-  'phone.questions': '「{title}」: 質問の受付はこの画面に表示されます',
   'phone.label': 'あなたの意見',
   'phone.post': '送信',
   'phone.count': '{n} / {max} 文字',
@@ -147,7 +146,6 @@ const en: Record<CoreKey, Message> = {
   'conn.reconnecting': 'Reconnecting…',
 
   'phone.promptFallback': 'Write what you think',
-  'phone.questions': '“{title}”: questions will open on this screen',
   'phone.label': 'Your note',
   'phone.post': 'Post',
   'phone.count': '{n} / {max} characters',
