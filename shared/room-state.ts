@@ -60,8 +60,8 @@ export interface RoomState {
   headline: Headline
   /** said after the headline: posting is still open in a later phase, or it is locked (note rounds only) */
   postingNote: 'stillOpen' | 'locked' | null
-  /** what the board's join column invites people to do, if anything (`answer`: a survey's open round) */
-  invite: 'post' | 'vote' | 'answer' | 'none' | 'closed'
+  /** what the board's join column invites people to do, if anything */
+  invite: 'post' | 'vote' | 'none' | 'closed'
   /** notes are face down on the board */
   faceDown: boolean
 }
@@ -81,8 +81,7 @@ export function roomState(input: RoomInputs): RoomState {
         : headline === 'collect'
           ? null
           : 'stillOpen'
-  const answering = activity === 'survey' && input.activity?.kind === 'survey' && input.activity.round === 'open'
-  const invite = posting === 'closed' ? 'closed' : answering ? 'answer' : vote === 'open' ? 'vote' : posting === 'open' ? 'post' : 'none'
+  const invite = posting === 'closed' ? 'closed' : vote === 'open' ? 'vote' : posting === 'open' ? 'post' : 'none'
   return { activity, posting, vote, headline, postingNote, invite, faceDown: input.faceDown && !input.closed }
 }
 

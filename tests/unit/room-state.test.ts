@@ -55,16 +55,13 @@ describe('the room state every screen renders from', () => {
     // Face-down notes are never described as being looked at or grouped.
     if (input.faceDown && !input.closed) expect(['reveal', 'group', 'discuss']).not.toContain(s.headline)
     // An open vote leads every screen in a note round (unless the session is over).
-    if (input.vote?.open && !input.closed) expect(s.vote).toBe('open')
-    if (input.vote?.open && !input.closed && s.headline !== 'surveyOpen') expect(s.invite).toBe('vote')
-    // A survey's open round invites the room to answer it (the board's join column).
-    expect(s.invite === 'answer').toBe(s.headline === 'surveyOpen')
+    if (input.vote?.open && !input.closed) expect([s.vote, s.invite]).toEqual(['open', 'vote'])
     if (input.vote?.open && !input.closed && kind === 'notes') expect(s.headline).toBe('voteOpen')
     // The vote phase never says "time to vote" without a ballot: coming, open, or over.
     if (input.phase === 'vote' && !input.closed && kind === 'notes') expect(['voteComing', 'voteOpen', 'voteOver']).toContain(s.headline)
-    // The board invites people to post only when they can, and to scan at all only to post, vote or answer.
+    // The board invites people to post only when they can, and to scan at all only to post or vote.
     if (s.invite === 'post') expect(s.posting).toBe('open')
-    if (s.posting === 'locked' && s.vote !== 'open' && s.invite !== 'answer') expect(s.invite).toBe('none')
+    if (s.posting === 'locked' && s.vote !== 'open') expect(s.invite).toBe('none')
     // A closed session is closed on every screen.
     if (input.closed) expect([s.headline, s.invite, s.posting, s.postingNote]).toEqual(['closed', 'closed', 'closed', null])
   })
@@ -80,7 +77,7 @@ describe('the room state every screen renders from', () => {
     ['the reveal phase, cards face up', { phase: 'reveal' }, { headline: 'reveal', postingNote: 'stillOpen' }],
     ['closed after a vote', { closed: true, locked: true, phase: 'discuss', vote: { open: false } }, { headline: 'closed', vote: 'over', invite: 'closed' }],
     ['a survey before its round opens', { activity: { kind: 'survey', round: 'coming' } }, { activity: 'survey', headline: 'surveyComing', postingNote: null }],
-    ['a survey answering, posting locked', { locked: true, activity: { kind: 'survey', round: 'open' } }, { activity: 'survey', headline: 'surveyOpen', postingNote: null, invite: 'answer' }],
+    ['a survey answering, posting locked', { locked: true, activity: { kind: 'survey', round: 'open' } }, { activity: 'survey', headline: 'surveyOpen', postingNote: null }],
     ['a survey whose round closed', { phase: 'discuss', activity: { kind: 'survey', round: 'closed' } }, { headline: 'surveyClosed', postingNote: null }],
     ['questions to the speaker', { activity: { kind: 'questions', open: true } }, { activity: 'questions', headline: 'questionsOpen' }],
     ['questions closed', { activity: { kind: 'questions', open: false } }, { headline: 'questionsClosed' }],
