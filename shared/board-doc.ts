@@ -3,6 +3,7 @@ import {
   DOC_KEYS,
   NOTE_STATUSES,
   type BoardPage,
+  type SurveyPage,
   PHASES,
   type Group,
   type MetaFields,
@@ -171,6 +172,12 @@ function readVote(v: unknown): VoteSettings | null {
   return vote
 }
 
+function readSurveyPage(v: unknown): SurveyPage | null {
+  if (typeof v !== 'object' || v === null) return null
+  const p = v as Record<string, unknown>
+  return typeof p.surveyId === 'string' && Number.isInteger(p.index) && (p.index as number) >= 0 ? { surveyId: p.surveyId, index: p.index as number } : null
+}
+
 export function readMeta(doc: Y.Doc): MetaFields {
   const m = metaMap(doc)
   const phase = m.get('phase')
@@ -186,6 +193,7 @@ export function readMeta(doc: Y.Doc): MetaFields {
     showAllPrompts: m.get('showAllPrompts') === true,
     spotlight: readSpotlight(m.get('spotlight')),
     boardPage: readBoardPage(m.get('boardPage')),
+    surveyPage: readSurveyPage(m.get('surveyPage')),
     showJoin: m.get('showJoin') === true,
     timer: readTimer(m.get('timer')),
     vote: readVote(m.get('vote')),
