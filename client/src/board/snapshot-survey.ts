@@ -55,12 +55,10 @@ export async function surveyBlocks(ctx: CanvasRenderingContext2D, s: SurveyOnBoa
   const fit = { size: 'board' as const, width, theme: o.theme, floor: LEGIBLE_PX_AT_1080 }
   const blocks: Block[] = [text(s.title, TITLE_PX, 700)]
   if (s.open) {
-    if (s.open.answered !== undefined) {
-      blocks.push(text(s.open.label, LABEL_PX, 400))
-      blocks.push(await chart(turnoutSvg(s.open.answered, o.phones, fit)))
-    } else blocks.push(text(t('board.survey.answering', { label: s.open.label }), LABEL_PX, 400))
-  }
-  else if (s.last) blocks.push(text(resultsOf(s), LABEL_PX, 400))
+    blocks.push(text(s.open.label, LABEL_PX, 400))
+    if (s.open.answered !== undefined) blocks.push(await chart(turnoutSvg(s.open.answered, o.phones, fit)))
+    if (!s.open.shown) blocks.push(text(t('board.survey.answeringHidden'), LABEL_PX, 400))
+  } else if (s.last) blocks.push(text(resultsOf(s), LABEL_PX, 400))
   if (!s.last) {
     if (!s.open) blocks.push(text(t('board.survey.hidden'), LABEL_PX, 400, 'muted'))
     return blocks

@@ -12,24 +12,26 @@ import { t } from '../lang.svelte.ts'
 export interface SurveyOnBoard {
   title: string
   questions: Question[]
-  /** the round answering now; `answered` only when its results may be shown */
-  open?: { label: string; answered?: number }
+  /** the round answering now: how many answered (when the board was told), whether its results are shown */
+  open?: { label: string; answered?: number; shown: boolean }
   /** the last round shown, and the one before it when two are shown (then each question compares them) */
   last?: SurveyRound
   before?: SurveyRound
 }
 
-export function surveyOnBoard(survey: Survey, results: ReadonlyMap<string, RoundResults>): SurveyOnBoard {
+/** `turnout`: a hidden round's number of answers (the board's own key), nothing of what they say. */
+export function surveyOnBoard(survey: Survey, results: ReadonlyMap<string, RoundResults>, turnout: ReadonlyMap<string, number> = new Map()): SurveyOnBoard {
   const shown = survey.rounds.flatMap((r): SurveyRound[] => {
     const counted = results.get(resultsKey(survey.id, r.round))
     return counted ? [{ round: r.round, label: r.label, responses: counted.responses, results: counted.results }] : []
   })
   const open = survey.rounds.find((r) => r.open)
-  const answered = open ? results.get(resultsKey(survey.id, open.round))?.responses : undefined
+  const counted = open ? results.get(resultsKey(survey.id, open.round)) : undefined
+  const answered = open ? (counted?.responses ?? turnout.get(resultsKey(survey.id, open.round))) : undefined
   return {
     title: survey.title,
     questions: survey.questions,
-    ...(open ? { open: { label: open.label, ...(answered !== undefined ? { answered } : {}) } } : {}),
+    ...(open ? { open: { label: open.label, shown: counted !== undefined, ...(answered !== undefined ? { answered } : {}) } } : {}),
     ...(shown.length > 0 ? { last: shown.at(-1)! } : {}),
     ...(shown.length > 1 ? { before: shown.at(-2)! } : {}),
   }
