@@ -10,8 +10,10 @@ import type { WordCount } from './survey.ts'
 export interface CountWordsOptions {
   /** words the facilitator hid (compared folded: width, case) */
   hidden?: readonly string[]
-  /** word → the word it counts as, e.g. {'デジタル化': 'DX'} */
-  merged?: Readonly<Record<string, string>>
+  /** word → the word it counts as, e.g. {'デジタル化': 'DX'} (a Map when words come from people: no `__proto__` key) */
+  merged?: Readonly<Record<string, string>> | ReadonlyMap<string, string>
+  /** the words of one answer; default `extractWords` (the kiosk passes one that remembers answers it has segmented) */
+  extract?: (answer: string) => readonly string[]
   /** most words returned (the most frequent); default DEFAULT_WORD_LIMIT */
   limit?: number
 }
@@ -147,6 +149,8 @@ function filterWords(pieces: Piece[]): string[] {
   return words
 }
 
+const isMap = (m: CountWordsOptions['merged']): m is ReadonlyMap<string, string> => m instanceof Map
+
 /**
  * Count the words of free-text answers: each word once per answer, the facilitator's merges
  * applied (a merged word counts as its target) and hidden words left out; most frequent first.
@@ -154,12 +158,14 @@ function filterWords(pieces: Piece[]): string[] {
  */
 export function countWords(answers: readonly string[], opts: CountWordsOptions = {}): WordCount[] {
   const hidden = new Set((opts.hidden ?? []).map(foldWord))
-  const merged = new Map(Object.entries(opts.merged ?? {}).map(([from, to]) => [foldWord(from), to.normalize('NFKC').trim()]))
+  const pairs = isMap(opts.merged) ? [...opts.merged] : Object.entries(opts.merged ?? {})
+  const merged = new Map(pairs.map(([from, to]) => [foldWord(from), to.normalize('NFKC').trim()]))
+  const extract = opts.extract ?? extractWords
   const counts = new Map<string, { word: string; count: number; first: number }>()
   let order = 0
   for (const answer of answers) {
     const seen = new Set<string>()
-    for (const raw of extractWords(answer)) {
+    for (const raw of extract(answer)) {
       const word = merged.get(foldWord(raw)) ?? raw
       const key = foldWord(word)
       if (key === '' || hidden.has(key) || hidden.has(foldWord(raw)) || seen.has(key)) continue
