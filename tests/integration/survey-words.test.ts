@@ -161,6 +161,19 @@ describe('hiding and merging words of a text question’s cloud', () => {
     expect(wordsOf(doc, surveyId, 1)['DX']).toBe(2)
   })
 
+  it('forgets them when the survey’s questions are replaced (an edit before any answer)', async () => {
+    const links = await kiosk().createSession()
+    const fac = await kiosk().facilitator(links.id)
+    const created = await emitAck<Ack<{ surveyId: string }>>(fac, 'survey:create', { title: '準備中', questions: QUESTIONS })
+    if (!created.ok) throw new Error(created.error)
+    const { surveyId } = created
+    expect(await words(fac, { surveyId, question: TEXT, action: 'merge', word: 'デジタル化', into: 'DX' })).toMatchObject({ ok: true })
+    const { doc } = await kiosk().board(links, 'token')
+    await waitFor(() => expect(readSurveyWordEdits(doc, surveyId, 2)[TEXT]!.merged).toHaveLength(1))
+    expect(await emitAck(fac, 'survey:edit', { surveyId, title: '準備中', questions: [QUESTIONS[1], QUESTIONS[0]] })).toEqual({ ok: true })
+    await waitFor(() => expect(readSurveyWordEdits(doc, surveyId, 2)).toEqual([{ hidden: [], merged: [] }, { hidden: [], merged: [] }]))
+  })
+
   it('refuses wrong shapes with a code and changes nothing', async () => {
     const { links, fac, surveyId } = await twoRounds(kiosk())
     const { doc } = await kiosk().board(links, 'token')
