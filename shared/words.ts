@@ -159,16 +159,24 @@ const isMap = (m: CountWordsOptions['merged']): m is ReadonlyMap<string, string>
 export function countWords(answers: readonly string[], opts: CountWordsOptions = {}): WordCount[] {
   const hidden = new Set((opts.hidden ?? []).map(foldWord))
   const pairs = isMap(opts.merged) ? [...opts.merged] : Object.entries(opts.merged ?? {})
-  const merged = new Map(pairs.map(([from, to]) => [foldWord(from), to.normalize('NFKC').trim()]))
+  // Targets folded once: folding (NFKC) every word again was most of a recount's cost.
+  const merged = new Map(
+    pairs.map(([from, to]) => {
+      const word = to.normalize('NFKC').trim()
+      return [foldWord(from), { word, key: foldWord(word) }]
+    }),
+  )
   const extract = opts.extract ?? extractWords
   const counts = new Map<string, { word: string; count: number; first: number }>()
   let order = 0
   for (const answer of answers) {
     const seen = new Set<string>()
     for (const raw of extract(answer)) {
-      const word = merged.get(foldWord(raw)) ?? raw
-      const key = foldWord(word)
-      if (key === '' || hidden.has(key) || hidden.has(foldWord(raw)) || seen.has(key)) continue
+      const rawKey = foldWord(raw)
+      const target = merged.get(rawKey)
+      const word = target?.word ?? raw
+      const key = target?.key ?? rawKey
+      if (key === '' || hidden.has(key) || hidden.has(rawKey) || seen.has(key)) continue
       seen.add(key)
       const entry = counts.get(key)
       if (entry) entry.count++
