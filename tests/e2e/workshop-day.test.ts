@@ -129,7 +129,9 @@ describe.skipIf(!HAS_BROWSER)('the workshop day: 事前 survey, notes, questions
       [1, [1], 3, 'ペーパーレス', 0],
     ])
     await expect.poll(() => fac.page.getByTestId('turnout').textContent(), { timeout: 10_000 }).toMatch(/事前: \d+台中 5台が回答/)
-    // hidden until revealed: the board says so, and draws no chart
+    // hidden until revealed: the board shows the turnout only, says so, and draws no chart
+    await expect.poll(() => board.page.getByTestId('board-turnout').textContent(), { timeout: 10_000 }).toContain('5 / 5 台が回答')
+    expect(await board.page.getByTestId('board-turnout').textContent()).toContain('結果はあとで公開します')
     expect(await board.page.getByTestId('board-question').count()).toBe(0)
     await shoot('1-before-answering', { phone: phone.page, console: fac.page, board: board.page })
 
