@@ -39,6 +39,16 @@ export interface WordCount {
   count: number
 }
 
+/**
+ * The facilitator's say over one text question's cloud, for every round of it and their
+ * comparison: words left out, and words counted as another (「デジタル化」 as 「DX」). Words are
+ * compared folded (width, case); `into` is never itself merged (merges are kept one level deep).
+ */
+export interface WordEdits {
+  hidden: string[]
+  merged: Array<{ word: string; into: string }>
+}
+
 /** A text question's result: every answer, and its words for the cloud. */
 export interface TextResult {
   answers: string[]
