@@ -172,7 +172,8 @@ describe.skipIf(!HAS_BROWSER)('the workshop day: 事前 survey, notes, questions
     // ---- 事後: the same survey again, shown live, and what changed
     await fac.openTab(/^進行表/)
     await survey.getByRole('button', { name: 'これを表示' }).click()
-    await survey.getByLabel('回の名前').fill('事後')
+    // after a 事前, the next round is named 事後 without typing
+    expect(await survey.getByLabel('回の名前').inputValue()).toBe('事後')
     await survey.getByLabel('結果をすぐ投影する').check()
     await survey.getByRole('button', { name: '回答を始める' }).click()
     await expect.poll(() => phone.page.getByTestId('survey-state').textContent(), { timeout: 10_000 }).toContain('事後の回答を受け付けています')
