@@ -39,7 +39,8 @@ const SCREENS = [
   // (chart-words.ts, survey-words.ts).
   { name: 'phone', dirs: ['phone', 'lib'], keys: keysOf(CORE_MESSAGES, SURVEY_FORM_MESSAGES, QUESTION_MESSAGES, VOTE_MESSAGES) },
   { name: 'survey charts', dirs: ['lib/survey'], keys: keysOf(CORE_MESSAGES, SURVEY_CHART_MESSAGES) },
-  { name: 'board', dirs: ['board'], keys: keysOf(CORE_MESSAGES, BOARD_MESSAGES) },
+  // the board draws survey charts (lib/survey), whose words come with them: its picture and paper use them too
+  { name: 'board', dirs: ['board'], keys: keysOf(CORE_MESSAGES, BOARD_MESSAGES, SURVEY_CHART_MESSAGES) },
   { name: 'console', dirs: ['console'], keys: keysOf(CORE_MESSAGES, CONSOLE_MESSAGES, VOTE_MESSAGES) },
 ]
 

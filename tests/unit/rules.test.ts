@@ -23,6 +23,7 @@ describe('board rules', () => {
       showAllPrompts: false,
       spotlight: null,
       boardPage: null,
+      surveyPage: null,
       showJoin: false,
       timer: null,
       vote: null,

@@ -40,7 +40,7 @@ export function surveyOnBoard(survey: Survey, results: ReadonlyMap<string, Round
 /** Whose answers the charts show, when no round is answering, worded as the board says it. */
 export function resultsOf(s: SurveyOnBoard): string {
   if (!s.last) return ''
-  return s.before ? t('board.survey.comparing', { before: s.before.label, after: s.last.label }) : t('board.survey.resultsOf', { label: s.last.label, n: s.last.responses })
+  return s.before ? t('surveyChart.comparing', { before: s.before.label, after: s.last.label }) : t('surveyChart.resultsOf', { label: s.last.label, n: s.last.responses })
 }
 
 export type QuestionChart =
