@@ -4,6 +4,7 @@ import { projectInTurns } from '../board/projection.ts'
 import type { Logger } from '../log.ts'
 import type { Store } from '../store/store.ts'
 import { newRoomDoc, type RoomDoc } from '../yjs/rooms.ts'
+import type { DocMirrors } from '../yjs/mirror.ts'
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve))
 
@@ -74,9 +75,13 @@ export async function loadSessionDocs(
   boardRoom: string,
   log: Logger,
   stepMs: number,
+  mirrors?: DocMirrors,
 ): Promise<{ doc: RoomDoc; board: RoomDoc; stored: number }> {
   const doc = newRoomDoc(id)
   const board = newRoomDoc(boardRoom)
+  // Mirrored from empty: every update from here on reaches the mirror thread (yjs/mirror.ts).
+  mirrors?.attach(doc)
+  mirrors?.attach(board)
   try {
     const stored = await loadBoard(store, id, doc, log, stepMs)
     // the notes in turns: a session at the note cap does not hold the event loop for its whole board
