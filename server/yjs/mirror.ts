@@ -38,6 +38,8 @@ export class DocMirrors {
   private readonly batched = new Map<number, Uint8Array[]>()
   private flushing = false
   private readonly waiting = new Map<number, { resolve: (u: Uint8Array) => void; reject: (err: Error) => void }>()
+  /** answers the thread has encoded (for tests and the log) */
+  answered = 0
 
   constructor(
     private readonly log: Logger,
@@ -52,7 +54,10 @@ export class DocMirrors {
     worker.on('message', (msg: FromMirror) => {
       const w = this.waiting.get(msg.seq)
       this.waiting.delete(msg.seq)
-      if (msg.update) w?.resolve(msg.update)
+      if (msg.update) {
+        this.answered++
+        w?.resolve(msg.update)
+      }
       else w?.reject(new Error(msg.error ?? 'the mirror gave no state'))
     })
     const fail = (err: Error) => {
