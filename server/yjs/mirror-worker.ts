@@ -51,3 +51,4 @@ port.on('message', (msg: ToMirror) => {
     mirrors.delete(msg.id)
   }
 })
+port.postMessage({ kind: 'ready' } satisfies FromMirror)

@@ -7,7 +7,7 @@ export type ToMirror =
   | { kind: 'updates'; id: number; updates: Uint8Array[] }
   | { kind: 'encode'; id: number; seq: number; stateVector: Uint8Array }
   | { kind: 'drop'; id: number }
-export type FromMirror = { kind: 'encoded'; seq: number; update?: Uint8Array; error?: string }
+export type FromMirror = { kind: 'ready' } | { kind: 'encoded'; seq: number; update?: Uint8Array; error?: string }
 
 /** The mirror thread's module: its TypeScript source under tsx, the bundled file under `npm start`. */
 function mirrorScript(): URL {
@@ -26,11 +26,14 @@ function mirrorScript(): URL {
  * room by then (y-websocket sends each update to every connection as it happens), so the
  * answer plus those updates is the whole document: the same guarantee as encoding it here.
  *
- * If the thread cannot start or stops, `encode` returns undefined and the caller encodes on the
- * event loop as before: slower, never wrong.
+ * Until the thread has started (it starts with the first session loaded), or if it cannot start
+ * or stops, `encode` returns undefined and the caller encodes on the event loop as before:
+ * slower, never wrong, and no client waits for the thread.
  */
 export class DocMirrors {
   private worker: Worker | undefined
+  /** the thread has started: until then answers are encoded on the event loop, never kept waiting */
+  private ready = false
   private failed = false
   private nextId = 0
   private seq = 0
@@ -52,6 +55,10 @@ export class DocMirrors {
     // The kiosk's shutdown ends it (close); it never holds the process up by itself.
     worker.unref()
     worker.on('message', (msg: FromMirror) => {
+      if (msg.kind === 'ready') {
+        this.ready = true
+        return
+      }
       const w = this.waiting.get(msg.seq)
       this.waiting.delete(msg.seq)
       if (msg.update) {
@@ -111,13 +118,18 @@ export class DocMirrors {
   /** The update a client with `stateVector` lacks, encoded off the event loop; undefined when `doc` is not mirrored. */
   encode(doc: Y.Doc, stateVector: Uint8Array): Promise<Uint8Array> | undefined {
     const id = this.ids.get(doc)
-    if (id === undefined || this.failed || !this.worker) return undefined
+    if (id === undefined || this.failed || !this.ready) return undefined
     this.flush()
     const seq = ++this.seq
     return new Promise((resolve, reject) => {
       this.waiting.set(seq, { resolve, reject })
       this.post({ kind: 'encode', id, seq, stateVector })
     })
+  }
+
+  /** Whether answers are encoded in the thread now (it has started and not stopped). */
+  get running(): boolean {
+    return this.ready && !this.failed
   }
 
   async close(): Promise<void> {

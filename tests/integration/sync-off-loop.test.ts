@@ -43,6 +43,8 @@ describe("a board's first sync is encoded off the event loop", () => {
     const links = await imported(kiosk, LIMITS.maxNotesPerSession)
     const session = (await kiosk.kiosk.sessions.load(links.id))!
     const mirrors = kiosk.kiosk.sessions.mirrors
+    // it starts with the first session loaded (until then the event loop answers: no one waits)
+    await waitFor(() => expect(mirrors.running).toBe(true), 30_000)
     const before = mirrors.answered
     const board = await openBoard(kiosk, links)
     expect(mirrors.answered).toBeGreaterThan(before)
