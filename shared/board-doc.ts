@@ -3,6 +3,7 @@ import {
   DOC_KEYS,
   NOTE_STATUSES,
   type BoardPage,
+  type SurveyPage,
   PHASES,
   type Group,
   type MetaFields,
@@ -29,6 +30,7 @@ export const historyArray = (doc: Y.Doc): Y.Array<PhaseEntry> => doc.getArray(DO
 export const surveysMap = (doc: Y.Doc): Y.Map<Y.Map<unknown>> => doc.getMap(DOC_KEYS.surveys)
 export const surveyResultsMap = (doc: Y.Doc): Y.Map<RoundResults> => doc.getMap(DOC_KEYS.surveyResults)
 export const agendaMap = (doc: Y.Doc): Y.Map<AgendaEntry> => doc.getMap(DOC_KEYS.agenda)
+export const surveyTurnoutMap = (doc: Y.Doc): Y.Map<number> => doc.getMap(DOC_KEYS.surveyTurnout)
 /** Where a round's results live in `surveyResults`. */
 export const resultsKey = (surveyId: string, round: number): string => `${surveyId}:${round}`
 
@@ -170,6 +172,12 @@ function readVote(v: unknown): VoteSettings | null {
   return vote
 }
 
+function readSurveyPage(v: unknown): SurveyPage | null {
+  if (typeof v !== 'object' || v === null) return null
+  const p = v as Record<string, unknown>
+  return typeof p.surveyId === 'string' && Number.isInteger(p.index) && (p.index as number) >= 0 ? { surveyId: p.surveyId, index: p.index as number } : null
+}
+
 export function readMeta(doc: Y.Doc): MetaFields {
   const m = metaMap(doc)
   const phase = m.get('phase')
@@ -185,6 +193,7 @@ export function readMeta(doc: Y.Doc): MetaFields {
     showAllPrompts: m.get('showAllPrompts') === true,
     spotlight: readSpotlight(m.get('spotlight')),
     boardPage: readBoardPage(m.get('boardPage')),
+    surveyPage: readSurveyPage(m.get('surveyPage')),
     showJoin: m.get('showJoin') === true,
     timer: readTimer(m.get('timer')),
     vote: readVote(m.get('vote')),

@@ -26,6 +26,11 @@ export const DOC_KEYS = {
   surveyResults: 'surveyResults',
   /** activity id → AgendaEntry: the agenda's order and what the prompts and surveys do not say */
   agenda: 'agenda',
+  /**
+   * On a board only: `<survey id>:<round>` → how many phones answered a round whose results are
+   * hidden (the turnout, never the counts), so the room sees answers arrive.
+   */
+  surveyTurnout: 'surveyTurnout',
 } as const
 
 /**
@@ -143,6 +148,15 @@ export interface Spotlight {
  */
 export type BoardPage = { kind: 'page'; index: number } | { kind: 'group'; id: string }
 
+/**
+ * Which question of a survey the facilitator holds on the projector (`index` from 0, below the
+ * survey's number of questions). null: the board turns the questions by itself.
+ */
+export interface SurveyPage {
+  surveyId: string
+  index: number
+}
+
 export interface TimerState {
   /** epoch ms on the server's clock */
   endsAt: number
@@ -183,6 +197,8 @@ export interface MetaFields {
   spotlight: Spotlight | null
   /** the page of the wall held on the projector, or null to turn pages by themselves */
   boardPage: BoardPage | null
+  /** the survey question held on the projector, or null to turn the questions by themselves */
+  surveyPage: SurveyPage | null
   /** the QR code large on the board even once the room has joined */
   showJoin: boolean
   timer: TimerState | null

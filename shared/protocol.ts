@@ -156,7 +156,7 @@ export interface MyNote {
 /**
  * `prompt` changes the text of the current prompt; `faceDown` keeps notes face down on the board;
  * `boardPage` holds a page of the wall (or a group's page) on the projector, null lets pages turn
- * by themselves; `showJoin` keeps the QR code large; `lang: null` lets each device choose
+ * by themselves; `surveyPage` holds one question of a survey's results there the same way; `showJoin` keeps the QR code large; `lang: null` lets each device choose
  */
 export type SessionUpdatePayload = Payload<'sessionUpdateSchema'>
 

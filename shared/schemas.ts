@@ -37,6 +37,11 @@ export const sessionUpdateSchema = z
       ])
       .nullable()
       .optional(),
+    surveyPage: z
+      .object({ surveyId: z.string().min(1).max(64), index: z.number().int().min(0).max(LIMITS.maxSurveyQuestions - 1) })
+      .strict()
+      .nullable()
+      .optional(),
     showJoin: z.boolean().optional(),
     questions: z.enum(QUESTION_MODES).optional(),
     questionsOnBoard: z.boolean().optional(),
