@@ -15,6 +15,8 @@ import {
   type TimerState,
   type VoteSettings,
 } from './board.ts'
+import type { WordEdits } from './survey.ts'
+import { readWordEdits } from './word-edits.ts'
 import type { Activity, AgendaEntry, QuestionResult, RoundResults, Survey, SurveyQuestion, SurveyRoundInfo } from './board.ts'
 
 /**
@@ -245,6 +247,16 @@ export function readSurvey(doc: Y.Doc, id: string): Survey | undefined {
   const rawRounds = entry.get('rounds')
   const rounds = (Array.isArray(rawRounds) ? rawRounds : []).map(readRound).filter((r): r is SurveyRoundInfo => r !== undefined)
   return { id, title, questions: questions as SurveyQuestion[], createdAt: num(entry.get('createdAt')), rounds }
+}
+
+/** Where a text question's hidden and merged words live in its survey's entry (the facilitator's document only). */
+export const WORD_EDITS_PREFIX = 'words:'
+export const wordEditsKey = (question: number): string => `${WORD_EDITS_PREFIX}${question}`
+
+/** A survey's hidden and merged words, one entry per question (empty where there are none). */
+export function readSurveyWordEdits(doc: Y.Doc, id: string, questions: number): WordEdits[] {
+  const entry = surveysMap(doc).get(id)
+  return Array.from({ length: questions }, (_, i) => readWordEdits(entry instanceof Y.Map ? entry.get(wordEditsKey(i)) : undefined))
 }
 
 /** Every well-formed survey, oldest first. */

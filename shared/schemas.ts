@@ -177,6 +177,16 @@ export const surveyAnswerSchema = z.object({
   sheetId: z.string().min(1).max(LIMITS.maxClientIdChars).optional(),
 })
 
+/**
+ * Hide a word of a text question's cloud, show it again, merge it into another word, or take a
+ * merge back: for every round of that question (`question`: its index, from 0).
+ */
+const wordTarget = { surveyId, question: z.number().int().min(0).max(LIMITS.maxSurveyQuestions - 1), word: capped(LIMITS.maxCloudWordChars) }
+export const surveyWordsSchema = z.union([
+  z.object({ ...wordTarget, action: z.enum(['hide', 'unhide', 'unmerge']) }),
+  z.object({ ...wordTarget, action: z.literal('merge'), into: capped(LIMITS.maxCloudWordChars) }),
+])
+
 const activityId = z.string().min(1).max(80)
 
 export const agendaAddSchema = z.discriminatedUnion('kind', [

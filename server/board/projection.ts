@@ -1,5 +1,6 @@
 import * as Y from 'yjs'
 import { DOC_KEYS } from '../../shared/board.ts'
+import { forBoard } from '../../shared/survey.ts'
 import { agendaMap, currentActivity, groupsMap, metaMap, notesMap, promptsMap, readMeta, readSurvey, resultsKey, surveyResultsMap, surveysMap, surveyTurnoutMap, votesMap } from '../../shared/board-doc.ts'
 import { SERVER_ORIGIN } from './rules.ts'
 import { QUESTION_META, QUESTIONS_KEY } from '../../shared/questions.ts'
@@ -275,8 +276,9 @@ function syncActivity(full: Y.Doc, board: Y.Doc): void {
   for (const key of [...results.keys()]) if (!shown.has(key)) results.delete(key)
   for (const key of shown) {
     const v = surveyResultsMap(full).get(key)
-    if (v === undefined) results.delete(key)
-    else if (!same(results.get(key), v)) results.set(key, v)
+    const onBoard = v === undefined ? undefined : forBoard(v)
+    if (onBoard === undefined) results.delete(key)
+    else if (!same(results.get(key), onBoard)) results.set(key, onBoard)
   }
   // A hidden round's turnout only: the room sees answers arrive without seeing what they say.
   const turnout = surveyTurnoutMap(board)

@@ -15,7 +15,6 @@ import { markdownSteps } from '../record/markdown.ts'
 import { recordJsonSteps, runInTurns, utf8Steps } from '../record/in-turns.ts'
 import { buildRecordInTurns } from '../record/record.ts'
 import { toSurveyCsv } from '../record/surveys.ts'
-import { countWords } from '../../shared/words.ts'
 import { parseAnswers } from '../sessions/survey-results.ts'
 import { localDate, suffixedTitle } from '../record/titles.ts'
 import type { LiveSession } from '../sessions/session.ts'
@@ -54,7 +53,7 @@ export function sessionRoutes(kiosk: Kiosk): Router {
       phones: kiosk.records.phonesPosted(s.id),
       fallbackCreatedAt: s.row.createdAt,
       answersOf: answersOf(s),
-      countWords,
+      countWords: kiosk.countWords,
     })
 
   router.post('/api/sessions', auth, json, async (req, res) => {
