@@ -33,17 +33,21 @@ export const SERVER_BUNDLE = at('dist', 'server', 'main.js')
 /** The database's writer thread, a module of its own next to the server bundle. */
 export const WRITER_BUNDLE = at('dist', 'server', 'store-worker.js')
 
+/** The thread that mirrors the served documents (server/yjs/mirror.ts), likewise. */
+export const MIRROR_BUNDLE = at('dist', 'server', 'yjs-mirror-worker.js')
+
 /** PostgreSQL's thread (`DATABASE_URL`), likewise. */
 export const PG_WORKER_BUNDLE = at('dist', 'server', 'store-pg-worker.js')
 
 export async function buildServer({ force = false } = {}) {
   const sources = [at('server'), at('shared'), at('package-lock.json')]
-  if (!force && !stale(SERVER_BUNDLE, ...sources) && !stale(WRITER_BUNDLE, ...sources) && !stale(PG_WORKER_BUNDLE, ...sources)) return
+  if (!force && !stale(SERVER_BUNDLE, ...sources) && !stale(WRITER_BUNDLE, ...sources) && !stale(PG_WORKER_BUNDLE, ...sources) && !stale(MIRROR_BUNDLE, ...sources)) return
   const { build } = await import('esbuild')
   const options = { bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', sourcemap: true, logLevel: 'warning' }
   await build({ ...options, entryPoints: [at('server', 'main.ts')], outfile: SERVER_BUNDLE })
   await build({ ...options, entryPoints: [at('server', 'store', 'worker.ts')], outfile: WRITER_BUNDLE })
   await build({ ...options, entryPoints: [at('server', 'store', 'pg-worker.ts')], outfile: PG_WORKER_BUNDLE })
+  await build({ ...options, entryPoints: [at('server', 'yjs', 'mirror-worker.ts')], outfile: MIRROR_BUNDLE })
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

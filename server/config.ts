@@ -60,7 +60,7 @@ export const DEFAULTS = {
   compactAfterUpdates: 500,
   writeWindowMs: 2,
   writeBatchMax: 256,
-  loadStepMs: 10,
+  loadStepMs: 4,
   durability: 'full',
   presenceIntervalMs: 1_000,
   idleUnloadMs: 10 * 60_000,

@@ -8,6 +8,8 @@ export const LIMITS = {
   maxNoteChars: 200,
   /** Hard cap on UTF-16 code units before any counting, so a huge string is refused cheaply. */
   maxNoteCodeUnitsPerChar: 12,
+  /** Most combining marks kept on one character (shared/text.ts); a longer stack is cut. */
+  maxMarksPerChar: 4,
   /** Most line breaks kept in one note; the rest become spaces. */
   maxNoteLines: 12,
   /** Length of the id a phone makes for a note (idempotency key). */

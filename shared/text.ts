@@ -14,7 +14,10 @@ import { LIMITS } from './limits.ts'
  *   Only one variation selector per character: a run of them is a way to hide data.
  * - Tag characters only as a valid flag of a subdivision (🏴󠁧󠁢󠁥󠁮󠁧󠁿 is 🏴 + g b e n g + cancel tag); any
  *   other run of them is hidden text and goes.
- * - Combining marks on a visible character (あ゙, e + ́); alone, or on a space, they go.
+ * - Combining marks on a visible character (あ゙, e + ́), at most `maxMarksPerChar` of them (what
+ *   real scripts stack: Vietnamese, Thai, Devanagari, Hebrew points need two or three); alone, on
+ *   a space, or past that number ("zalgo": one letter under hundreds of marks, one character by
+ *   count and a smear across the board) they go.
  * - Hangul: U+3164 and U+FFA0 (compatibility fillers) always go: modern Hangul is precomposed
  *   after NFC and never needs them, and alone they are blank. The conjoining fillers U+115F and
  *   U+1160 stay only next to a real conjoining jamo, where old Hangul spells a syllable with them.
@@ -55,6 +58,8 @@ function dropInvisible(text: string): string {
   // What the last kept character was: nothing or a space, a visible one, or something on one.
   let last = 'none' as Last
   let prev = 0
+  // combining marks kept on the current character: past the cap, a stack ("zalgo") is cut
+  let marks = 0
   for (let i = 0; i < cps.length; i++) {
     const cp = cps[i]!
     const ch = String.fromCodePoint(cp)
@@ -79,9 +84,10 @@ function dropInvisible(text: string): string {
     } else if (IGNORABLE.test(ch)) {
       // dropped: invisible, and nothing real needs it here
     } else if (MARK.test(ch)) {
-      if (last !== 'none') as = 'attached'
+      if (last !== 'none' && marks < LIMITS.maxMarksPerChar) as = 'attached'
     } else as = SPACE.test(ch) ? 'none' : 'visible'
     if (as === undefined) continue
+    marks = MARK.test(kept) ? marks + 1 : 0
     out.push(kept)
     last = as
     prev = cp === 0x2800 ? 0x20 : cps[i]!

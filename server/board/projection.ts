@@ -42,8 +42,10 @@ const SURVEY_FIELDS = ['title', 'questions', 'createdAt', 'rounds'] as const
 const QUESTION_FIELDS = ['text', 'createdAt', 'votes', 'answered'] as const
 const META_KEYS = new Set([QUESTION_META.mode, QUESTION_META.highlight, QUESTION_META.onBoard, 'title', 'prompt', 'createdAt', 'locked', 'phase', 'faceDown', 'currentPromptId', 'showAllPrompts', 'spotlight', 'timer', 'vote', 'closed', 'lang', 'boardPage', 'surveyPage', 'showJoin', 'activityId'])
 
-/** Notes projected per event-loop turn when all of them must be looked at again. */
+/** Notes projected per event-loop turn at most when all of them must be looked at again… */
 export const PROJECTION_CHUNK = 250
+/** …and for at most about this long: a turn ends at whichever comes first, however slow the machine. */
+export const PROJECTION_TURN_MS = 3
 
 /** What decides, for every note at once, whether and how the board shows it. */
 interface View {
@@ -326,7 +328,7 @@ export function projectInTurns(full: Y.Doc, board: Y.Doc): void {
   walkAll(full, board, s)
 }
 
-/** Look at every note again, `PROJECTION_CHUNK` per event-loop turn. */
+/** Look at every note again, `PROJECTION_CHUNK` (or `PROJECTION_TURN_MS` worth) per event-loop turn. */
 function walkAll(full: Y.Doc, board: Y.Doc, s: State): void {
   const walk = ++s.walk
   s.walking = true
@@ -334,8 +336,15 @@ function walkAll(full: Y.Doc, board: Y.Doc, s: State): void {
   let next = 0
   const step = () => {
     if (s.walk !== walk || board.isDestroyed || full.isDestroyed) return
+    const started = performance.now()
     board.transact(() => {
-      for (const end = Math.min(ids.length, next + PROJECTION_CHUNK); next < end; next++) syncNote(full, board, s, ids[next]!)
+      for (const end = Math.min(ids.length, next + PROJECTION_CHUNK); next < end; next++) {
+        syncNote(full, board, s, ids[next]!)
+        if (next % 16 === 15 && performance.now() - started >= PROJECTION_TURN_MS) {
+          next++
+          break
+        }
+      }
       syncAround(full, board, s)
     }, SERVER_ORIGIN)
     if (next < ids.length) setImmediate(step)

@@ -7,11 +7,12 @@ import type { SessionSummary } from '../../shared/protocol.ts'
 import { setClosed } from '../board/rules.ts'
 import type { Kiosk } from '../context.ts'
 import { questionsCsv } from '../record/questions.ts'
-import { toCsv } from '../record/csv.ts'
+import { csvSteps } from '../record/csv.ts'
 import { recordFilesOf, writeRecordFiles } from '../record/files.ts'
 import { readRecord } from '../record/import.ts'
 import { RECORD_LANGS, type RecordLang } from '../record/labels.ts'
-import { toMarkdown } from '../record/markdown.ts'
+import { markdownSteps } from '../record/markdown.ts'
+import { recordJsonSteps, runInTurns, utf8Steps } from '../record/in-turns.ts'
 import { buildRecordInTurns } from '../record/record.ts'
 import { toSurveyCsv } from '../record/surveys.ts'
 import { parseAnswers } from '../sessions/survey-results.ts'
@@ -129,10 +130,18 @@ export function sessionRoutes(kiosk: Kiosk): Router {
     const record = await recordOf(session, req.query.includeHidden === 'true')
     const name = format === 'questions.csv' ? `kurumaza-${session.row.id}-questions.csv` : `kurumaza-${session.row.id}${part === 'surveys' ? '-surveys' : ''}.${format}`
     res.set('Content-Disposition', `attachment; filename="${name}"`)
-    if (format === 'json') res.type('application/json').send(JSON.stringify(record, null, 2))
-    else if (format === 'md') res.type('text/markdown; charset=utf-8').send(toMarkdown(record, lang))
+    // The big ones (the notes at the note cap: megabytes) are written and encoded a few notes
+    // per turn of the event loop, then sent as they are (no ETag: hashing them is one more
+    // long step, and an export is never cached).
+    const send = async (type: string, text: Promise<string | string[]>) => {
+      const pieces = await text
+      const body = await runInTurns(utf8Steps(typeof pieces === 'string' ? [pieces] : pieces))
+      res.type(type).set('Content-Length', String(body.byteLength)).end(body)
+    }
+    if (format === 'json') await send('application/json', runInTurns(recordJsonSteps(record)))
+    else if (format === 'md') await send('text/markdown; charset=utf-8', runInTurns(markdownSteps(record, lang)))
+    else if (format === 'csv' && part === 'notes') await send('text/csv; charset=utf-8', runInTurns(csvSteps(record, lang)))
     else if (format === 'csv' && part === 'surveys') res.type('text/csv; charset=utf-8').send(toSurveyCsv(record.surveys ?? [], answersOf(session), lang))
-    else if (format === 'csv') res.type('text/csv; charset=utf-8').send(toCsv(record, lang))
     else res.type('text/csv; charset=utf-8').send(questionsCsv(record, lang))
   })
 

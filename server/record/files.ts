@@ -1,7 +1,8 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import type { SessionRecord } from './record.ts'
-import { toMarkdown } from './markdown.ts'
+import { markdownSteps } from './markdown.ts'
+import { recordJsonSteps, runInTurns, utf8Steps } from './in-turns.ts'
 
 /** A file name from a title: what every OS accepts, still readable in Japanese. */
 export function safeFileName(title: string): string {
@@ -25,8 +26,9 @@ export async function writeRecordFiles(dataDir: string, record: SessionRecord): 
   // Written off the event loop (at the note cap these are megabytes), each under a temporary
   // name first; the JSON is renamed last, so whoever sees it (recordFilesOf, the console asking
   // after a close, the secretariat) finds both files whole.
-  await fs.promises.writeFile(`${files[1]}.tmp`, toMarkdown(record))
-  await fs.promises.writeFile(`${files[0]}.tmp`, JSON.stringify(record, null, 2) + '\n')
+  // Both written a few notes per turn of the event loop (see in-turns.ts).
+  await fs.promises.writeFile(`${files[1]}.tmp`, await runInTurns(utf8Steps([await runInTurns(markdownSteps(record))])))
+  await fs.promises.writeFile(`${files[0]}.tmp`, await runInTurns(utf8Steps([...(await runInTurns(recordJsonSteps(record))), '\n'])))
   await fs.promises.rename(`${files[1]}.tmp`, files[1]!)
   await fs.promises.rename(`${files[0]}.tmp`, files[0]!)
   return files

@@ -128,10 +128,25 @@ function readEdits(
   return { ok: true, edits: out }
 }
 
-/** Notes read, cleaned or written per event-loop turn, so that an import at the cap never holds the loop for long. */
+/** Notes read, cleaned or written per event-loop turn at most, so that an import at the cap never holds the loop for long… */
 export const IMPORT_CHUNK = 250
+/** …and for at most about this long: a turn ends at whichever comes first. */
+export const IMPORT_TURN_MS = 3
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve))
+
+/** Counts notes and time since the last turn began; `due()` says when to give the loop back. */
+function turnClock() {
+  let started = performance.now()
+  let count = 0
+  return {
+    due: () => ++count >= IMPORT_CHUNK || (count % 16 === 0 && performance.now() - started >= IMPORT_TURN_MS),
+    reset: () => {
+      started = performance.now()
+      count = 0
+    },
+  }
+}
 
 export type ImportResult =
   | { ok: true; title: string; prompt: string; apply: (doc: Y.Doc) => Promise<void>; /** the record's own date, epoch ms */ createdAt: number }
@@ -174,8 +189,12 @@ export async function readRecord(input: unknown, limits: Limits): Promise<Import
   }
   const noteIds = new Set<string>()
   const notes: RecordNote[] = []
-  for (const [i, raw] of r.notes.entries()) {
-    if (i > 0 && i % IMPORT_CHUNK === 0) await nextTurn()
+  const clock = turnClock()
+  for (const raw of r.notes) {
+    if (clock.due()) {
+      await nextTurn()
+      clock.reset()
+    }
     const note = noteSchema.safeParse(raw)
     if (!note.success) return { ok: false, error: 'invalid' }
     const n = note.data
@@ -254,9 +273,16 @@ export async function readRecord(input: unknown, limits: Limits): Promise<Import
     }, SERVER_ORIGIN)
 
   const apply = async (doc: Y.Doc) => {
-    for (let i = 0; i < notes.length; i += IMPORT_CHUNK) {
+    // the chunk's size follows the time the one before took, so a slow machine writes smaller ones
+    let size = 64
+    for (let i = 0; i < notes.length; ) {
       if (i > 0) await nextTurn()
-      writeNotes(doc, notes.slice(i, i + IMPORT_CHUNK))
+      const started = performance.now()
+      const chunk = notes.slice(i, i + size)
+      writeNotes(doc, chunk)
+      i += chunk.length
+      const took = performance.now() - started
+      size = Math.max(16, Math.min(IMPORT_CHUNK, Math.floor((chunk.length * IMPORT_TURN_MS) / Math.max(took, 0.1))))
     }
     doc.transact(() => {
       const m = metaMap(doc)

@@ -3,6 +3,7 @@ import { formatDate, LABELS, type RecordLang } from './labels.ts'
 import { rankingLines } from './ranking.ts'
 import { surveyMarkdown } from './surveys.ts'
 import { questionLines } from './questions.ts'
+import { NOTES_PER_STEP, runNow } from './in-turns.ts'
 
 /**
  * The record as Markdown, ready to paste into minutes. Every user text (notes, titles, prompts,
@@ -38,7 +39,16 @@ type Note = SessionRecord['notes'][number]
 const byVotesThenTime = (a: Note, b: Note) => b.votes - a.votes || a.createdAt.localeCompare(b.createdAt)
 
 export function toMarkdown(record: SessionRecord, lang: RecordLang = 'ja'): string {
+  return runNow(markdownSteps(record, lang))
+}
+
+/**
+ * The Markdown, written with a pause every `NOTES_PER_STEP` notes: `runInTurns` writes a record
+ * at the note cap over several turns of the event loop, `toMarkdown` at once, byte for byte the same.
+ */
+export function* markdownSteps(record: SessionRecord, lang: RecordLang = 'ja'): Generator<void, string> {
   const L = LABELS[lang]
+  let written = 0
   const out: string[] = []
   out.push(`# ${escapeMarkdown(record.session.title)}`, '')
   out.push(`- ${L.date}: ${formatDate(record.session.createdAt, lang)}`)
@@ -64,6 +74,7 @@ export function toMarkdown(record: SessionRecord, lang: RecordLang = 'ja'): stri
   const promptIds = new Set(record.prompts.map((p) => p.id))
 
   for (const prompt of prompts) {
+    yield
     const notes = record.notes.filter((n) => n.promptId === prompt.id || (prompts.length === 1 && !promptIds.has(n.promptId)))
     if (notes.length === 0 && prompts.length > 1) continue
     out.push(`## ${L.prompt}: ${escapeMarkdown(prompt.text)}`, '')
@@ -87,25 +98,33 @@ export function toMarkdown(record: SessionRecord, lang: RecordLang = 'ja'): stri
       }
       return h
     }
-    const writeGroup = (g: Group, level: number) => {
+    const writeGroup = function* (g: Group, level: number): Generator<void> {
       if (!hasNotes(g)) return
       const v = groupVotes(g)
       out.push(`${'#'.repeat(Math.min(level, 6))} ${escapeMarkdown(g.name)}${v > 0 ? ` (${L.voteCount(v)})` : ''}`, '')
       const own = [...(ownNotes.get(g.id) ?? [])].sort(byVotesThenTime)
-      for (const n of own) out.push(noteLine(n, 0))
+      for (const n of own) {
+        out.push(noteLine(n, 0))
+        if (++written % NOTES_PER_STEP === 0) yield
+      }
       if (own.length > 0) out.push('')
-      for (const c of [...childrenOf(g.id)].sort((a, b) => groupVotes(b) - groupVotes(a))) writeGroup(c, level + 1)
+      for (const c of [...childrenOf(g.id)].sort((a, b) => groupVotes(b) - groupVotes(a))) yield* writeGroup(c, level + 1)
     }
-    for (const g of [...childrenOf(null)].sort((a, b) => groupVotes(b) - groupVotes(a))) writeGroup(g, 3)
+    for (const g of [...childrenOf(null)].sort((a, b) => groupVotes(b) - groupVotes(a))) yield* writeGroup(g, 3)
     const known = new Set(record.groups.map((g) => g.id))
     const loose = notes.filter((n) => n.groupId === null || !known.has(n.groupId)).sort(byVotesThenTime)
     if (loose.length > 0) {
       if (record.groups.length > 0) out.push(`### ${L.ungrouped}`, '')
-      for (const n of loose) out.push(noteLine(n, 0))
+      for (const n of loose) {
+        out.push(noteLine(n, 0))
+        if (++written % NOTES_PER_STEP === 0) yield
+      }
       out.push('')
     }
   }
+  yield
   out.push('', ...questionLines(record, lang, escapeMarkdown))
   out.push(...surveyMarkdown(record.surveys ?? [], lang, escapeMarkdown))
+  yield
   return out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n'
 }

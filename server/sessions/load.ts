@@ -4,6 +4,7 @@ import { projectInTurns } from '../board/projection.ts'
 import type { Logger } from '../log.ts'
 import type { Store } from '../store/store.ts'
 import { newRoomDoc, type RoomDoc } from '../yjs/rooms.ts'
+import type { DocMirrors } from '../yjs/mirror.ts'
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve))
 
@@ -27,11 +28,12 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve))
  * Resolves with how many rows the log holds now (persistence counts them towards compaction).
  */
 export async function loadBoard(store: Store, sessionId: string, doc: Y.Doc, log: Logger, stepMs: number): Promise<number> {
+  let stepStart = performance.now()
   const rows = store.loadUpdateRows(sessionId)
   const unreadable: Array<{ seq: number; error: string; bytes: number }> = []
-  let stepStart = performance.now()
   for (const row of rows) {
-    if (row !== rows[0] && performance.now() - stepStart >= stepMs) {
+    // Reading the rows counts towards the first step: at the cap it is a few milliseconds itself.
+    if (performance.now() - stepStart >= stepMs) {
       await nextTurn()
       if (doc.isDestroyed) throw new Error(`session ${sessionId} was closed while it loaded`)
       stepStart = performance.now()
@@ -74,9 +76,13 @@ export async function loadSessionDocs(
   boardRoom: string,
   log: Logger,
   stepMs: number,
+  mirrors?: DocMirrors,
 ): Promise<{ doc: RoomDoc; board: RoomDoc; stored: number }> {
   const doc = newRoomDoc(id)
   const board = newRoomDoc(boardRoom)
+  // Mirrored from empty: every update from here on reaches the mirror thread (yjs/mirror.ts).
+  mirrors?.attach(doc)
+  mirrors?.attach(board)
   try {
     const stored = await loadBoard(store, id, doc, log, stepMs)
     // the notes in turns: a session at the note cap does not hold the event loop for its whole board

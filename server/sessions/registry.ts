@@ -11,6 +11,7 @@ import { closeRooms, openRooms, boardRoom, roomConnections } from '../yjs/rooms.
 import type { SessionDamage } from '../../shared/protocol.ts'
 import { Listeners } from './events.ts'
 import { loadSessionDocs, sessionDamage } from './load.ts'
+import { DocMirrors } from '../yjs/mirror.ts'
 import type { Persistence } from './persistence.ts'
 import { Presence } from './presence.ts'
 import { LiveSession } from './session.ts'
@@ -53,6 +54,8 @@ export class SessionRegistry {
   /** summaries written since start: the list answers from here while the write is on its way */
   private readonly summaries = new Map<string, SessionSummaryRow>()
   readonly presence: Presence
+  /** every loaded session's two documents, copied in a thread that answers sync step 1s off the event loop */
+  readonly mirrors: DocMirrors
   readonly events = {
     state: new Listeners<[id: string, state: SessionState]>(),
     /** a note's status or text changed (status undefined: deleted; text given when it was edited) */
@@ -78,6 +81,7 @@ export class SessionRegistry {
     private readonly log: Logger,
   ) {
     this.presence = new Presence(config.presenceIntervalMs)
+    this.mirrors = new DocMirrors(log.child('mirror'))
   }
 
   /** Make a session; `fill` may write a starting board (an imported record, a template); an import keeps its date. */
@@ -179,7 +183,7 @@ export class SessionRegistry {
     }
     let loaded
     try {
-      loaded = await loadSessionDocs(this.store, id, boardRoom(id), this.log, this.config.loadStepMs)
+      loaded = await loadSessionDocs(this.store, id, boardRoom(id), this.log, this.config.loadStepMs, this.mirrors)
     } catch (err) {
       if (!this.live.has(id)) this.store.releaseLease(id)
       throw err
@@ -324,5 +328,6 @@ export class SessionRegistry {
     for (const s of this.live.values()) this.writeSummary(s)
     this.persistence.flush()
     for (const s of [...this.live.values()]) this.drop(s, 'terminate', false)
+    void this.mirrors.close()
   }
 }

@@ -130,6 +130,8 @@ export function controlFlow(ws: WebSocket, { access, doc, limits, log, label, sy
   let timer: NodeJS.Timeout | undefined
   const done = () => {
     inFlight = false
+    // Counted from when the answer went out too: one encoded off the event loop may come late.
+    lastAnswer = Date.now()
     if (wanted && !timer) answer()
   }
   const answer = () => {

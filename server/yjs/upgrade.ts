@@ -36,7 +36,7 @@ export function yjsUpgrades(kiosk: Kiosk): YjsUpgrades {
   const { limits } = kiosk.config
   const log = kiosk.log.child('yjs')
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxYjsMessageBytes })
-  const syncQueue = new SyncQueue(limits.yjsFullSyncReuseMs, 3, (err) => log.error('could not answer a sync:', err))
+  const syncQueue = new SyncQueue(limits.yjsFullSyncReuseMs, 3, (err) => log.error('could not answer a sync:', err), kiosk.sessions.mirrors)
 
   const handle = (req: http.IncomingMessage, socket: Duplex, head: Buffer, url: URL) => {
     if (!originAllowed(req, kiosk.publicOrigin)) return refuseUpgrade(socket, 403, 'Forbidden')

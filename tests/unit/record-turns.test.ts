@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { createGroup, moveNote } from '../../shared/grouping.ts'
 import { addDots, addNote, addPrompt, initBoard, moderateNote } from '../../server/board/rules.ts'
-import { escapeMarkdown, escapeMarkdownLines, toMarkdown } from '../../server/record/markdown.ts'
+import { escapeMarkdown, escapeMarkdownLines, markdownSteps, toMarkdown } from '../../server/record/markdown.ts'
+import { NOTES_PER_STEP, recordJsonSteps, runInTurns, utf8Steps } from '../../server/record/in-turns.ts'
 import { buildRecord, buildRecordInTurns, RECORD_CHUNK, type SessionRecord } from '../../server/record/record.ts'
-import { toCsv } from '../../server/record/csv.ts'
+import { csvSteps, toCsv } from '../../server/record/csv.ts'
 import { LABELS } from '../../server/record/labels.ts'
 
 /** A session with several prompts, nested groups, votes and every status, of `n` notes. */
@@ -79,5 +80,34 @@ describe('the record of a large session, built in turns', () => {
     const structure = body.split('\n').filter((l) => /^(#{2,6} |- )/.test(l) && !l.startsWith('- 日時') && !/^- (付箋|投稿した端末|票):/.test(l) && !l.startsWith('- （'))
     expect(structure).toEqual(naiveGroups(record))
     expect(toCsv(record).split('\r\n').filter((l) => l !== '')).toHaveLength(record.notes.length + 1)
+  })
+
+  it('is written out (JSON, Markdown, CSV) a few notes per step, byte for byte what one pass writes', async () => {
+    const record = await buildRecordInTurns('s1', doc, { ...opts, includeHidden: true })
+    // texts that look like the JSON around them
+    record.notes[0]!.text = 'a "notes": [] b\n===\n- x'
+    record.notes[1]!.text = '"notes": "\u0000kurumaza-notes\u0000"'
+    const stepsOf = <T>(steps: Generator<void, T>): { value: T; pauses: number } => {
+      let pauses = 0
+      for (;;) {
+        const step = steps.next()
+        if (step.done) return { value: step.value, pauses }
+        pauses++
+      }
+    }
+    const least = Math.floor(record.notes.length / NOTES_PER_STEP)
+    const json = stepsOf(recordJsonSteps(record))
+    expect(json.value.join('')).toBe(JSON.stringify(record, null, 2))
+    expect(json.pauses).toBeGreaterThanOrEqual(least)
+    const md = stepsOf(markdownSteps(record, 'en'))
+    expect(md.value).toBe(toMarkdown(record, 'en'))
+    expect(md.pauses).toBeGreaterThanOrEqual(least)
+    const csv = stepsOf(csvSteps(record))
+    expect(csv.value).toBe(toCsv(record))
+    expect(csv.pauses).toBeGreaterThanOrEqual(least)
+    // and run over turns of the event loop, the same bytes
+    expect((await runInTurns(utf8Steps(await runInTurns(recordJsonSteps(record))))).toString('utf8')).toBe(JSON.stringify(record, null, 2))
+    const empty = { ...record, notes: [] }
+    expect(stepsOf(recordJsonSteps(empty)).value.join('')).toBe(JSON.stringify(empty, null, 2))
   })
 })

@@ -1,4 +1,5 @@
 import fc from 'fast-check'
+import { LIMITS } from '../../shared/limits.ts'
 import { describe, expect, it } from 'vitest'
 import { checkLine, checkNoteText, cleanText, countChars } from '../../shared/text.ts'
 
@@ -153,6 +154,19 @@ describe('text made only of invisible characters', () => {
     ['an accent on a letter', 'cafe\u0301'.normalize('NFC')],
   ])('keeps %s', (_name, text) => {
     expect(checkNoteText(text)).toMatchObject({ ok: true, text })
+  })
+
+  it('cuts a stack of combining marks ("zalgo") to a few per character, so it counts and shows as one', () => {
+    const stack = (base: string, n: number) => base + Array.from({ length: n }, (_, i) => String.fromCodePoint(0x0300 + (i % 0x6f))).join('')
+    const cut = checkNoteText(stack('a', 500) + ' ' + stack('b', 1_000))
+    expect(cut).toMatchObject({ ok: true, chars: 3 })
+    const text = (cut as { text: string }).text
+    for (const cluster of text.split(' ')) expect(Array.from(cluster).length).toBeLessThanOrEqual(1 + LIMITS.maxMarksPerChar)
+    expect(cleanText(text)).toBe(text) // cleaning twice is cleaning once
+    // marks alone are still nothing
+    expect(checkNoteText(stack(' ', 300))).toEqual({ ok: false, error: 'empty' })
+    // real stacks stay whole: Vietnamese, Hebrew with points and a cantillation mark, Devanagari, a keycap
+    for (const real of ['Tiếng Việt'.normalize('NFC'), 'שָׁ֑לוֹם', 'क्षिं', '1️⃣', 'が']) expect(checkNoteText(real)).toMatchObject({ ok: true, text: real.normalize('NFC') })
   })
 
   it('a flag base followed by tags that are not a flag keeps the flag and drops the hidden text', () => {
