@@ -5,11 +5,11 @@ import { spawn } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
 import { ROOT, tempDir } from '../helpers/kiosk.ts'
 import { exited, spawnKiosk } from '../helpers/process.ts'
-import { buildServer, SERVER_BUNDLE } from '../../scripts/build.mjs'
+import { buildServer, KIOSK_ARGS, KIOSK_NODE_FLAGS } from '../../scripts/build.mjs'
 
 async function runMain(env: Record<string, string>): Promise<{ code: number | null; out: string }> {
   await buildServer()
-  const child = spawn(process.execPath, [SERVER_BUNDLE], {
+  const child = spawn(process.execPath, KIOSK_ARGS, {
     cwd: ROOT,
     env: { ...process.env, HOST: '127.0.0.1', ...env },
   })
@@ -25,6 +25,14 @@ async function runMain(env: Record<string, string>): Promise<{ code: number | nu
 }
 
 describe('starting the kiosk from the terminal', () => {
+  it('npm start gives node the same flags as every tool that spawns the kiosk (a young generation of 4 MB semi-spaces)', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
+    const start = pkg.scripts.start!.split(/\s+/)
+    expect(KIOSK_NODE_FLAGS).toContain('--max-semi-space-size=4')
+    expect(start.slice(0, 1 + KIOSK_NODE_FLAGS.length)).toEqual(['node', ...KIOSK_NODE_FLAGS])
+    expect(start.at(-1)).toBe('scripts/start.mjs')
+  })
+
   it('prints the console URL with its token, a QR code and where data is kept', async () => {
     const dataDir = tempDir()
     const k = await spawnKiosk({ DATA_DIR: dataDir, FACILITATOR_TOKEN: 'printed-token-abcdefghijklmnopqrstuvwxyz012' })
