@@ -1,3 +1,4 @@
+import fs from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { newClientId } from '../../shared/ids.ts'
 import type { Ack } from '../../shared/errors.ts'
@@ -40,5 +41,24 @@ describe('the write window (changes gather only while the writer is busy)', () =
     const rows = kiosk.countUpdates(links.id) - before
     expect(rows).toBeGreaterThan(0)
     expect(rows).toBeLessThan(20)
+  })
+})
+
+describe('checkpoints', () => {
+  it('hands the WAL back once the room goes quiet (passive checkpoints, the next commit starts it again at 1 MB)', async () => {
+    const kiosk = await kioskForTest({ limits: ROOMY_LIMITS })
+    const links = await kiosk.createSession()
+    const phone = await kiosk.phone(links.id, { deviceId: newClientId() })
+    const wal = () => fs.statSync(`${kiosk.dataFile}-wal`).size
+    // one commit each: megabytes of WAL pages
+    let largest = 0
+    for (let i = 0; i < 120; i++) {
+      expect(await emitAck<NoteAck>(phone, 'note:create', { id: newClientId(), text: `${i} ${'長めの付箋の文章です。'.repeat(10)}` })).toMatchObject({ ok: true })
+      largest = Math.max(largest, wal())
+    }
+    expect(largest).toBeGreaterThan(1024 * 1024)
+    await new Promise((r) => setTimeout(r, 500)) // quiet for longer than the writer's idle checkpoint
+    expect(await emitAck<NoteAck>(phone, 'note:create', { id: newClientId(), text: 'その後の一枚' })).toMatchObject({ ok: true })
+    expect(wal()).toBeLessThanOrEqual(1024 * 1024 + 64 * 1024)
   })
 })
