@@ -49,12 +49,30 @@ export const WRITER_BUNDLE = at('dist', 'server', 'store-worker.js')
 /** PostgreSQL's thread (`DATABASE_URL`), likewise. */
 export const PG_WORKER_BUNDLE = at('dist', 'server', 'store-pg-worker.js')
 
+/**
+ * `@y/websocket-server/utils` imports y-leveldb (LevelDB and its native addon) at load time for
+ * a persistence Kurumaza never uses (it has its own store): about 3 MB of RSS for nothing. The
+ * server bundle takes that module in and gives it a y-leveldb that is never loaded; yjs and the
+ * rest stay in node_modules, shared with the server's own imports.
+ */
+const withoutLeveldb = {
+  name: 'without-y-leveldb',
+  setup(b) {
+    b.onResolve({ filter: /^@y\/websocket-server\/utils$/ }, () => ({ path: fileURLToPath(import.meta.resolve('@y/websocket-server/utils')) }))
+    b.onResolve({ filter: /^y-leveldb$/ }, () => ({ path: 'y-leveldb', namespace: 'kurumaza-stub' }))
+    b.onLoad({ filter: /.*/, namespace: 'kurumaza-stub' }, () => ({
+      loader: 'js',
+      contents: 'export class LeveldbPersistence { constructor() { throw new Error("YPERSISTENCE is not supported: Kurumaza keeps boards in its own database") } }',
+    }))
+  },
+}
+
 export async function buildServer({ force = false } = {}) {
   const sources = [at('server'), at('shared'), at('package-lock.json')]
   if (!force && !stale(SERVER_BUNDLE, ...sources) && !stale(WRITER_BUNDLE, ...sources) && !stale(PG_WORKER_BUNDLE, ...sources)) return
   const { build } = await import('esbuild')
   const options = { bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', sourcemap: true, logLevel: 'warning' }
-  await build({ ...options, entryPoints: [at('server', 'main.ts')], outfile: SERVER_BUNDLE })
+  await build({ ...options, entryPoints: [at('server', 'main.ts')], outfile: SERVER_BUNDLE, plugins: [withoutLeveldb] })
   await build({ ...options, entryPoints: [at('server', 'store', 'worker.ts')], outfile: WRITER_BUNDLE })
   await build({ ...options, entryPoints: [at('server', 'store', 'pg-worker.ts')], outfile: PG_WORKER_BUNDLE })
 }

@@ -48,6 +48,20 @@ describe('starting the kiosk from the terminal', () => {
     expect(await exited(k.child)).toBe(0)
   })
 
+  it('loads no LevelDB: the board library\'s y-leveldb persistence is left out of the server bundle', async () => {
+    const k = await spawnKiosk({ DATA_DIR: tempDir(), FACILITATOR_TOKEN: 'leveldb-token-abcdefghijklmnopqrstuvwxyz0123' })
+    try {
+      // a board connection works without it
+      expect((await fetch(`${k.url}/healthz`)).status).toBe(200)
+      const maps = fs.readFileSync(`/proc/${k.child.pid}/maps`, 'utf8')
+      expect(maps).toContain('better_sqlite3.node')
+      expect(maps).not.toMatch(/leveldown|leveldb/i)
+    } finally {
+      k.child.kill('SIGINT')
+    }
+    expect(await exited(k.child)).toBe(0)
+  })
+
   it('generates a token on first start, keeps it in the database and reuses it', async () => {
     const dataDir = tempDir()
     const token = (out: string) => /\/f\?token=([A-Za-z0-9_-]+)/.exec(out)?.[1]
