@@ -29,6 +29,7 @@ export const historyArray = (doc: Y.Doc): Y.Array<PhaseEntry> => doc.getArray(DO
 export const surveysMap = (doc: Y.Doc): Y.Map<Y.Map<unknown>> => doc.getMap(DOC_KEYS.surveys)
 export const surveyResultsMap = (doc: Y.Doc): Y.Map<RoundResults> => doc.getMap(DOC_KEYS.surveyResults)
 export const agendaMap = (doc: Y.Doc): Y.Map<AgendaEntry> => doc.getMap(DOC_KEYS.agenda)
+export const surveyTurnoutMap = (doc: Y.Doc): Y.Map<number> => doc.getMap(DOC_KEYS.surveyTurnout)
 /** Where a round's results live in `surveyResults`. */
 export const resultsKey = (surveyId: string, round: number): string => `${surveyId}:${round}`
 

@@ -26,6 +26,11 @@ export const DOC_KEYS = {
   surveyResults: 'surveyResults',
   /** activity id → AgendaEntry: the agenda's order and what the prompts and surveys do not say */
   agenda: 'agenda',
+  /**
+   * On a board only: `<survey id>:<round>` → how many phones answered a round whose results are
+   * hidden (the turnout, never the counts), so the room sees answers arrive.
+   */
+  surveyTurnout: 'surveyTurnout',
 } as const
 
 /**

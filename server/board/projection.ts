@@ -1,6 +1,6 @@
 import * as Y from 'yjs'
 import { DOC_KEYS } from '../../shared/board.ts'
-import { agendaMap, currentActivity, groupsMap, metaMap, notesMap, promptsMap, readMeta, readSurvey, resultsKey, surveyResultsMap, surveysMap, votesMap } from '../../shared/board-doc.ts'
+import { agendaMap, currentActivity, groupsMap, metaMap, notesMap, promptsMap, readMeta, readSurvey, resultsKey, surveyResultsMap, surveysMap, surveyTurnoutMap, votesMap } from '../../shared/board-doc.ts'
 import { SERVER_ORIGIN } from './rules.ts'
 import { QUESTION_META, QUESTIONS_KEY } from '../../shared/questions.ts'
 import { questionsMap, readQuestionHighlight } from '../../shared/questions-doc.ts'
@@ -268,6 +268,16 @@ function syncActivity(full: Y.Doc, board: Y.Doc): void {
     if (v === undefined) results.delete(key)
     else if (!same(results.get(key), v)) results.set(key, v)
   }
+  // A hidden round's turnout only: the room sees answers arrive without seeing what they say.
+  const turnout = surveyTurnoutMap(board)
+  const hidden = new Map<string, number>()
+  for (const r of survey?.rounds ?? []) {
+    const key = resultsKey(survey!.id, r.round)
+    const responses = surveyResultsMap(full).get(key)?.responses
+    if (!r.shown && typeof responses === 'number') hidden.set(key, responses)
+  }
+  for (const key of [...turnout.keys()]) if (!hidden.has(key)) turnout.delete(key)
+  for (const [key, n] of hidden) if (turnout.get(key) !== n) turnout.set(key, n)
 }
 
 /** Every note id of either document: what a walk over all notes must look at. */
@@ -396,4 +406,4 @@ export function projectChanges(full: Y.Doc, board: Y.Doc, tr: Y.Transaction): vo
   if (everyNote) walkAll(full, board, s)
 }
 
-export const PROJECTED_KEYS = [DOC_KEYS.meta, DOC_KEYS.notes, DOC_KEYS.groups, DOC_KEYS.prompts, DOC_KEYS.votes, QUESTIONS_KEY, DOC_KEYS.surveys, DOC_KEYS.surveyResults, DOC_KEYS.agenda] as const
+export const PROJECTED_KEYS = [DOC_KEYS.meta, DOC_KEYS.notes, DOC_KEYS.groups, DOC_KEYS.prompts, DOC_KEYS.votes, QUESTIONS_KEY, DOC_KEYS.surveys, DOC_KEYS.surveyResults, DOC_KEYS.agenda, DOC_KEYS.surveyTurnout] as const

@@ -175,6 +175,12 @@ describe.skipIf(!HAS_BROWSER)('questions to the speaker in real browsers', () =>
     await shoot('phone-390-full', phones[0]!.page, true)
     await shoot('console-1366x768', fac.page)
     await shoot('board-1920x1080', board.page)
+    // The board speaks of the questions, not of a note round: no note prompt, no "posting open".
+    expect(await board.page.getByTestId('board-phase').textContent()).toContain('進行：講演者への質問')
+    expect(await board.board.stateChips()).toEqual([])
+    expect(await board.board.invitation()).toBe('スマホで質問')
+    expect(await board.page.locator('.head .prompt').count()).toBe(0)
+    expect(await board.page.getByTestId('note-count').count()).toBe(0)
     // WCAG 2.2 A/AA on the three screens as they are now (axe-core)
     for (const page of [phones[3]!.page, fac.page, board.page]) expect(await axeViolations(page)).toEqual([])
 

@@ -131,7 +131,7 @@ describe.skipIf(!HAS_BROWSER)('survey charts in the browser', () => {
     expect(covered).toEqual([])
     expect(errors).toEqual([])
     await page.context().close()
-  })
+  }, 90_000) // a cloud laid out and every chart shot one by one: slow on a loaded 2-core machine
 
   it.each(['dark', 'contrast'] as const)('draws the board’s %s theme (screenshot)', async (theme) => {
     const { page, errors } = await open(browser(), 'board', `view=charts&size=board&theme=${theme}`)

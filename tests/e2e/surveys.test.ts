@@ -102,9 +102,23 @@ describe.skipIf(!HAS_BROWSER)('a survey in real browsers', () => {
     // the phone's text is in the round's words (the cloud)
     await expect.poll(() => board.page.getByTestId('board-survey').textContent(), { timeout: 10_000 }).toContain('前例')
     await shoot('board-before-1920x1080', board.page)
+    // The board speaks of the survey, not of a note round: no "posting open", no note count.
+    expect(await board.page.getByTestId('board-phase').textContent()).toContain('進行：アンケート')
+    expect(await board.stateChips()).toEqual(['事前：回答受付中'])
+    expect(await board.invitation()).toBe('スマホで回答')
+    expect(await board.page.getByTestId('note-count').count()).toBe(0)
+    expect(await board.page.locator('.head .prompt').count()).toBe(0)
 
     await item.getByRole('button', { name: '回答を締め切る' }).click()
     await expect.poll(() => phone.page.getByTestId('survey-state').textContent(), { timeout: 10_000 }).toContain('受付は終わりました')
+    // between rounds the board stops inviting: the QR goes, and the column says why
+    await expect.poll(() => board.invitation()).toBe('いまは回答を受け付けていません')
+    expect(await board.stateChips()).toEqual(['いまは回答を受け付けていません'])
+    expect(await board.page.getByTestId('join-url').count()).toBe(0)
+    // ...and says whose answers the chart shows, and what was asked
+    expect(await board.page.getByTestId('board-results-of').textContent()).toBe('事前の結果（6人が回答）')
+    await expect.poll(() => board.page.getByTestId('board-question').locator('figcaption').allTextContents()).toEqual([expect.stringMatching(/^(一番の要因は|一言どうぞ)$/)])
+    await shoot('board-between-rounds-1920x1080', board.page)
     await item.getByLabel('回の名前').fill('事後')
     await item.getByLabel('結果をすぐ投影する').check()
     await item.getByRole('button', { name: '回答を始める' }).click()

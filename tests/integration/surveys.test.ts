@@ -1,7 +1,7 @@
 import { describe, expect, it, onTestFinished } from 'vitest'
 import { io } from 'socket.io-client'
 import type * as Y from 'yjs'
-import { readResults, readSurvey } from '../../shared/board-doc.ts'
+import { readResults, readSurvey, resultsKey, surveyTurnoutMap } from '../../shared/board-doc.ts'
 import type { Ack } from '../../shared/errors.ts'
 import { LIMITS } from '../../shared/limits.ts'
 import type { SessionLinks, SurveyForPhone } from '../../shared/protocol.ts'
@@ -225,8 +225,11 @@ describe('surveys: the board sees only what the room may see', () => {
     await waitFor(() => expect(readSurvey(board, surveyId)?.title).toBe('事前アンケート'))
     expect(readResults(board, surveyId, round)).toBeUndefined()
     expect(boardJson(board)).not.toContain('前例主義をやめたい')
+    // the turnout of the hidden round reaches the board, and nothing else of it
+    await waitFor(() => expect(surveyTurnoutMap(board).toJSON()).toEqual({ [resultsKey(surveyId, round)]: 2 }))
     expect(await emitAck(fac, 'survey:reveal', { surveyId, shown: true })).toEqual({ ok: true })
     await waitFor(() => expect(readResults(board, surveyId, round)?.responses).toBe(2))
+    expect(surveyTurnoutMap(board).size).toBe(0) // revealed: the counts carry the turnout
     for (const doc of [board, full]) expect(boardJson(doc)).not.toContain('secret-device')
     expect(await emitAck(fac, 'survey:reveal', { surveyId, shown: false })).toEqual({ ok: true })
     await waitFor(() => expect(readResults(board, surveyId, round)).toBeUndefined())

@@ -1,7 +1,7 @@
 import * as Y from 'yjs'
 import { WebsocketProvider } from 'y-websocket'
 import type { Activity, Group, MetaFields, Note, Prompt, RoundResults, Survey } from '../../../shared/board.ts'
-import { currentActivity, readAgenda, readGroups, readMeta, readNotes, readPrompts, readResults, readSurveys, readVotes, resultsKey } from '../../../shared/board-doc.ts'
+import { currentActivity, readAgenda, readGroups, readMeta, readNotes, readPrompts, readResults, readSurveys, readVotes, resultsKey, surveyTurnoutMap } from '../../../shared/board-doc.ts'
 import { PATHS, type ServerPresence } from '../../../shared/protocol.ts'
 import type { Question, QuestionMode } from '../../../shared/questions.ts'
 import { readQuestionHighlight, readQuestionMode, readQuestions, readQuestionsOnBoard } from '../../../shared/questions-doc.ts'
@@ -44,6 +44,8 @@ export class BoardRoom {
   surveys = $state.raw<Survey[]>([])
   /** `<survey id>:<round>` → counts (a board has them only while they may be shown) */
   results = $state.raw<ReadonlyMap<string, RoundResults>>(new Map())
+  /** a hidden round's turnout (a board's own key): how many answered, not what */
+  turnout = $state.raw<ReadonlyMap<string, number>>(new Map())
   /** questions to the speaker, newest first (a board has only the visible ones) */
   questions = $state.raw<Question[]>([])
   questionMode = $state<QuestionMode>('off')
@@ -118,6 +120,7 @@ export class BoardRoom {
       }
     }
     this.results = results
+    this.turnout = new Map([...surveyTurnoutMap(this.doc).entries()].filter((e): e is [string, number] => typeof e[1] === 'number'))
     this.questions = readQuestions(this.doc)
     this.questionMode = readQuestionMode(this.doc)
     this.questionHighlight = readQuestionHighlight(this.doc)
