@@ -11,7 +11,7 @@ import type { Kiosk } from './context.ts'
 import { AuthThrottle, ConnectionCounter, isLoopback, RateLimiter } from './guard.ts'
 import { AddressAllowance } from './realtime/allowance.ts'
 import { SurveyResults } from './sessions/survey-results.ts'
-import { countWords } from '../shared/words.ts'
+import { cachedWordCounter } from './sessions/word-cache.ts'
 import { pageRoutes } from './http/pages.ts'
 import { sessionRoutes } from './http/sessions.ts'
 import { attachBus, type Bus } from './cluster/bus.ts'
@@ -111,6 +111,7 @@ export async function createServer(config: Config, dev?: DevMiddleware): Promise
   const publicOrigin = config.publicUrl ? new URL(config.publicUrl).origin : undefined
   const lan = lanAddresses()[0] ?? 'localhost'
   const exempt = (address: string) => config.loopbackExempt && isLoopback(address)
+  const countWords = cachedWordCounter(config.limits.wordCacheAnswers)
   const kiosk: Kiosk = {
     config,
     sessions,
@@ -140,6 +141,7 @@ export async function createServer(config: Config, dev?: DevMiddleware): Promise
     upvotesPerPhone: new RateLimiter(config.limits.upvotesBurstPerPhone, config.limits.upvotesPerMinutePerPhone),
     allowance: new AddressAllowance(config.limits, exempt),
     surveyResults: new SurveyResults(store, countWords, config.limits.surveyResultsIntervalMs, config.limits.surveyWordsIntervalMs, log.child('surveys')),
+    countWords,
     exempt,
     publicBase: () => (config.publicUrl ? config.publicUrl.replace(/\/+$/, '') : `http://${lan}:${port}`),
     publicOrigin,

@@ -7,6 +7,7 @@ import type { SessionRegistry } from './sessions/registry.ts'
 import type { WordFilter } from './board/words.ts'
 import type { SessionTimers } from './sessions/timers.ts'
 import type { SurveyResults } from './sessions/survey-results.ts'
+import type { WordCounter } from './board/surveys.ts'
 
 /** What handlers may read from the store and the one thing they may write beside boards. */
 export interface Records {
@@ -54,6 +55,8 @@ export interface Kiosk {
   answersPerPhone: RateLimiter
   /** survey rounds' counts, written into the documents at most once per interval */
   surveyResults: SurveyResults
+  /** words of text answers for the cloud, with the facilitator's hidden and merged words (remembers segmented answers) */
+  countWords: WordCounter
   questionsPerPhone: RateLimiter
   questionsPerAddress: RateLimiter
   upvotesPerPhone: RateLimiter

@@ -3,6 +3,7 @@ import {
   DOC_KEYS,
   NOTE_STATUSES,
   type BoardPage,
+  type SurveyPage,
   PHASES,
   type Group,
   type MetaFields,
@@ -14,6 +15,8 @@ import {
   type TimerState,
   type VoteSettings,
 } from './board.ts'
+import type { WordEdits } from './survey.ts'
+import { readWordEdits } from './word-edits.ts'
 import type { Activity, AgendaEntry, QuestionResult, RoundResults, Survey, SurveyQuestion, SurveyRoundInfo } from './board.ts'
 
 /**
@@ -171,6 +174,12 @@ function readVote(v: unknown): VoteSettings | null {
   return vote
 }
 
+function readSurveyPage(v: unknown): SurveyPage | null {
+  if (typeof v !== 'object' || v === null) return null
+  const p = v as Record<string, unknown>
+  return typeof p.surveyId === 'string' && Number.isInteger(p.index) && (p.index as number) >= 0 ? { surveyId: p.surveyId, index: p.index as number } : null
+}
+
 export function readMeta(doc: Y.Doc): MetaFields {
   const m = metaMap(doc)
   const phase = m.get('phase')
@@ -186,6 +195,7 @@ export function readMeta(doc: Y.Doc): MetaFields {
     showAllPrompts: m.get('showAllPrompts') === true,
     spotlight: readSpotlight(m.get('spotlight')),
     boardPage: readBoardPage(m.get('boardPage')),
+    surveyPage: readSurveyPage(m.get('surveyPage')),
     showJoin: m.get('showJoin') === true,
     timer: readTimer(m.get('timer')),
     vote: readVote(m.get('vote')),
@@ -237,6 +247,16 @@ export function readSurvey(doc: Y.Doc, id: string): Survey | undefined {
   const rawRounds = entry.get('rounds')
   const rounds = (Array.isArray(rawRounds) ? rawRounds : []).map(readRound).filter((r): r is SurveyRoundInfo => r !== undefined)
   return { id, title, questions: questions as SurveyQuestion[], createdAt: num(entry.get('createdAt')), rounds }
+}
+
+/** Where a text question's hidden and merged words live in its survey's entry (the facilitator's document only). */
+export const WORD_EDITS_PREFIX = 'words:'
+export const wordEditsKey = (question: number): string => `${WORD_EDITS_PREFIX}${question}`
+
+/** A survey's hidden and merged words, one entry per question (empty where there are none). */
+export function readSurveyWordEdits(doc: Y.Doc, id: string, questions: number): WordEdits[] {
+  const entry = surveysMap(doc).get(id)
+  return Array.from({ length: questions }, (_, i) => readWordEdits(entry instanceof Y.Map ? entry.get(wordEditsKey(i)) : undefined))
 }
 
 /** Every well-formed survey, oldest first. */

@@ -148,6 +148,15 @@ export interface Spotlight {
  */
 export type BoardPage = { kind: 'page'; index: number } | { kind: 'group'; id: string }
 
+/**
+ * Which question of a survey the facilitator holds on the projector (`index` from 0, below the
+ * survey's number of questions). null: the board turns the questions by itself.
+ */
+export interface SurveyPage {
+  surveyId: string
+  index: number
+}
+
 export interface TimerState {
   /** epoch ms on the server's clock */
   endsAt: number
@@ -188,6 +197,8 @@ export interface MetaFields {
   spotlight: Spotlight | null
   /** the page of the wall held on the projector, or null to turn pages by themselves */
   boardPage: BoardPage | null
+  /** the survey question held on the projector, or null to turn the questions by themselves */
+  surveyPage: SurveyPage | null
   /** the QR code large on the board even once the room has joined */
   showJoin: boolean
   timer: TimerState | null

@@ -62,6 +62,16 @@ export const LIMITS = {
   surveyResultsIntervalMs: 500,
   /** …and the words of text answers (the cloud) at most this often while answers arrive; exact at close. */
   surveyWordsIntervalMs: 3_000,
+  /**
+   * The facilitator's say over a text question's cloud: words hidden and words merged into
+   * another, each at most this many per question (the cloud shows 100 words), and how long a
+   * word named in them may be.
+   */
+  maxHiddenWordsPerQuestion: 200,
+  maxMergedWordsPerQuestion: 200,
+  maxCloudWordChars: 60,
+  /** Answers whose words (segmented once) the kiosk keeps, so hiding or merging recounts without segmenting again. */
+  wordCacheAnswers: 10_000,
   /** Answer rows one CSV import may bring (a round gathered on paper or in a web form). */
   maxImportedAnswers: 5_000,
   /**

@@ -7,6 +7,7 @@ import type { z } from 'zod'
 import type { Ack, ErrorCode } from './errors.ts'
 import type { ActivityKind, NoteStatus, Phase, SurveyQuestion, UiLang } from './board.ts'
 import type { QuestionMode, QuestionStatus } from './questions.ts'
+import type { WordEdits } from './survey.ts'
 import type * as schemas from './schemas.ts'
 
 export const PROTOCOL_VERSION = 1
@@ -156,7 +157,7 @@ export interface MyNote {
 /**
  * `prompt` changes the text of the current prompt; `faceDown` keeps notes face down on the board;
  * `boardPage` holds a page of the wall (or a group's page) on the projector, null lets pages turn
- * by themselves; `showJoin` keeps the QR code large; `lang: null` lets each device choose
+ * by themselves; `surveyPage` holds one question of a survey's results there the same way; `showJoin` keeps the QR code large; `lang: null` lets each device choose
  */
 export type SessionUpdatePayload = Payload<'sessionUpdateSchema'>
 
@@ -233,6 +234,8 @@ export interface ClientToServerEvents {
   'survey:close': (payload: Payload<'surveyRefSchema'>, ack: (res: Ack) => void) => void
   /** show or hide a round's results on the board */
   'survey:reveal': (payload: Payload<'surveyRevealSchema'>, ack: (res: Ack) => void) => void
+  /** hide, unhide, merge or unmerge a word of a text question's cloud (every round); answers the question's edits now */
+  'survey:words': (payload: Payload<'surveyWordsSchema'>, ack: (res: Ack<WordEdits>) => void) => void
   'agenda:add': (payload: Payload<'agendaAddSchema'>, ack: (res: Ack<{ activityId: string }>) => void) => void
   'agenda:move': (payload: Payload<'agendaMoveSchema'>, ack: (res: Ack) => void) => void
   'agenda:remove': (payload: Payload<'agendaRefSchema'>, ack: (res: Ack) => void) => void

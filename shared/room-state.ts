@@ -13,7 +13,15 @@ export interface RoomInputs {
   faceDown: boolean
   /** the current or last vote; null before the first one */
   vote: { open: boolean } | null
+  /**
+   * The agenda's current activity when it is not a note round: a survey, with where its round is
+   * (`coming`: none opened yet, `open`, `closed`), or questions to the speaker (taken or not).
+   * Absent or null: a note round, worded from the settings above.
+   */
+  activity?: RoomActivity | null
 }
+
+export type RoomActivity = { kind: 'survey'; round: 'coming' | 'open' | 'closed' } | { kind: 'questions'; open: boolean }
 
 /** Whether a phone may post: `locked` by the facilitator or a countdown, `closed` for good. */
 export type Posting = 'open' | 'locked' | 'closed'
@@ -25,14 +33,32 @@ export type Posting = 'open' | 'locked' | 'closed'
 export type VoteStage = 'none' | 'coming' | 'open' | 'over'
 
 /** The one sentence each screen leads with; the screens word it in their own language. */
-export const HEADLINES = ['closed', 'voteOpen', 'voteComing', 'voteOver', 'faceDown', 'collect', 'collectLocked', 'reveal', 'group', 'discuss'] as const
+export const HEADLINES = [
+  'closed',
+  'voteOpen',
+  'voteComing',
+  'voteOver',
+  'faceDown',
+  'collect',
+  'collectLocked',
+  'reveal',
+  'group',
+  'discuss',
+  'surveyComing',
+  'surveyOpen',
+  'surveyClosed',
+  'questionsOpen',
+  'questionsClosed',
+] as const
 export type Headline = (typeof HEADLINES)[number]
 
 export interface RoomState {
+  /** what the room is doing: a note round (posting, voting…), a survey, or questions to the speaker */
+  activity: 'notes' | 'survey' | 'questions'
   posting: Posting
   vote: VoteStage
   headline: Headline
-  /** said after the headline: posting is still open in a later phase, or it is locked */
+  /** said after the headline: posting is still open in a later phase, or it is locked (note rounds only) */
   postingNote: 'stillOpen' | 'locked' | null
   /** what the board's join column invites people to do, if anything */
   invite: 'post' | 'vote' | 'none' | 'closed'
@@ -43,9 +69,12 @@ export interface RoomState {
 export function roomState(input: RoomInputs): RoomState {
   const posting: Posting = input.closed ? 'closed' : input.locked ? 'locked' : 'open'
   const vote = voteStage(input)
-  const headline = headlineOf(input, posting, vote)
+  // The agenda's current activity is what the room is doing: a survey or questions lead the
+  // sentence (phones show that activity instead of the note composer), a note round words itself.
+  const activity = input.closed || !input.activity ? 'notes' : input.activity.kind
+  const headline = input.activity && activity !== 'notes' ? activityHeadline(input.activity) : headlineOf(input, posting, vote)
   const postingNote =
-    posting === 'closed' || headline === 'collectLocked'
+    activity !== 'notes' || posting === 'closed' || headline === 'collectLocked'
       ? null
       : posting === 'locked'
         ? 'locked'
@@ -53,7 +82,12 @@ export function roomState(input: RoomInputs): RoomState {
           ? null
           : 'stillOpen'
   const invite = posting === 'closed' ? 'closed' : vote === 'open' ? 'vote' : posting === 'open' ? 'post' : 'none'
-  return { posting, vote, headline, postingNote, invite, faceDown: input.faceDown && !input.closed }
+  return { activity, posting, vote, headline, postingNote, invite, faceDown: input.faceDown && !input.closed }
+}
+
+function activityHeadline(activity: RoomActivity): Headline {
+  if (activity.kind === 'questions') return activity.open ? 'questionsOpen' : 'questionsClosed'
+  return activity.round === 'open' ? 'surveyOpen' : activity.round === 'closed' ? 'surveyClosed' : 'surveyComing'
 }
 
 function voteStage({ closed, phase, vote }: RoomInputs): VoteStage {

@@ -37,6 +37,11 @@ export const sessionUpdateSchema = z
       ])
       .nullable()
       .optional(),
+    surveyPage: z
+      .object({ surveyId: z.string().min(1).max(64), index: z.number().int().min(0).max(LIMITS.maxSurveyQuestions - 1) })
+      .strict()
+      .nullable()
+      .optional(),
     showJoin: z.boolean().optional(),
     questions: z.enum(QUESTION_MODES).optional(),
     questionsOnBoard: z.boolean().optional(),
@@ -171,6 +176,16 @@ export const surveyAnswerSchema = z.object({
   /** facilitator only: a paper answer sheet's own id, so that sending it again replaces it */
   sheetId: z.string().min(1).max(LIMITS.maxClientIdChars).optional(),
 })
+
+/**
+ * Hide a word of a text question's cloud, show it again, merge it into another word, or take a
+ * merge back: for every round of that question (`question`: its index, from 0).
+ */
+const wordTarget = { surveyId, question: z.number().int().min(0).max(LIMITS.maxSurveyQuestions - 1), word: capped(LIMITS.maxCloudWordChars) }
+export const surveyWordsSchema = z.union([
+  z.object({ ...wordTarget, action: z.enum(['hide', 'unhide', 'unmerge']) }),
+  z.object({ ...wordTarget, action: z.literal('merge'), into: capped(LIMITS.maxCloudWordChars) }),
+])
 
 const activityId = z.string().min(1).max(80)
 

@@ -3,7 +3,7 @@
  * and console's comparison charts and the Markdown record. Distributions only: nothing here
  * knows who answered what. Shares are in percent (0–100), shifts in percentage points.
  */
-import { isTextResult, scaleBounds, scaleMean, type Question, type QuestionResult, type SurveyRound, type TextResult } from './survey.ts'
+import { isTextResult, scaleBounds, textAnswered, scaleMean, type Question, type QuestionResult, type SurveyRound, type TextResult } from './survey.ts'
 
 export interface Side {
   count: number
@@ -105,7 +105,7 @@ export function compareScale(q: Pick<Question, 'min' | 'max'>, before: readonly 
  * not make every word "rise"). Largest moves first; ties by the later count, then the word.
  */
 export function compareText(before: TextResult, after: TextResult, opts: { limit?: number } = {}): TextComparison {
-  const answered = { before: before.answers.length, after: after.answers.length }
+  const answered = { before: textAnswered(before), after: textAnswered(after) }
   const words = new Map<string, { b: number; a: number }>()
   for (const w of before.words) words.set(w.word, { b: w.count, a: 0 })
   for (const w of after.words) words.set(w.word, { b: words.get(w.word)?.b ?? 0, a: w.count })

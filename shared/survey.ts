@@ -39,10 +39,36 @@ export interface WordCount {
   count: number
 }
 
+/**
+ * The facilitator's say over one text question's cloud, for every round of it and their
+ * comparison: words left out, and words counted as another (「デジタル化」 as 「DX」). Words are
+ * compared folded (width, case); `into` is never itself merged (merges are kept one level deep).
+ */
+export interface WordEdits {
+  hidden: string[]
+  merged: Array<{ word: string; into: string }>
+}
+
 /** A text question's result: every answer, and its words for the cloud. */
 export interface TextResult {
+  /** every answer as written; a board receives none of them (see `answered`) */
   answers: string[]
   words: WordCount[]
+  /**
+   * On a board only: how many answered. A board shows the cloud, never the answers, so its copy
+   * carries their number instead of their text (a name the facilitator left out of the cloud
+   * must not sit in the projector's browser either).
+   */
+  answered?: number
+}
+
+/** How many answered a text question, on a board (the number only) or anywhere else. */
+export const textAnswered = (r: TextResult): number => r.answered ?? r.answers.length
+
+/** A round's results as a board may hold them: each text question's answers replaced by their number. */
+export function forBoard<T extends { results: QuestionResult[] }>(round: T): T {
+  if (!round.results.some((r) => isTextResult(r) && r.answers.length > 0)) return round
+  return { ...round, results: round.results.map((r) => (isTextResult(r) ? { answers: [], words: r.words, answered: textAnswered(r) } : r)) }
 }
 
 /** choice and multi: counts per option; scale: counts per value from min to max; text: see TextResult. */

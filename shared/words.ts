@@ -10,8 +10,10 @@ import type { WordCount } from './survey.ts'
 export interface CountWordsOptions {
   /** words the facilitator hid (compared folded: width, case) */
   hidden?: readonly string[]
-  /** word → the word it counts as, e.g. {'デジタル化': 'DX'} */
-  merged?: Readonly<Record<string, string>>
+  /** word → the word it counts as, e.g. {'デジタル化': 'DX'} (a Map when words come from people: no `__proto__` key) */
+  merged?: Readonly<Record<string, string>> | ReadonlyMap<string, string>
+  /** the words of one answer; default `extractWords` (the kiosk passes one that remembers answers it has segmented) */
+  extract?: (answer: string) => readonly string[]
   /** most words returned (the most frequent); default DEFAULT_WORD_LIMIT */
   limit?: number
 }
@@ -147,6 +149,8 @@ function filterWords(pieces: Piece[]): string[] {
   return words
 }
 
+const isMap = (m: CountWordsOptions['merged']): m is ReadonlyMap<string, string> => m instanceof Map
+
 /**
  * Count the words of free-text answers: each word once per answer, the facilitator's merges
  * applied (a merged word counts as its target) and hidden words left out; most frequent first.
@@ -154,15 +158,25 @@ function filterWords(pieces: Piece[]): string[] {
  */
 export function countWords(answers: readonly string[], opts: CountWordsOptions = {}): WordCount[] {
   const hidden = new Set((opts.hidden ?? []).map(foldWord))
-  const merged = new Map(Object.entries(opts.merged ?? {}).map(([from, to]) => [foldWord(from), to.normalize('NFKC').trim()]))
+  const pairs = isMap(opts.merged) ? [...opts.merged] : Object.entries(opts.merged ?? {})
+  // Targets folded once: folding (NFKC) every word again was most of a recount's cost.
+  const merged = new Map(
+    pairs.map(([from, to]) => {
+      const word = to.normalize('NFKC').trim()
+      return [foldWord(from), { word, key: foldWord(word) }]
+    }),
+  )
+  const extract = opts.extract ?? extractWords
   const counts = new Map<string, { word: string; count: number; first: number }>()
   let order = 0
   for (const answer of answers) {
     const seen = new Set<string>()
-    for (const raw of extractWords(answer)) {
-      const word = merged.get(foldWord(raw)) ?? raw
-      const key = foldWord(word)
-      if (key === '' || hidden.has(key) || hidden.has(foldWord(raw)) || seen.has(key)) continue
+    for (const raw of extract(answer)) {
+      const rawKey = foldWord(raw)
+      const target = merged.get(rawKey)
+      const word = target?.word ?? raw
+      const key = target?.key ?? rawKey
+      if (key === '' || hidden.has(key) || hidden.has(rawKey) || seen.has(key)) continue
       seen.add(key)
       const entry = counts.get(key)
       if (entry) entry.count++

@@ -58,6 +58,7 @@ export function removeActivity(doc: Y.Doc, activityId: string): boolean {
  * Make an activity the one on every screen. A note round's prompt becomes the current prompt; a
  * questions activity opens questions (unless they are already open or moderated) and puts them
  * on the board, and leaving it takes them off the board (the mode stays as the facilitator set it).
+ * Moving to another activity lets go of a held survey question.
  */
 export function setCurrentActivity(doc: Y.Doc, activityId: string): Activity | undefined {
   const agenda = readAgenda(doc)
@@ -68,6 +69,9 @@ export function setCurrentActivity(doc: Y.Doc, activityId: string): Activity | u
     if (activity.kind === 'notes' && promptsMap(doc).has(activity.ref)) setCurrentPrompt(doc, activity.ref)
     if (activity.kind === 'questions') setQuestionSettings(doc, { mode: readQuestionMode(doc) === 'off' ? 'open' : undefined, onBoard: true })
     else if (before?.kind === 'questions') setQuestionSettings(doc, { onBoard: false })
+    // A survey question held on the projector belongs to that showing of the survey: the next
+    // activity (or the same survey shown again later) starts turning from its first question.
+    if (before?.id !== activity.id && metaMap(doc).get('surveyPage')) metaMap(doc).set('surveyPage', null)
     metaMap(doc).set('activityId', activityId)
   })
   return activity

@@ -1,5 +1,6 @@
 import * as Y from 'yjs'
 import { DOC_KEYS } from '../../shared/board.ts'
+import { forBoard } from '../../shared/survey.ts'
 import { agendaMap, currentActivity, groupsMap, metaMap, notesMap, promptsMap, readMeta, readSurvey, resultsKey, surveyResultsMap, surveysMap, surveyTurnoutMap, votesMap } from '../../shared/board-doc.ts'
 import { SERVER_ORIGIN } from './rules.ts'
 import { QUESTION_META, QUESTIONS_KEY } from '../../shared/questions.ts'
@@ -18,7 +19,8 @@ import { questionsMap, readQuestionHighlight } from '../../shared/questions-doc.
  * - groups: those holding a note on the board, their parents (the board heads an area
  *   "parent › child"), and the spotlit one; name, parent, order only.
  * - votes: only while the room may see counts, and only for notes on the board.
- * - meta: the keys a board reads, without `moderation`; the spotlight only if its target is here.
+ * - meta: the keys a board reads, without `moderation`; the spotlight only if its target is here;
+ *   a held survey question only for the survey on screen.
  * - the agenda: only the current activity (its entry, and for a survey the survey itself); a
  *   round's counts only once they may be shown (live, or revealed), never of another survey.
  * - questions: only visible ones, with their text, time, count and answered flag (no status, no
@@ -38,7 +40,7 @@ const GROUP_FIELDS = ['name', 'parentId', 'createdAt', 'order'] as const
 const PROMPT_FIELDS = ['text', 'createdAt', 'order'] as const
 const SURVEY_FIELDS = ['title', 'questions', 'createdAt', 'rounds'] as const
 const QUESTION_FIELDS = ['text', 'createdAt', 'votes', 'answered'] as const
-const META_KEYS = new Set([QUESTION_META.mode, QUESTION_META.highlight, QUESTION_META.onBoard, 'title', 'prompt', 'createdAt', 'locked', 'phase', 'faceDown', 'currentPromptId', 'showAllPrompts', 'spotlight', 'timer', 'vote', 'closed', 'lang', 'boardPage', 'showJoin', 'activityId'])
+const META_KEYS = new Set([QUESTION_META.mode, QUESTION_META.highlight, QUESTION_META.onBoard, 'title', 'prompt', 'createdAt', 'locked', 'phase', 'faceDown', 'currentPromptId', 'showAllPrompts', 'spotlight', 'timer', 'vote', 'closed', 'lang', 'boardPage', 'surveyPage', 'showJoin', 'activityId'])
 
 /** Notes projected per event-loop turn when all of them must be looked at again. */
 export const PROJECTION_CHUNK = 250
@@ -227,6 +229,12 @@ function syncMetaKey(full: Y.Doc, board: Y.Doc, key: string): void {
     const page = readMeta(full).boardPage
     v = page && (page.kind !== 'group' || groupsMap(board).has(page.id)) ? v : null
   }
+  // A held survey question names a survey: only the one on screen (others never reach a board).
+  if (key === 'surveyPage' && v !== undefined && v !== null) {
+    const page = readMeta(full).surveyPage
+    const current = currentActivity(full)
+    v = page && current?.kind === 'survey' && current.ref === page.surveyId ? v : null
+  }
   if (v === undefined) {
     if (to.has(key)) to.delete(key)
   } else if (!same(to.get(key), v)) to.set(key, v)
@@ -260,13 +268,15 @@ function syncActivity(full: Y.Doc, board: Y.Doc): void {
   const surveys = surveysMap(board)
   for (const key of [...surveys.keys()]) if (key !== survey?.id) surveys.delete(key)
   if (survey) syncEntry(surveys, survey.id, pick(surveysMap(full).get(survey.id), SURVEY_FIELDS))
+  syncMetaKey(full, board, 'surveyPage')
   const shown = new Set((survey?.rounds ?? []).filter((r) => r.shown).map((r) => resultsKey(survey!.id, r.round)))
   const results = surveyResultsMap(board)
   for (const key of [...results.keys()]) if (!shown.has(key)) results.delete(key)
   for (const key of shown) {
     const v = surveyResultsMap(full).get(key)
-    if (v === undefined) results.delete(key)
-    else if (!same(results.get(key), v)) results.set(key, v)
+    const onBoard = v === undefined ? undefined : forBoard(v)
+    if (onBoard === undefined) results.delete(key)
+    else if (!same(results.get(key), onBoard)) results.set(key, onBoard)
   }
   // A hidden round's turnout only: the room sees answers arrive without seeing what they say.
   const turnout = surveyTurnoutMap(board)

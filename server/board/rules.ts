@@ -1,6 +1,6 @@
 import * as Y from 'yjs'
 import { agendaMap, historyArray, metaMap, notesMap, promptsMap, readMeta, votesMap } from '../../shared/board-doc.ts'
-import type { BoardPage, MetaFields, NoteStatus, Phase, Spotlight, TimerState, VoteSettings } from '../../shared/board.ts'
+import type { BoardPage, MetaFields, NoteStatus, Phase, Spotlight, SurveyPage, TimerState, VoteSettings } from '../../shared/board.ts'
 import type { ModerationAction } from '../../shared/protocol.ts'
 import { nextAgendaOrder } from './surveys.ts'
 
@@ -189,6 +189,15 @@ export function setBoardPage(doc: Y.Doc, page: BoardPage | null): boolean {
   if (page?.kind === 'group' && !(doc.getMap('groups').get(page.id) instanceof Y.Map)) return false
   tx(doc, () => metaMap(doc).set('boardPage', page))
   return true
+}
+
+/**
+ * Hold one question of a survey on the projector, or let the questions turn by themselves (null).
+ * The caller has checked that the survey exists and has that question: unlike the wall's pages,
+ * a survey's questions are known here.
+ */
+export function setSurveyPage(doc: Y.Doc, page: SurveyPage | null): void {
+  tx(doc, () => metaMap(doc).set('surveyPage', page))
 }
 
 export function setTimer(doc: Y.Doc, timer: TimerState | null): void {

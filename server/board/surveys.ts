@@ -1,6 +1,7 @@
 import * as Y from 'yjs'
-import { agendaMap, readAgenda, readSurvey, readSurveys, resultsKey, surveyResultsMap, surveysMap } from '../../shared/board-doc.ts'
+import { agendaMap, readAgenda, readSurvey, readSurveys, resultsKey, surveyResultsMap, surveysMap, WORD_EDITS_PREFIX } from '../../shared/board-doc.ts'
 import type { QuestionResult, RoundResults, SurveyFields, SurveyQuestion, SurveyRoundInfo } from '../../shared/board.ts'
+import type { WordEdits } from '../../shared/survey.ts'
 import { fail, type ErrorCode } from '../../shared/errors.ts'
 import type { Limits } from '../../shared/limits.ts'
 import { checkLine, checkNoteText } from '../../shared/text.ts'
@@ -91,11 +92,19 @@ export function checkAnswers(questions: readonly SurveyQuestion[], raw: readonly
   return { ok: true, answers }
 }
 
-/** Words of text answers for the cloud; plugged in by the caller (Japanese segmentation). */
-export type WordCounter = (answers: string[]) => Array<{ word: string; count: number }>
+/** Words of text answers for the cloud, with the facilitator's hidden and merged words; plugged in by the caller (Japanese segmentation). */
+export type WordCounter = (answers: readonly string[], edits?: WordEdits) => Array<{ word: string; count: number }>
 
-/** A round's counts from its respondents' answers: distributions only, nothing per person. */
-export function aggregate(questions: readonly SurveyQuestion[], respondents: ReadonlyArray<readonly AnswerValue[]>, countWords: WordCounter): RoundResults {
+/**
+ * A round's counts from its respondents' answers: distributions only, nothing per person.
+ * `edits`: per question, the words the facilitator hid or merged in its cloud.
+ */
+export function aggregate(
+  questions: readonly SurveyQuestion[],
+  respondents: ReadonlyArray<readonly AnswerValue[]>,
+  countWords: WordCounter,
+  edits: ReadonlyArray<WordEdits | undefined> = [],
+): RoundResults {
   const results: QuestionResult[] = questions.map((q, i) => {
     if (q.kind === 'text') {
       const answers = respondents.map((r) => r[i]).filter((a): a is string => typeof a === 'string')
@@ -114,7 +123,9 @@ export function aggregate(questions: readonly SurveyQuestion[], respondents: Rea
       else if (q.kind === 'multi' && Array.isArray(a)) for (const o of a) if (o < counts.length) counts[o]!++
     })
   })
-  for (const r of results) if (!Array.isArray(r)) r.words = countWords(r.answers)
+  results.forEach((r, i) => {
+    if (!Array.isArray(r)) r.words = countWords(r.answers, edits[i])
+  })
   return { responses: respondents.length, results }
 }
 
@@ -144,6 +155,8 @@ export function editSurvey(doc: Y.Doc, id: string, def: Pick<SurveyFields, 'titl
   tx(doc, () => {
     entry.set('title', def.title)
     entry.set('questions', def.questions)
+    // Hidden and merged words belonged to the questions replaced.
+    for (const key of [...entry.keys()]) if (key.startsWith(WORD_EDITS_PREFIX)) entry.delete(key)
   })
   return true
 }

@@ -14,7 +14,6 @@ import { RECORD_LANGS, type RecordLang } from '../record/labels.ts'
 import { toMarkdown } from '../record/markdown.ts'
 import { buildRecordInTurns } from '../record/record.ts'
 import { toSurveyCsv } from '../record/surveys.ts'
-import { countWords } from '../../shared/words.ts'
 import { parseAnswers } from '../sessions/survey-results.ts'
 import { localDate, suffixedTitle } from '../record/titles.ts'
 import type { LiveSession } from '../sessions/session.ts'
@@ -53,7 +52,7 @@ export function sessionRoutes(kiosk: Kiosk): Router {
       phones: kiosk.records.phonesPosted(s.id),
       fallbackCreatedAt: s.row.createdAt,
       answersOf: answersOf(s),
-      countWords,
+      countWords: kiosk.countWords,
     })
 
   router.post('/api/sessions', auth, json, async (req, res) => {

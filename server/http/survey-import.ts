@@ -1,11 +1,10 @@
 import express, { type Router } from 'express'
 import { parse } from 'csv-parse/sync'
-import { readSurvey } from '../../shared/board-doc.ts'
+import { readSurvey, readSurveyWordEdits } from '../../shared/board-doc.ts'
 import type { SurveyQuestion } from '../../shared/board.ts'
 import { isSessionId } from '../../shared/ids.ts'
 import { checkLine } from '../../shared/text.ts'
 import { addImportedRound, aggregate, checkAnswers, type AnswerValue } from '../board/surveys.ts'
-import { countWords } from '../../shared/words.ts'
 import type { Kiosk } from '../context.ts'
 import { rows } from '../store/rows.ts'
 import { requireFacilitator } from './auth.ts'
@@ -77,7 +76,7 @@ export function surveyImportRoutes(kiosk: Kiosk): Router {
       respondents.push(checked.answers)
     }
     const now = Date.now()
-    const results = aggregate(survey.questions, respondents, countWords)
+    const results = aggregate(survey.questions, respondents, kiosk.countWords, readSurveyWordEdits(session.doc, survey.id, survey.questions.length))
     let round: number | undefined
     // The round and its answer rows in one transaction: a round is never there without its answers.
     await session.commit({

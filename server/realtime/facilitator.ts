@@ -1,7 +1,7 @@
 import { fail, type Ack } from '../../shared/errors.ts'
 import { newNoteId } from '../../shared/ids.ts'
 import { checkLine, checkNoteText } from '../../shared/text.ts'
-import { promptsMap, readMeta } from '../../shared/board-doc.ts'
+import { promptsMap, readMeta, readSurvey } from '../../shared/board-doc.ts'
 import {
   addPrompt,
   closeVote,
@@ -12,6 +12,7 @@ import {
   setCurrentPromptText,
   setPhase,
   setBoardPage,
+  setSurveyPage,
   setSpotlight,
   updateMeta,
 } from '../board/rules.ts'
@@ -69,6 +70,12 @@ export function registerFacilitatorHandlers(socket: KioskSocket, session: LiveSe
     if (p.currentPromptId !== undefined && !promptsMap(doc).has(p.currentPromptId)) return fail('not_found')
     if (p.spotlight && !spotlightExists(p.spotlight)) return fail('not_found')
     if (p.boardPage?.kind === 'group' && !doc.getMap('groups').has(p.boardPage.id)) return fail('not_found')
+    if (p.surveyPage) {
+      // A held question must be one the survey has: the board would otherwise show nothing.
+      const survey = readSurvey(doc, p.surveyPage.surveyId)
+      if (!survey) return fail('not_found')
+      if (p.surveyPage.index >= survey.questions.length) return fail('invalid')
+    }
     // Everything is checked: apply all of it in one transaction.
     return change(() => {
       // Reveal is one action: the reveal phase turns the cards face up, unless told otherwise.
@@ -79,6 +86,7 @@ export function registerFacilitatorHandlers(socket: KioskSocket, session: LiveSe
       if (p.phase !== undefined) setPhase(doc, p.phase, Date.now())
       if (p.spotlight !== undefined) setSpotlight(doc, p.spotlight)
       if (p.boardPage !== undefined) setBoardPage(doc, p.boardPage)
+      if (p.surveyPage !== undefined) setSurveyPage(doc, p.surveyPage)
       setQuestionSettings(doc, { mode: p.questions, onBoard: p.questionsOnBoard })
     }).then(() => ({ ok: true }))
   })

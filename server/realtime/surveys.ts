@@ -13,7 +13,10 @@ import {
   surveyOpenSchema,
   surveyRefSchema,
   surveyRevealSchema,
+  surveyWordsSchema,
 } from '../../shared/schemas.ts'
+import { cloudWord, type WordEditRequest } from '../../shared/word-edits.ts'
+import { editCloudWords } from '../board/cloud-words.ts'
 import { addQuestionsActivity, moveActivity, removeActivity, restoreActivity, setCurrentActivity } from '../board/agenda.ts'
 import { addPrompt } from '../board/rules.ts'
 import {
@@ -198,6 +201,22 @@ export function registerSurveyHandlers(socket: KioskSocket, session: LiveSession
     if (!parsed.success) return fail('invalid')
     const { surveyId, round, shown } = parsed.data
     return change(() => revealSurveyRound(doc, surveyId, round, shown)).then((done) => (done ? { ok: true } : fail('not_found')))
+  })
+
+  facilitator('survey:words', (payload) => {
+    const parsed = surveyWordsSchema.safeParse(payload)
+    if (!parsed.success) return fail('invalid')
+    const p = parsed.data
+    const word = cloudWord(p.word, limits.maxCloudWordChars)
+    if (!word.ok) return word
+    let req: WordEditRequest = { action: p.action as 'hide' | 'unhide' | 'unmerge', word: word.text }
+    if ('into' in p) {
+      const into = cloudWord(p.into, limits.maxCloudWordChars)
+      if (!into.ok) return into
+      req = { action: 'merge', word: word.text, into: into.text }
+    }
+    // Read, checked and written in one transaction: two clicks at once each see the other's result.
+    return session.commit({ apply: () => editCloudWords(doc, p.surveyId, p.question, req, limits, kiosk.countWords) })
   })
 
   facilitator('agenda:add', (payload) => {

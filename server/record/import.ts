@@ -1,6 +1,8 @@
 import * as Y from 'yjs'
 import { z } from 'zod'
-import { agendaMap, groupsMap, historyArray, metaMap, notesMap, promptsMap, resultsKey, surveyResultsMap, surveysMap, votesMap } from '../../shared/board-doc.ts'
+import { agendaMap, groupsMap, historyArray, metaMap, notesMap, promptsMap, resultsKey, surveyResultsMap, surveysMap, votesMap, wordEditsKey } from '../../shared/board-doc.ts'
+import type { WordEdits } from '../../shared/survey.ts'
+import { cloudWord, editWords, hasEdits, noEdits, type WordEditRequest } from '../../shared/word-edits.ts'
 import { ACTIVITY_KINDS, MODERATION_MODES, NOTE_STATUSES, PHASES, type QuestionResult, type SurveyQuestion, type SurveyRoundInfo } from '../../shared/board.ts'
 import { surveyQuestionSchema } from '../../shared/schemas.ts'
 import { checkSurvey } from '../board/surveys.ts'
@@ -65,6 +67,10 @@ const recordSchema = z.object({
         title: z.string(),
         questions: z.array(surveyQuestionSchema).min(1).max(100),
         rounds: z.array(z.object({ round: z.number().int().min(1), label: z.string(), responses: z.number().int().min(0).max(1_000_000), results: z.array(z.unknown()), openedAt: time.optional(), closedAt: time.optional() })).max(100),
+        wordEdits: z
+          .array(z.object({ index: z.number().int().min(0), hidden: z.array(z.string()).max(1_000), merged: z.array(z.object({ word: z.string(), into: z.string() })).max(1_000) }))
+          .max(100)
+          .optional(),
       }),
     )
     .max(1_000)
@@ -91,6 +97,35 @@ function readResult(q: SurveyQuestion, raw: unknown, maxNoteChars: number): Ques
   const size = q.kind === 'scale' ? q.max! - q.min! + 1 : q.options!.length
   const counts = z.array(count).length(size).safeParse(raw)
   return counts.success ? counts.data : undefined
+}
+
+/**
+ * A survey's hidden and merged words from a record: text questions only, every word checked as
+ * the facilitator's are, and applied one by one by the same rules (so limits and one-level
+ * merges hold whatever the file says).
+ */
+function readEdits(
+  questions: readonly SurveyQuestion[],
+  raw: ReadonlyArray<{ index: number; hidden: string[]; merged: Array<{ word: string; into: string }> }>,
+  limits: Limits,
+): { ok: true; edits: Map<number, WordEdits> } | { ok: false; error: 'invalid' | 'empty' | 'too_long' | 'full' } {
+  const out = new Map<number, WordEdits>()
+  for (const e of raw) {
+    if (questions[e.index]?.kind !== 'text' || out.has(e.index)) return { ok: false, error: 'invalid' }
+    let edits = noEdits()
+    const requests: WordEditRequest[] = [...e.hidden.map((word) => ({ action: 'hide' as const, word })), ...e.merged.map((m) => ({ action: 'merge' as const, ...m }))]
+    for (const req of requests) {
+      const word = cloudWord(req.word, limits.maxCloudWordChars)
+      const into = req.action === 'merge' ? cloudWord(req.into, limits.maxCloudWordChars) : word
+      if (!word.ok) return word
+      if (!into.ok) return into
+      const next = editWords(edits, req.action === 'merge' ? { action: 'merge', word: word.text, into: into.text } : { action: 'hide', word: word.text }, limits)
+      if (!next.ok) return { ok: false, error: next.error === 'full' ? 'full' : 'invalid' }
+      edits = next.edits
+    }
+    if (hasEdits(edits)) out.set(e.index, edits)
+  }
+  return { ok: true, edits: out }
 }
 
 /** Notes read, cleaned or written per event-loop turn, so that an import at the cap never holds the loop for long. */
@@ -152,7 +187,7 @@ export async function readRecord(input: unknown, limits: Limits): Promise<Import
     notes.push({ ...n, text: text.text })
   }
   // Surveys come back with their rounds closed and their counts as recorded (the answers stay in the kiosk they were given in).
-  type ImportedSurvey = { id: string; title: string; questions: SurveyQuestion[]; rounds: Array<SurveyRoundInfo & { responses: number; results: QuestionResult[] }> }
+  type ImportedSurvey = { id: string; title: string; questions: SurveyQuestion[]; wordEdits: Map<number, WordEdits>; rounds: Array<SurveyRoundInfo & { responses: number; results: QuestionResult[] }> }
   const surveys: ImportedSurvey[] = []
   if ((r.surveys?.length ?? 0) > limits.maxSurveys) return { ok: false, error: 'full' }
   for (const rs of r.surveys ?? []) {
@@ -173,7 +208,9 @@ export async function readRecord(input: unknown, limits: Limits): Promise<Import
       const openedAt = Date.parse(round.openedAt ?? r.session.createdAt)
       rounds.push({ round: round.round, label: label.text, open: false, openedAt, closedAt: round.closedAt ? Date.parse(round.closedAt) : openedAt, shown: false, imported: true, responses: round.responses, results })
     }
-    surveys.push({ id: rs.id, title: checked.title, questions: checked.questions, rounds })
+    const edits = readEdits(checked.questions, rs.wordEdits ?? [], limits)
+    if (!edits.ok) return edits
+    surveys.push({ id: rs.id, title: checked.title, questions: checked.questions, rounds, wordEdits: edits.edits })
   }
   const surveyIds = new Set(surveys.map((x) => x.id))
   // The agenda's order and its questions activities, for what the record still has.
@@ -259,6 +296,7 @@ export async function readRecord(input: unknown, limits: Limits): Promise<Import
         e.set('questions', sv.questions)
         e.set('createdAt', sv.rounds[0]?.openedAt ?? Date.parse(r.session.createdAt))
         e.set('rounds', sv.rounds.map(({ responses: _r, results: _x, ...info }) => info))
+        for (const [i, edits] of sv.wordEdits) e.set(wordEditsKey(i), edits)
         surveysMap(doc).set(sv.id, e)
         for (const round of sv.rounds) surveyResultsMap(doc).set(resultsKey(sv.id, round.round), { responses: round.responses, results: round.results })
       }

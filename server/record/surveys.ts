@@ -1,6 +1,8 @@
 import type * as Y from 'yjs'
-import { readResults, readSurveys } from '../../shared/board-doc.ts'
-import type { QuestionResult, SurveyQuestion } from '../../shared/board.ts'
+import { readResults, readSurveys, readSurveyWordEdits } from '../../shared/board-doc.ts'
+import type { QuestionResult, RoundResults, SurveyQuestion } from '../../shared/board.ts'
+import type { WordEdits } from '../../shared/survey.ts'
+import { hasEdits } from '../../shared/word-edits.ts'
 import { aggregate, emptyResult, type AnswerValue, type WordCounter } from '../board/surveys.ts'
 import { csvCell } from './csv.ts'
 import type { RecordLang } from './labels.ts'
@@ -17,6 +19,8 @@ export interface RecordSurvey {
   id: string
   title: string
   questions: SurveyQuestion[]
+  /** the text questions' hidden and merged words (`index`: the question's, from 0), when the facilitator made any */
+  wordEdits?: Array<{ index: number } & WordEdits>
   rounds: Array<{
     round: number
     label: string
@@ -36,14 +40,15 @@ const iso = (ms: number) => new Date(ms).toISOString()
  * in with an imported record, which has no answer rows) the counts the document holds.
  */
 export function surveyRecords(doc: Y.Doc, answersOf: (surveyId: string, round: number) => AnswerRow[], countWords: WordCounter): RecordSurvey[] {
-  return readSurveys(doc).map((s) => ({
-    id: s.id,
-    title: s.title,
-    questions: s.questions,
-    rounds: s.rounds.map((r) => {
+  return readSurveys(doc).map((s) => {
+    const edits = readSurveyWordEdits(doc, s.id, s.questions.length)
+    const wordEdits = edits.flatMap((e, index) => (hasEdits(e) ? [{ index, hidden: e.hidden, merged: e.merged }] : []))
+    const rounds = s.rounds.map((r) => {
       const rows = answersOf(s.id, r.round)
       const counted =
-        rows.length > 0 ? aggregate(s.questions, rows.map((a) => a.answers), countWords) : (readResults(doc, s.id, r.round) ?? { responses: 0, results: s.questions.map(emptyResult) })
+        rows.length > 0
+          ? aggregate(s.questions, rows.map((a) => a.answers), countWords, edits)
+          : recounted(readResults(doc, s.id, r.round) ?? { responses: 0, results: s.questions.map(emptyResult) }, countWords, edits)
       return {
         round: r.round,
         label: r.label,
@@ -53,8 +58,17 @@ export function surveyRecords(doc: Y.Doc, answersOf: (surveyId: string, round: n
         ...(r.closedAt !== undefined ? { closedAt: iso(r.closedAt) } : {}),
         ...(r.imported ? { imported: true } : {}),
       }
-    }),
-  }))
+    })
+    return { id: s.id, title: s.title, questions: s.questions, ...(wordEdits.length > 0 ? { wordEdits } : {}), rounds }
+  })
+}
+
+/** A round brought in with an imported record has no answer rows: its text words are counted again from its answers, with the edits. */
+function recounted(counted: RoundResults, countWords: WordCounter, edits: readonly WordEdits[]): RoundResults {
+  return {
+    responses: counted.responses,
+    results: counted.results.map((r, i) => (Array.isArray(r) || !edits[i] || !hasEdits(edits[i]) ? r : { answers: r.answers, words: countWords(r.answers, edits[i]) })),
+  }
 }
 
 const SURVEY_WORDS = {
@@ -73,6 +87,8 @@ const SURVEY_WORDS = {
     rose: '増えた語',
     fell: '減った語',
     none: 'なし',
+    merged: '語のまとめ',
+    hidden: (n: number) => `雲から外した語: ${n}語（回答はそのまま）`,
     kinds: { choice: '単一選択', multi: '複数選択', scale: '尺度', text: '自由記述' },
     csv: ['アンケート', '回', '回のラベル', '回答者', '設問番号', '設問', '種類', '回答', '回答日時', '回答日時（ISO 8601・UTC）'],
   },
@@ -91,6 +107,8 @@ const SURVEY_WORDS = {
     rose: 'Words that rose',
     fell: 'Words that fell',
     none: 'none',
+    merged: 'Words merged',
+    hidden: (n: number) => `Words left out of the cloud: ${n} (the answers are as written)`,
     kinds: { choice: 'single choice', multi: 'multiple choice', scale: 'scale', text: 'text' },
     csv: ['Survey', 'Round', 'Round label', 'Respondent', 'Question no.', 'Question', 'Kind', 'Answer', 'Answered at', 'Answered at (ISO 8601, UTC)'],
   },
@@ -125,6 +143,11 @@ export function surveyMarkdown(surveys: readonly RecordSurvey[], lang: RecordLan
     out.push('')
     s.questions.forEach((q, qi) => {
       out.push(`### Q${qi + 1}. ${esc(q.text)} (${W.kinds[q.kind]})`, '')
+      // The cloud's words below follow the facilitator's merges; hidden words are only counted here
+      // (one may name someone, and minutes travel further than the record file).
+      const edits = s.wordEdits?.find((e) => e.index === qi)
+      if (edits && edits.merged.length > 0) out.push(`${W.merged}: ${edits.merged.map((m) => `${esc(m.word)} → ${esc(m.into)}`).join('、')}`, '')
+      if (edits && edits.hidden.length > 0) out.push(W.hidden(edits.hidden.length), '')
       const label = (r: RecordSurvey['rounds'][number]) => esc(r.label || `${W.round} ${r.round}`)
       for (const r of s.rounds) {
         const result = r.results[qi]

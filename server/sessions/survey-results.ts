@@ -1,4 +1,4 @@
-import { readSurvey } from '../../shared/board-doc.ts'
+import { readSurvey, readSurveyWordEdits } from '../../shared/board-doc.ts'
 import type { RoundResults } from '../../shared/board.ts'
 import { aggregate, setRoundResults, type AnswerValue, type WordCounter } from '../board/surveys.ts'
 import type { Logger } from '../log.ts'
@@ -21,7 +21,7 @@ export class SurveyResults {
   private readonly dirty = new Map<string, Map<string, { session: LiveSession; surveyId: string; round: number }>>()
   private readonly timers = new Map<string, NodeJS.Timeout>()
   /** a text question's words as last counted, by `<session>:<survey>:<round>:<text question n>` */
-  private readonly words = new Map<string, { at: number; words: Array<{ word: string; count: number }> }>()
+  private readonly words = new Map<string, { at: number; sig: string; words: Array<{ word: string; count: number }> }>()
 
   constructor(
     private readonly source: AnswerSource,
@@ -42,17 +42,20 @@ export class SurveyResults {
     const survey = readSurvey(session.doc, surveyId)
     if (!survey) return undefined
     const respondents = this.source.surveyAnswers(session.id, surveyId, round).map((r) => parseAnswers(r.answers))
+    const edits = readSurveyWordEdits(session.doc, surveyId, survey.questions.length)
     const now = Date.now()
     let n = 0
-    const counter: WordCounter = (answers) => {
+    const counter: WordCounter = (answers, questionEdits) => {
       const key = `${session.id}:${surveyId}:${round}:${n++}`
+      // Words hidden or merged since: counted again at once, whatever the interval.
+      const sig = JSON.stringify(questionEdits ?? null)
       const kept = this.words.get(key)
-      if (!fresh && kept && now - kept.at < this.wordsEveryMs) return kept.words
-      const words = this.countWords(answers)
-      this.words.set(key, { at: now, words })
+      if (!fresh && kept && kept.sig === sig && now - kept.at < this.wordsEveryMs) return kept.words
+      const words = this.countWords(answers, questionEdits)
+      this.words.set(key, { at: now, sig, words })
       return words
     }
-    return aggregate(survey.questions, respondents, counter)
+    return aggregate(survey.questions, respondents, counter, edits)
   }
 
   /** A round got an answer: its counts follow within one interval. */

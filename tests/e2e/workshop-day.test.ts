@@ -100,6 +100,8 @@ describe.skipIf(!HAS_BROWSER)('the workshop day: 事前 survey, notes, questions
     await expect.poll(() => board.invitation(), { timeout: 10_000 }).toBe('スマホで回答')
     expect(await board.stateChips()).toEqual(['事前：回答受付中'])
     await expect.poll(() => phone.page.getByTestId('survey-state').textContent(), { timeout: 10_000 }).toContain('事前の回答を受け付けています')
+    expect(await phone.page.locator('footer').textContent()).toContain('回答は匿名で集計されます')
+    expect(await fac.page.getByTestId('activity-state').textContent()).toBe(`アンケート「${SURVEY.title}」：事前の回答受付中`)
 
     // the real phone answers every question through its form, one question a screen
     const form = phone.page.getByTestId('survey')
@@ -147,6 +149,7 @@ describe.skipIf(!HAS_BROWSER)('the workshop day: 事前 survey, notes, questions
     // ---- the note round: the board and the phones turn to the prompt
     await fac.page.locator('li[data-activity-id^="notes:"]').getByRole('button', { name: 'これを表示' }).click()
     await expect.poll(() => board.invitation(), { timeout: 10_000 }).toBe('スマホで参加')
+    expect(await fac.page.getByTestId('activity-state').count()).toBe(0) // a note round words itself (posting, phases)
     expect(await board.stateChips()).toContain('投稿受付中')
     await expect.poll(() => phone.prompt(), { timeout: 10_000 }).toBe('窓口業務で困っていること')
     await phone.post('紙の申請書が多すぎる')
@@ -160,6 +163,7 @@ describe.skipIf(!HAS_BROWSER)('the workshop day: 事前 survey, notes, questions
     // ---- questions to the speaker
     await fac.page.locator('li[data-activity-id^="questions:"]').getByRole('button', { name: 'これを表示' }).click()
     await expect.poll(() => board.invitation(), { timeout: 10_000 }).toBe('スマホで質問')
+    await expect.poll(() => fac.page.getByTestId('activity-state').textContent()).toBe('「講師への質問」：質問受付中')
     expect(await board.page.getByTestId('board-phase').textContent()).toContain('講演者への質問')
     expect(await room[0]!.timeout(5_000).emitWithAck('question:ask', { id: 'day-q-1', text: '他の自治体の事例を教えてください' })).toMatchObject({ ok: true })
     await expect.poll(() => board.page.getByTestId('question-top').textContent(), { timeout: 10_000 }).toContain('他の自治体の事例を教えてください')

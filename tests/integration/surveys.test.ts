@@ -230,6 +230,12 @@ describe('surveys: the board sees only what the room may see', () => {
     expect(await emitAck(fac, 'survey:reveal', { surveyId, shown: true })).toEqual({ ok: true })
     await waitFor(() => expect(readResults(board, surveyId, round)?.responses).toBe(2))
     expect(surveyTurnoutMap(board).size).toBe(0) // revealed: the counts carry the turnout
+    // a text question reaches the board as its words and its number of answers, never the answers
+    const text = readResults(board, surveyId, round)?.results[4]
+    expect(text).toMatchObject({ answers: [], answered: 2 })
+    expect(JSON.stringify(text)).toContain('前例主義')
+    expect(boardJson(board)).not.toContain('前例主義をやめたい')
+    expect(boardJson(full)).toContain('前例主義をやめたい')
     for (const doc of [board, full]) expect(boardJson(doc)).not.toContain('secret-device')
     expect(await emitAck(fac, 'survey:reveal', { surveyId, shown: false })).toEqual({ ok: true })
     await waitFor(() => expect(readResults(board, surveyId, round)).toBeUndefined())

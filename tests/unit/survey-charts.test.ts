@@ -176,3 +176,37 @@ describe('the standalone SVG', () => {
     expect(CHART_SIZES.board.small).toBeGreaterThanOrEqual(24)
   })
 })
+
+describe('charts fitted to the board’s height', () => {
+  const TEN: Question = { kind: 'choice', text: '一番の要因は', options: ['人材・スキルが不足している', '予算が足りない', '前例踏襲の文化', '縦割りの組織', '紙と押印の手続き', '庁内システムが古い', '住民の理解が得られない', '幹部の関与が薄い', '成功事例を知らない', 'そもそも必要性を感じない'] }
+  const round = (round: number, label: string, counts: number[]): SurveyRound => ({ round, label, responses: 14, results: [counts] })
+  const before = round(1, '事前', [3, 1, 3, 1, 1, 1, 1, 1, 1, 1])
+  const after = round(2, '事後', [2, 2, 4, 2, 1, 0, 1, 1, 0, 1])
+  const compare = (height: number, floor: number) => {
+    const svg = compareSvg(TEN, 0, before, after, { size: 'board', width: 1450, height, floor })
+    return { height: Number(/height="([\d.]+)"/.exec(svg)![1]), sizes: [...svg.matchAll(/font-size="([\d.]+)"/g)].map((m) => Number(m[1])), t: texts(svg) }
+  }
+
+  it('fits ten options of two rounds into the wall at 1080 and at 720, no text under the floor', () => {
+    const natural = compareSvg(TEN, 0, before, after, { size: 'board', width: 1450 })
+    expect(Number(/height="([\d.]+)"/.exec(natural)![1])).toBeGreaterThan(1080) // what did not fit
+    for (const [height, floor] of [
+      [600, 20],
+      [380, 13],
+    ] as const) {
+      const c = compare(height, floor)
+      expect(c.height).toBeLessThanOrEqual(height)
+      expect(Math.min(...c.sizes)).toBeGreaterThanOrEqual(floor)
+      expect(c.t.filter((x) => /^\d+人 \d+%$/.test(x))).toHaveLength(20)
+      for (const option of TEN.options!) expect(c.t.join('')).toContain(option)
+    }
+  })
+
+  it('keeps the size’s own text when the chart fits, and shrinks no further than needed', () => {
+    const roomy = choiceScene(CHOICE, [1, 2, 3, 4], { size: 'board', height: 2_000, floor: 20 })
+    expect(Math.min(...textSizes(roomy))).toBe(CHART_SIZES.board.small)
+    const tight = choiceScene(TEN, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], { size: 'board', height: 700, floor: 20 })
+    expect(tight.height).toBeLessThanOrEqual(700)
+    expect(Math.min(...textSizes(tight))).toBeGreaterThanOrEqual(20)
+  })
+})

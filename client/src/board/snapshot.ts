@@ -4,6 +4,8 @@ import { longDate } from '../lib/long-date.ts'
 import { cardBox, CARD_RADIUS, colourFor, fitFont, LEGIBLE_PX_AT_1080, LINE_HEIGHT, NOTE_INK } from './card.ts'
 import { layoutWall, type Rect, type WallLayout } from './layout.ts'
 import type { Section } from './sections.ts'
+import { blocksHeight, drawBlocks, surveyBlocks, type Block } from './snapshot-survey.ts'
+import { boardTheme } from './theme.svelte.ts'
 import type { BoardView } from './view.ts'
 import { ellipsize, lineSegments, wrapLines } from './wrap.ts'
 
@@ -13,9 +15,12 @@ import { ellipsize, lineSegments, wrapLines } from './wrap.ts'
  * wall uses the projector's layout (layout.ts) and cards (card.ts: padding, colours, text size,
  * the same line breaks) at 1920×1080, drawn at twice that for print, in the colours of the theme
  * the screen shows. A wall of several pages is drawn page under page, so the picture holds every
- * note. Loaded only when someone asks for a picture.
+ * note. When the board shows a survey, the picture shows its charts instead (snapshot-survey.ts).
+ * Loaded only when someone asks for a picture.
  */
 export const PICTURE = { width: 1920, height: 1080, scale: 2 } as const
+/** Chromium draws no canvas taller than 32,767 px: a long picture is drawn at less than 2×. */
+const MAX_CANVAS_PX = 32_000
 /** Space between two pages of the wall in the picture, with the page's "2 / 3" in it. */
 const PAGE_GAP = 56
 
@@ -61,11 +66,15 @@ export async function boardPng(view: BoardView): Promise<Blob> {
   if (!probe) throw new Error('no 2d canvas')
   const family = getComputedStyle(document.body).fontFamily || 'sans-serif'
   // Measure first (the heading's height decides the wall's), then size the canvas to every page.
-  const plan = planPicture(probe, view, family)
-  canvas.width = PICTURE.width * PICTURE.scale
-  canvas.height = plan.height * PICTURE.scale
+  const survey = view.survey
+    ? await surveyBlocks(probe, view.survey, { width: PICTURE.width - 2 * PAD_X, theme: boardTheme.current, family, phones: view.phones })
+    : undefined
+  const plan = planPicture(probe, view, family, survey)
+  const scale = Math.min(PICTURE.scale, MAX_CANVAS_PX / plan.height)
+  canvas.width = PICTURE.width * scale
+  canvas.height = Math.ceil(plan.height * scale)
   const ctx = canvas.getContext('2d')!
-  ctx.scale(PICTURE.scale, PICTURE.scale)
+  ctx.scale(scale, scale)
   drawBoard(ctx, view, readPalette(), family, plan)
   return new Promise((resolve, reject) => canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error('toBlob failed'))), 'image/png'))
 }
@@ -83,7 +92,8 @@ interface Plan {
   /** where the wall's first page starts, and each page's size */
   wallY: number
   wall: { w: number; h: number }
-  layout: WallLayout
+  /** the notes' pages, or the survey's title and charts in the wall's place */
+  body: { kind: 'wall'; layout: WallLayout } | { kind: 'survey'; blocks: Block[] }
 }
 
 /** One line of text per heading, wrapped by the shared rule; returns the lines. */
@@ -98,7 +108,7 @@ function headingBlocks(view: BoardView): Array<{ text: string; px: number; weigh
 
 const sectionHeader = (s: Section): string => (s.kind === 'ungrouped' ? t('wall.ungrouped') : s.label)
 
-function planPicture(ctx: CanvasRenderingContext2D, view: BoardView, family: string): Plan {
+function planPicture(ctx: CanvasRenderingContext2D, view: BoardView, family: string, survey?: Block[]): Plan {
   const W = PICTURE.width
   const measure = (s: string) => ctx.measureText(s).width
   let y = PAD_Y
@@ -107,6 +117,11 @@ function planPicture(ctx: CanvasRenderingContext2D, view: BoardView, family: str
     y += b.before + Math.min(b.maxLines, wrapLines(b.text, W - 2 * PAD_X, measure).length) * b.px * b.lineHeight
   }
   y += 14
+  if (survey) {
+    const wall = { w: W - 2 * PAD_X, h: blocksHeight(survey) }
+    // never less than a screen, like the wall's picture
+    return { height: Math.max(PICTURE.height, y + wall.h + FOOTER_GAP * 2 + FOOTER_PX + PAD_Y), wallY: y, wall, body: { kind: 'survey', blocks: survey } }
+  }
   const wall = { w: W - 2 * PAD_X, h: PICTURE.height - PAD_Y - FOOTER_PX - FOOTER_GAP - y }
   const plain = view.sections.length === 1 && view.sections[0]!.kind === 'all'
   const layout = layoutWall(
@@ -116,7 +131,7 @@ function planPicture(ctx: CanvasRenderingContext2D, view: BoardView, family: str
     { floor: LEGIBLE_PX_AT_1080, max: 86, badges: view.votes !== undefined && (view.votes.size > 0 || view.ranks !== undefined) },
   )
   const pages = Math.max(1, layout.pages.length)
-  return { height: y + pages * wall.h + (pages - 1) * PAGE_GAP + FOOTER_GAP + FOOTER_PX + PAD_Y, wallY: y, wall, layout }
+  return { height: y + pages * wall.h + (pages - 1) * PAGE_GAP + FOOTER_GAP + FOOTER_PX + PAD_Y, wallY: y, wall, body: { kind: 'wall', layout } }
 }
 
 function drawBoard(ctx: CanvasRenderingContext2D, view: BoardView, c: Palette, family: string, plan: Plan): void {
@@ -143,14 +158,16 @@ function drawBoard(ctx: CanvasRenderingContext2D, view: BoardView, c: Palette, f
   }
 
   // The footer: when, how many, and where to join (small: the picture is a record, not a poster).
-  const footer = [longDate(view.createdAt, language.current), t('board.noteCount', { n: view.noteCount }), view.joinUrl ? t('print.join', { url: view.joinUrl }) : '']
+  const footer = [longDate(view.createdAt, language.current), view.survey ? '' : t('board.noteCount', { n: view.noteCount }), view.joinUrl ? t('print.join', { url: view.joinUrl }) : '']
     .filter(Boolean)
     .join('   ·   ')
   ctx.font = font(400, FOOTER_PX)
   ctx.fillStyle = c.muted
   ctx.fillText(ellipsize(footer, W - 2 * PAD_X, measure), PAD_X, plan.height - PAD_Y - FOOTER_PX)
 
-  const pages = plan.layout.pages
+  if (plan.body.kind === 'survey') return drawBlocks(ctx, plan.body.blocks, PAD_X, plan.wallY, c, family)
+  const layout = plan.body.layout
+  const pages = layout.pages
   pages.forEach((page, p) => {
     const top = plan.wallY + p * (plan.wall.h + PAGE_GAP)
     if (pages.length > 1) {
@@ -160,7 +177,7 @@ function drawBoard(ctx: CanvasRenderingContext2D, view: BoardView, c: Palette, f
       // In the space above its page: the first page's is on the phase line, at the right.
       ctx.fillText(label, W - PAD_X - measure(label), top - (p === 0 ? 40 : PAGE_GAP / 2 + 12))
     }
-    drawPage(ctx, view, c, font, plan.layout, p, { x: PAD_X, y: top, w: plan.wall.w, h: plan.wall.h })
+    drawPage(ctx, view, c, font, layout, p, { x: PAD_X, y: top, w: plan.wall.w, h: plan.wall.h })
   })
 }
 

@@ -1,3 +1,4 @@
+import type { SurveyOnBoard } from '../lib/survey/question-chart.ts'
 import type { Section } from './sections.ts'
 
 /**
@@ -20,4 +21,8 @@ export interface BoardView {
   /** epoch ms */
   createdAt: number
   noteCount: number
+  /** the survey the board shows in the wall's place (its charts replace the notes in the picture) */
+  survey?: SurveyOnBoard
+  /** phones in the room, for the survey's turnout */
+  phones?: number
 }

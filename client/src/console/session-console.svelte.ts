@@ -1,6 +1,7 @@
 import { ERRORS, type Ack, type ErrorCode } from '../../../shared/errors.ts'
 import type { ModerationMode, Phase, Spotlight } from '../../../shared/board.ts'
 import { newClientId } from '../../../shared/ids.ts'
+import type { WordEditRequest } from '../../../shared/word-edits.ts'
 import type { QuestionAction, QuestionMode } from '../../../shared/questions.ts'
 import type { ClientToServerEvents, KioskStatus, SessionDamage, ModerationAction, SessionState, SessionSummary, SessionUpdatePayload, SurveyAnswerValue, VoteOpenPayload, VoteTurnout } from '../../../shared/protocol.ts'
 import { roomState, type RoomState } from '../../../shared/room-state.ts'
@@ -198,6 +199,11 @@ export class SessionConsole {
 
   async revealRound(surveyId: string, round: number, shown: boolean): Promise<boolean> {
     return (await this.#ask((socket) => request(socket, 'survey:reveal', { surveyId, round, shown })))?.ok === true
+  }
+
+  /** Hide, show again, merge or unmerge a word of a text question's cloud (every round); the reason goes next to the words. */
+  async editCloudWords(surveyId: string, question: number, req: WordEditRequest) {
+    return this.#quiet((socket) => request(socket, 'survey:words', { surveyId, question, ...req }))
   }
 
   /** A paper answer sheet typed in for someone without a phone: its own respondent. */

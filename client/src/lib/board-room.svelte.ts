@@ -1,7 +1,8 @@
 import * as Y from 'yjs'
 import { WebsocketProvider } from 'y-websocket'
 import type { Activity, Group, MetaFields, Note, Prompt, RoundResults, Survey } from '../../../shared/board.ts'
-import { currentActivity, readAgenda, readGroups, readMeta, readNotes, readPrompts, readResults, readSurveys, readVotes, resultsKey, surveyTurnoutMap } from '../../../shared/board-doc.ts'
+import { currentActivity, readAgenda, readGroups, readMeta, readNotes, readPrompts, readResults, readSurveys, readSurveyWordEdits, readVotes, resultsKey, surveyTurnoutMap } from '../../../shared/board-doc.ts'
+import type { WordEdits } from '../../../shared/survey.ts'
 import { PATHS, type ServerPresence } from '../../../shared/protocol.ts'
 import type { Question, QuestionMode } from '../../../shared/questions.ts'
 import { readQuestionHighlight, readQuestionMode, readQuestions, readQuestionsOnBoard } from '../../../shared/questions-doc.ts'
@@ -44,6 +45,8 @@ export class BoardRoom {
   surveys = $state.raw<Survey[]>([])
   /** `<survey id>:<round>` → counts (a board has them only while they may be shown) */
   results = $state.raw<ReadonlyMap<string, RoundResults>>(new Map())
+  /** survey id → its questions' hidden and merged words (the console's document only: a board never has them) */
+  wordEdits = $state.raw<ReadonlyMap<string, WordEdits[]>>(new Map())
   /** a hidden round's turnout (a board's own key): how many answered, not what */
   turnout = $state.raw<ReadonlyMap<string, number>>(new Map())
   /** questions to the speaker, newest first (a board has only the visible ones) */
@@ -120,6 +123,7 @@ export class BoardRoom {
       }
     }
     this.results = results
+    this.wordEdits = new Map(this.surveys.map((s) => [s.id, readSurveyWordEdits(this.doc, s.id, s.questions.length)]))
     this.turnout = new Map([...surveyTurnoutMap(this.doc).entries()].filter((e): e is [string, number] => typeof e[1] === 'number'))
     this.questions = readQuestions(this.doc)
     this.questionMode = readQuestionMode(this.doc)

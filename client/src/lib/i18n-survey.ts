@@ -28,6 +28,14 @@ const FORM_JA = {
   'surveyForm.sent': '送信しました。ありがとうございました。締め切りまでは回答を変更できます。',
   'surveyForm.error': '送信できませんでした（{why}）。もう一度「送信」を押してください。',
   'surveyForm.closed': 'このアンケートは締め切られました。',
+  'phone.survey.open': '{label}の回答を受け付けています。まだ回答していません。',
+  'phone.survey.editing': '回答を直しています。「変更を送信」を押すまでは前の回答のままです。',
+  'phone.survey.sent': '回答を送りました',
+  'phone.survey.queued': '回答はつながり次第送ります',
+  'phone.survey.canChange': '{label}の受付が終わるまでは、何度でも回答を直せます。',
+  'phone.survey.change': '回答を直す',
+  'phone.survey.closedAnswered': '{label}の受付は終わりました。あなたの回答は届いています。ありがとうございました。',
+  'phone.survey.closed': '{label}の受付は終わりました。',
 } satisfies Record<string, Message>
 
 const FORM_EN: Record<keyof typeof FORM_JA, Message> = {
@@ -51,6 +59,14 @@ const FORM_EN: Record<keyof typeof FORM_JA, Message> = {
   'surveyForm.sent': 'Sent. Thank you. You can change your answers until the survey closes.',
   'surveyForm.error': 'Not sent ({why}). Press “Send” again.',
   'surveyForm.closed': 'This survey is closed.',
+  'phone.survey.open': 'Answers for {label} are open. You have not answered yet.',
+  'phone.survey.editing': 'Changing your answer: your earlier answer stands until you press “Send the changes”.',
+  'phone.survey.sent': 'Your answer was sent',
+  'phone.survey.queued': 'Your answer goes out once you are back online',
+  'phone.survey.canChange': 'You can change your answer as often as you like until {label} closes.',
+  'phone.survey.change': 'Change my answer',
+  'phone.survey.closedAnswered': '{label} has closed. Your answer arrived. Thank you.',
+  'phone.survey.closed': '{label} has closed.',
 }
 
 const CHART_JA = {

@@ -4,7 +4,7 @@ import { LIMITS } from '../../../shared/limits.ts'
 import type { Phase, UiLang } from '../../../shared/board.ts'
 import { PATHS, type Ballot, type MyNote, type SessionState, type SurveyAnswerValue, type SurveyForPhone, type VoteResult } from '../../../shared/protocol.ts'
 import { loadAnswers, putAnswer, saveAnswers, type MyAnswer } from './survey-outbox.ts'
-import { roomState, type RoomState } from '../../../shared/room-state.ts'
+import { roomState, type RoomActivity, type RoomState } from '../../../shared/room-state.ts'
 import { checkNoteText } from '../../../shared/text.ts'
 import { clockOffset } from '../lib/clock.ts'
 import { loadPosts, savePosts, type MyPost } from './outbox.ts'
@@ -128,7 +128,16 @@ export class PhoneSession {
 
   /** What state the room is in, worded by the page: the same function the board and console use. */
   get room(): RoomState {
-    return roomState({ closed: this.closed, locked: this.locked, phase: this.phase, faceDown: this.faceDown, vote: this.lastVote })
+    return roomState({ closed: this.closed, locked: this.locked, phase: this.phase, faceDown: this.faceDown, vote: this.lastVote, activity: this.#activity() })
+  }
+
+  /** The current activity as the room's state words it: a survey's round, or whether questions are taken. */
+  #activity(): RoomActivity | null {
+    const kind = this.activity?.kind
+    if (kind === 'questions') return { kind, open: this.questions.open }
+    if (kind !== 'survey') return null
+    const round = this.survey?.round
+    return { kind, round: !round ? 'coming' : round.open ? 'open' : 'closed' }
   }
 
   get waiting(): number {

@@ -13,6 +13,14 @@ export interface ChartOpts {
   size?: ChartSize
   /** drawing width in px; the size's default otherwise */
   width?: number
+  /**
+   * the height the chart must fit in, px (the board's wall): text, bars and gaps shrink together,
+   * never under `floor`, and option texts move beside their bars; the chart is as tall as it
+   * needs otherwise
+   */
+  height?: number
+  /** the smallest text when fitting `height`, px (the board's legible floor) */
+  floor?: number
   lang?: Lang
 }
 
@@ -24,11 +32,57 @@ interface Dims {
   gap: number
   pad: number
   lang: Lang
+  /** option texts in a column left of their bars rather than above them (shorter, for many options) */
+  side?: boolean
 }
 
 const dims = (o: ChartOpts): Dims => {
   const d = CHART_SIZES[o.size ?? 'board']
   return { ...d, width: o.width ?? d.width, lang: o.lang ?? 'ja' }
+}
+
+/** Scales tried, largest first, while a chart does not fit its height. */
+const FIT_SCALES = [1, 0.9, 0.8, 0.72, 0.64, 0.56, 0.5, 0.44, 0.38, 0.33]
+
+/** The size's dimensions times `s`; text never under `floor`, and a bar stays as thick as its number. */
+function scaled(d: Dims, s: number, floor: number, side: boolean): Dims {
+  const text = Math.max(floor, Math.round(d.text * s))
+  const small = Math.max(floor, Math.round(d.small * s))
+  return { ...d, text, small, bar: Math.max(d.bar * s, small * 1.45), gap: Math.max(4, d.gap * s), side }
+}
+
+/**
+ * Past the smallest scale, all at the floor and packed tighter step by step (k from 1 to 0):
+ * down to bars as thick as their numbers and gaps just enough to group them.
+ */
+const TIGHTER = [1, 0.75, 0.5, 0.25, 0]
+const tight = (d: Dims, floor: number, side: boolean, k: number): Dims => ({ ...d, text: floor, small: floor, bar: floor * (1.25 + 0.2 * k), gap: Math.max(4, floor * (0.4 + 0.3 * k)), side })
+
+/**
+ * The chart at the largest size that fits `opts.height` (as tall as it needs without one). Each
+ * size is tried with option texts above their bars, then beside them (`sideways` charts only),
+ * so text stays as large as the space allows; then everything at the floor, packed tight. Past
+ * that it cannot shrink: the tightest is returned, taller than asked.
+ */
+function fitted(opts: ChartOpts, sideways: boolean, make: (d: Dims) => Scene): Scene {
+  const d = dims(opts)
+  if (opts.height === undefined) return make(d)
+  const floor = opts.floor ?? 0
+  let scene = make(d)
+  for (const s of FIT_SCALES) {
+    const layouts = sideways ? [false, true] : [false]
+    for (const side of layouts) {
+      const at = scaled(d, s, floor, side)
+      scene = make(at)
+      if (scene.height <= opts.height) return scene
+    }
+    if (Math.round(d.text * s) <= floor && Math.round(d.small * s) <= floor) break
+  }
+  for (const k of TIGHTER) {
+    scene = make(tight(d, Math.max(floor, 1), sideways, k))
+    if (scene.height <= opts.height) break
+  }
+  return scene
 }
 
 const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0)
@@ -58,34 +112,55 @@ function bar(shapes: Shape[], x: number, y: number, h: number, share: number, ma
  * bar's end. Shares: of the answers (choice) or of `responses` respondents (multi).
  */
 export function choiceScene(q: Pick<Question, 'kind' | 'text' | 'options'>, counts: readonly number[], opts: ChartOpts & { responses?: number } = {}): Scene {
-  const d = dims(opts)
+  return fitted(opts, true, (d) => choiceAt(q, counts, opts.responses, d))
+}
+
+function choiceAt(q: Pick<Question, 'kind' | 'text' | 'options'>, counts: readonly number[], responses: number | undefined, d: Dims): Scene {
   const options = q.options ?? []
   const multi = q.kind === 'multi'
-  const base = multi && opts.responses !== undefined ? opts.responses : sum(counts)
+  const base = multi && responses !== undefined ? responses : sum(counts)
   const shapes: Shape[] = []
   const textW = d.width - 2 * d.pad
   const labelW = measure(d.small)(barText(d.lang, 9999, 100)) + d.small
-  const max = Math.max(d.bar, textW - labelW)
+  const head = sideHead(d, textW, options)
+  const max = Math.max(d.bar, textW - head.w - labelW)
   let y = d.pad
   if (multi) y = textBlock(shapes, wrap(format(d.lang, 'surveyChart.multiBase', { n: base }), textW, d.small), d.pad, y, d.small, 'muted') + d.gap / 2
   const said: string[] = []
   options.forEach((option, i) => {
     const c = counts[i] ?? 0
     const share = pct(c, base)
-    y = textBlock(shapes, wrap(option, textW, d.text), d.pad, y, d.text, 'ink', 600) + d.gap / 3
-    bar(shapes, d.pad, y, d.bar, share, max, 'barA', barText(d.lang, c, share), d.small)
-    y += d.bar + d.gap
+    if (d.side) {
+      // the option's text in its column, the bar beside it, both centred on the row
+      const lines = wrap(option, head.w - d.gap, d.text)
+      const row = Math.max(lines.length * d.text * LINE, d.bar)
+      textBlock(shapes, lines, d.pad, y + (row - lines.length * d.text * LINE) / 2, d.text, 'ink', 600)
+      bar(shapes, d.pad + head.w, y + (row - d.bar) / 2, d.bar, share, max, 'barA', barText(d.lang, c, share), d.small)
+      y += row + d.gap
+    } else {
+      y = textBlock(shapes, wrap(option, textW, d.text), d.pad, y, d.text, 'ink', 600) + d.gap / 3
+      bar(shapes, d.pad, y, d.bar, share, max, 'barA', barText(d.lang, c, share), d.small)
+      y += d.bar + d.gap
+    }
     said.push(`${option} ${barText(d.lang, c, share)}`)
   })
   return { width: d.width, height: y + d.pad - d.gap / 2, title: `${q.text}：${said.join('、')}`, shapes }
 }
+
+/** Beside the bars, option texts get a column as wide as the longest needs, at most a third (0 when they go above the bars). */
+const sideHead = (d: Dims, textW: number, texts: readonly string[]) => ({
+  w: d.side ? Math.ceil(Math.min(textW * 0.32, Math.max(...texts.map(measure(d.text)), d.text * 4) + d.gap + d.text / 2)) : 0,
+})
 
 /**
  * A scale: a column per value from min to max with its count and share above, the value below,
  * the end labels under the ends, and the mean marked where it falls.
  */
 export function scaleScene(q: Pick<Question, 'text' | 'min' | 'max' | 'minLabel' | 'maxLabel'>, counts: readonly number[], opts: ChartOpts = {}): Scene {
-  const d = dims(opts)
+  return fitted(opts, false, (d) => scaleAt(q, counts, d))
+}
+
+function scaleAt(q: Pick<Question, 'text' | 'min' | 'max' | 'minLabel' | 'maxLabel'>, counts: readonly number[], d: Dims): Scene {
   const { min, max } = scaleBounds(q)
   const values = Array.from({ length: max - min + 1 }, (_, i) => min + i)
   const total = sum(counts)
@@ -161,23 +236,34 @@ function compareChoiceScene(q: Pick<Question, 'text'>, c: ChoiceComparison, labe
   const prefixW = Math.max(measure(d.small)(labels.before), measure(d.small)(labels.after)) + d.small * 0.8
   const labelW = measure(d.small)(barText(d.lang, 9999, 100)) + d.small
   const shiftW = measure(d.small)(`▲ ${format(d.lang, 'surveyChart.points', { shift: '+100' })}`) + d.small
-  const narrow = d.width < 500
-  const max = Math.max(d.bar, textW - prefixW - labelW - (narrow ? 0 : shiftW))
+  const narrow = d.width < 500 && !d.side
+  const side = sideHead(d, textW, c.options.map((o) => o.label))
+  const max = Math.max(d.bar, textW - side.w - prefixW - labelW - (narrow ? 0 : shiftW))
   const h = d.bar * 0.8
+  const pair = 2 * h + 4
   let y = d.pad
   if (c.kind === 'multi') y = textBlock(shapes, wrap(format(d.lang, 'surveyChart.multiBase', { n: c.base.after }), textW, d.small), d.pad, y, d.small, 'muted') + d.gap / 2
   const said: string[] = []
   for (const o of c.options) {
     const shift = shiftText(d.lang, o.shiftPts)
-    const headW = narrow ? textW - shiftW : textW
-    const head = wrap(o.label, headW, d.text)
-    if (narrow) shapes.push({ kind: 'text', x: d.width - d.pad, y: y + d.small * 1.1, text: shift.text, px: d.small, fill: shift.fill, weight: 700, anchor: 'end' })
-    y = textBlock(shapes, head, d.pad, y, d.text, 'ink', 600) + d.gap / 3
-    bar(shapes, d.pad, y, h, o.before.pct, max, 'barB', barText(d.lang, o.before.count, o.before.pct), d.small, { text: labels.before, w: prefixW })
-    y += h + 4
-    bar(shapes, d.pad, y, h, o.after.pct, max, 'barA', barText(d.lang, o.after.count, o.after.pct), d.small, { text: labels.after, w: prefixW })
-    if (!narrow) shapes.push({ kind: 'text', x: d.width - d.pad, y: y + h / 2 + d.small * 0.36, text: shift.text, px: d.small, fill: shift.fill, weight: 700, anchor: 'end' })
-    y += h + d.gap
+    let top = y
+    if (d.side) {
+      // the option's text in its column, the two bars beside it, both centred on the row
+      const head = wrap(o.label, side.w - d.gap, d.text)
+      const row = Math.max(head.length * d.text * LINE, pair)
+      textBlock(shapes, head, d.pad, y + (row - head.length * d.text * LINE) / 2, d.text, 'ink', 600)
+      top = y + (row - pair) / 2
+      y += row + d.gap
+    } else {
+      const head = wrap(o.label, narrow ? textW - shiftW : textW, d.text)
+      if (narrow) shapes.push({ kind: 'text', x: d.width - d.pad, y: y + d.small * 1.1, text: shift.text, px: d.small, fill: shift.fill, weight: 700, anchor: 'end' })
+      top = textBlock(shapes, head, d.pad, y, d.text, 'ink', 600) + d.gap / 3
+      y = top + pair + d.gap
+    }
+    const x = d.pad + side.w
+    bar(shapes, x, top, h, o.before.pct, max, 'barB', barText(d.lang, o.before.count, o.before.pct), d.small, { text: labels.before, w: prefixW })
+    bar(shapes, x, top + h + 4, h, o.after.pct, max, 'barA', barText(d.lang, o.after.count, o.after.pct), d.small, { text: labels.after, w: prefixW })
+    if (!narrow) shapes.push({ kind: 'text', x: d.width - d.pad, y: top + h + 4 + h / 2 + d.small * 0.36, text: shift.text, px: d.small, fill: shift.fill, weight: 700, anchor: 'end' })
     said.push(`${o.label} ${pctText(o.before.pct)} → ${pctText(o.after.pct)}`)
   }
   return { width: d.width, height: y + d.pad - d.gap / 2, title: `${q.text}（${format(d.lang, 'surveyChart.compareTitle', { ...labels })}）：${said.join('、')}`, shapes }
@@ -273,10 +359,9 @@ const baseline = (px: number) => px * 1.02
 
 /** Two rounds of one question side by side (see shared/survey-compare.ts for the numbers). */
 export function compareScene(q: Question, c: QuestionComparison, labels: RoundLabels, opts: ChartOpts = {}): Scene {
-  const d = dims(opts)
-  if (c.kind === 'scale') return compareScaleScene(q, c, labels, d)
-  if (c.kind === 'text') return compareTextScene(q, c, labels, d)
-  return compareChoiceScene(q, c, labels, d)
+  if (c.kind === 'scale') return fitted(opts, false, (d) => compareScaleScene(q, c, labels, d))
+  if (c.kind === 'text') return fitted(opts, false, (d) => compareTextScene(q, c, labels, d))
+  return fitted(opts, true, (d) => compareChoiceScene(q, c, labels, d))
 }
 
 /** "23 / 31 台が回答" over a bar of the same share; the phones in the room may be unknown. */

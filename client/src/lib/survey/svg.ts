@@ -7,9 +7,11 @@ import type { Theme } from '../../board/themes.ts'
 import type { Question, SurveyRound } from '../../../../shared/survey.ts'
 import { compareQuestion } from '../../../../shared/survey-compare.ts'
 import { choiceScene, compareScene, scaleScene, turnoutScene, type ChartOpts } from './charts.ts'
+import { wordCloudSvg } from './cloud.ts'
+import type { QuestionChart } from './question-chart.ts'
 import { sceneSvg } from './scene.ts'
 
-export { wordCloudSvg } from './cloud.ts'
+export { wordCloudSvg }
 
 type SvgOpts = ChartOpts & { theme?: Theme }
 
@@ -20,6 +22,14 @@ export const turnoutSvg = (answered: number, total: number | undefined, o: SvgOp
 /** What changed in question `index` between two rounds, as drawn by CompareRounds.svelte. */
 export function compareSvg(q: Question, index: number, before: SurveyRound, after: SurveyRound, o: SvgOpts & { limit?: number } = {}): string {
   return sceneSvg(compareScene(q, compareQuestion(q, index, before, after, { limit: o.limit }), { before: before.label, after: after.label }, o), o.theme)
+}
+
+/** A question's chart (questionChart) as the board draws it; the cloud needs the browser's canvas. */
+export async function questionSvg(chart: QuestionChart, o: SvgOpts & { cloudHeight?: number } = {}): Promise<string> {
+  if (chart.kind === 'compare') return compareSvg(chart.question, chart.index, chart.before, chart.after, o)
+  if (chart.kind === 'scale') return scaleSvg(chart.question, chart.counts, o)
+  if (chart.kind === 'choice') return choiceSvg(chart.question, chart.counts, { ...o, responses: chart.responses })
+  return wordCloudSvg(chart.words, { size: o.size, width: o.width, height: o.cloudHeight, lang: o.lang, theme: o.theme })
 }
 
 /** An SVG string as an image source, for drawing it on the snapshot's canvas (drawImage). */

@@ -1,0 +1,134 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { BrowserContext, Page } from 'playwright-core'
+import type { Ack } from '../../shared/errors.ts'
+import { emitAck, startKiosk, type TestKiosk } from '../helpers/kiosk.ts'
+import { ARTIFACTS, HAS_BROWSER, personContext, useBrowser } from './browser.ts'
+import { BoardPage, FacilitatorPage, onKiosk } from './pages.ts'
+
+/**
+ * The facilitator tidies a text question's cloud from the console, in Japanese, with the
+ * keyboard for part of it: leaves a person's name out, merges 「デジタル化」 into 「DX」 and
+ * 「スマートフォン」 into 「スマホ」, sees the lists with their undo, takes one back. The board,
+ * showing the 事前 → 事後 comparison at 1920×1080, follows: the name and the merged words are gone
+ * from what rose and fell. Screens in .test-artifacts/screens/cloud-words-*.
+ */
+const SCREENS = path.join(ARTIFACTS, 'screens')
+
+const BEFORE = ['DXの予算が足りない', 'デジタル化とスマホ申請', '田中さん頼みのDX', '紙の申請書が多い', '田中さんに聞けば分かる']
+const AFTER = ['スマートフォンで申請', 'デジタル化を進める', 'DXを学ぶ研修', 'オンライン申請を広げる', 'DXの研修をもっと']
+
+describe.skipIf(!HAS_BROWSER)('hiding and merging words from the console', () => {
+  const browser = useBrowser()
+  let kiosk: TestKiosk
+  const contexts: Array<BrowserContext & { errors: string[] }> = []
+  beforeAll(async () => {
+    kiosk = await startKiosk()
+    fs.mkdirSync(SCREENS, { recursive: true })
+  })
+  afterAll(async () => {
+    for (const ctx of contexts) await ctx.close()
+    await kiosk?.close()
+  })
+  const ctx = async (who: 'board' | 'console') => {
+    const c = await personContext(browser(), who)
+    contexts.push(c)
+    return c
+  }
+  const shoot = (name: string, page: Page) => page.screenshot({ path: path.join(SCREENS, `cloud-words-${name}.png`) })
+
+  it('leaves a word out, merges two, undoes one, and the board’s comparison follows', { timeout: 180_000 }, async () => {
+    const links = await kiosk.createSession('DX研修', 'DXが進まないと感じる要因')
+    const fac = await kiosk.facilitator(links.id)
+    const created = await emitAck<Ack<{ surveyId: string }>>(fac, 'survey:create', { title: '事前・事後アンケート', questions: [{ kind: 'text', text: 'DXについて一言' }] })
+    if (!created.ok) throw new Error(created.error)
+    const { surveyId } = created
+    expect(await emitAck(fac, 'agenda:current', { activityId: `survey:${surveyId}` })).toEqual({ ok: true })
+    const phones = await Promise.all(BEFORE.map((_, i) => kiosk.phone(links.id, { deviceId: `room-${i}` })))
+    for (const [label, texts] of [
+      ['事前', BEFORE],
+      ['事後', AFTER],
+    ] as const) {
+      const opened = await emitAck<Ack<{ round: number }>>(fac, 'survey:open', { surveyId, label, live: true })
+      if (!opened.ok) throw new Error(opened.error)
+      for (const [i, text] of texts.entries()) expect(await emitAck(phones[i]!, 'survey:answer', { surveyId, round: opened.round, answers: [text] })).toEqual({ ok: true })
+      expect(await emitAck(fac, 'survey:close', { surveyId })).toEqual({ ok: true })
+    }
+
+    const board = await BoardPage.open(await ctx('board'), onKiosk(kiosk.url, links.boardUrl))
+    const change = board.page.getByTestId('board-question')
+    await expect.poll(() => change.textContent(), { timeout: 15_000 }).toContain('田中')
+    await expect.poll(() => change.textContent()).toContain('スマートフォン')
+
+    const con = await FacilitatorPage.open(await ctx('console'), onKiosk(kiosk.url, links.facilitatorUrl))
+    await con.openTab(/^進行表/)
+    const item = con.page.locator(`li[data-activity-id="survey:${surveyId}"]`)
+    // the 事後 round's results (the last one): open its details
+    const after = item.locator('details').filter({ hasText: '事後' })
+    await after.locator('summary').click()
+    const cloud = after.getByTestId('cloud-words')
+
+    // leave the name out, with the mouse: it is in 事前's words
+    const before = item.locator('details').filter({ hasText: '事前' })
+    await before.locator('summary').click()
+    const cloudBefore = before.getByTestId('cloud-words')
+    await cloudBefore.getByRole('button', { name: /^「田中」.*外す・まとめる$/ }).click()
+    await cloudBefore.getByRole('group', { name: '「田中」をどうしますか' }).getByRole('button', { name: '雲から外す' }).click()
+    await expect.poll(() => cloudBefore.getByTestId('cloud-hidden').textContent()).toContain('田中')
+    // every round's list says so (the edits are the question's)
+    await expect.poll(() => cloud.getByTestId('cloud-hidden').textContent()).toContain('田中')
+
+    // merge デジタル化 into DX with the keyboard only: the word's button, then the field, Enter
+    const digital = cloud.getByRole('button', { name: /^「デジタル化」.*外す・まとめる$/ })
+    await digital.focus()
+    await con.page.keyboard.press('Enter')
+    const panel = cloud.getByRole('group', { name: '「デジタル化」をどうしますか' })
+    await expect.poll(() => panel.getByRole('button', { name: '雲から外す' }).evaluate((el) => el === document.activeElement)).toBe(true)
+    await con.page.keyboard.press('Tab')
+    await con.page.keyboard.type('DX')
+    await con.page.keyboard.press('Enter')
+    await expect.poll(() => cloud.getByTestId('cloud-merged').textContent()).toContain('デジタル化 → DX')
+
+    // and スマートフォン into スマホ, with the mouse
+    await cloud.getByRole('button', { name: /^「スマートフォン」.*外す・まとめる$/ }).click()
+    const phonePanel = cloud.getByRole('group', { name: '「スマートフォン」をどうしますか' })
+    await phonePanel.getByLabel('まとめる先の言葉').fill('スマホ')
+    await phonePanel.getByRole('button', { name: 'まとめる' }).click()
+    await expect.poll(() => cloud.getByTestId('cloud-merged').textContent()).toContain('スマートフォン → スマホ')
+    // merging a word into itself is refused, and said in words
+    await cloud.getByRole('button', { name: /^「DX」.*外す・まとめる$/ }).click()
+    const dxPanel = cloud.getByRole('group', { name: '「DX」をどうしますか' })
+    await dxPanel.getByLabel('まとめる先の言葉').fill('ＤＸ')
+    await dxPanel.getByRole('button', { name: 'まとめる' }).click()
+    await expect.poll(() => cloud.getByRole('alert').textContent()).toContain('同じ言葉にはまとめられません')
+    await con.page.setViewportSize({ width: 1280, height: 800 })
+    const toTop = (l: typeof cloud) => l.evaluate((el) => {
+      el.scrollIntoView({ block: 'start' })
+      window.scrollBy(0, -90) // below the console's sticky bar
+    })
+    await toTop(after.locator('summary'))
+    await shoot('console-merge-1280x800', con.page)
+    await dxPanel.getByRole('button', { name: 'やめる' }).click()
+    await expect.poll(() => cloud.getByRole('alert').count()).toBe(0)
+
+    // the board: the name gone, the merged words counted as their targets, in the comparison too
+    await expect.poll(() => change.textContent(), { timeout: 10_000 }).not.toContain('田中')
+    await expect.poll(() => change.textContent()).not.toContain('デジタル化')
+    await expect.poll(() => change.textContent()).not.toContain('スマートフォン')
+    await expect.poll(() => change.textContent()).toContain('DX')
+    await toTop(cloud.getByText('雲の言葉（押すと、外す・まとめる）'))
+    await shoot('console-lists-1280x800', con.page)
+    await shoot('board-1920x1080', board.page)
+
+    // undo: スマートフォン goes back on its own
+    await cloud.getByRole('button', { name: '「スマートフォン」を「スマホ」から分ける' }).click()
+    await expect.poll(() => cloud.getByTestId('cloud-merged').textContent()).not.toContain('スマートフォン')
+    await expect.poll(() => change.textContent(), { timeout: 10_000 }).toContain('スマートフォン')
+    // and the name goes back in the cloud
+    await cloud.getByRole('button', { name: '「田中」を雲に戻す' }).click()
+    await expect.poll(() => cloud.getByTestId('cloud-hidden').count()).toBe(0)
+    await expect.poll(() => change.textContent(), { timeout: 10_000 }).toContain('田中')
+    for (const c of contexts) expect(c.errors).toEqual([])
+  })
+})
