@@ -11,7 +11,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { buildClient, buildServer, SERVER_BUNDLE } from './build.mjs'
+import { buildClient, buildServer, KIOSK_ARGS } from './build.mjs'
 import { haproxyConfig } from './haproxy.ts'
 import { freePort, waitForPort } from './net.ts'
 
@@ -48,7 +48,7 @@ let stopping = false
 
 function startNode(i: number, port: number): Promise<{ child: ChildProcess; output: () => string }> {
   const nodeDir = path.join(dataDir, `node-${i}`)
-  const child = spawn(process.execPath, [SERVER_BUNDLE], {
+  const child = spawn(process.execPath, KIOSK_ARGS, {
     cwd: root,
     env: { ...env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: nodeDir, PUBLIC_URL: publicUrl, TRUSTED_PROXIES: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],

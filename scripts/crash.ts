@@ -11,7 +11,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import { buildServer, SERVER_BUNDLE } from './build.mjs'
+import { buildServer, KIOSK_ARGS } from './build.mjs'
 import { io, type Socket } from 'socket.io-client'
 import * as Y from 'yjs'
 import { WebsocketProvider } from 'y-websocket'
@@ -29,7 +29,7 @@ await buildServer()
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kurumaza-crash-'))
 
 function start(): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [SERVER_BUNDLE], {
+  const child = spawn(process.execPath, KIOSK_ARGS, {
     env: { ...process.env, HOST: '127.0.0.1', PORT: '0', DATA_DIR: dataDir, FACILITATOR_TOKEN: TOKEN },
     stdio: ['ignore', 'pipe', 'inherit'],
   })

@@ -11,7 +11,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import { buildServer, SERVER_BUNDLE } from './build.mjs'
+import { buildServer, KIOSK_ARGS } from './build.mjs'
 import { io, type Socket } from 'socket.io-client'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
@@ -28,7 +28,7 @@ const NOTES = fs.readFileSync(path.join(root, 'tests', 'fixtures', 'notes-ja.txt
 
 await buildServer()
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kurumaza-soak-'))
-const server = spawn(process.execPath, [SERVER_BUNDLE], {
+const server = spawn(process.execPath, KIOSK_ARGS, {
   env: { ...process.env, HOST: '127.0.0.1', PORT: '0', DATA_DIR: dataDir, FACILITATOR_TOKEN: TOKEN },
   stdio: ['ignore', 'pipe', 'inherit'],
 })

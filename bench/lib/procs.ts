@@ -97,9 +97,10 @@ export async function startKiosk(opts: KioskOptions): Promise<ServerProcess> {
   if (opts.cpuProfDir) args.push('--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`)
   const buildScript = path.join(opts.root, 'scripts', 'build.mjs')
   if (fs.existsSync(buildScript)) {
-    const { buildServer, SERVER_BUNDLE } = (await import(pathToFileURL(buildScript).href)) as typeof import('../../scripts/build.mjs')
-    await buildServer()
-    args.push(SERVER_BUNDLE)
+    const build = (await import(pathToFileURL(buildScript).href)) as typeof import('../../scripts/build.mjs')
+    await build.buildServer()
+    // With the flags `npm start` gives node (a tree from before they existed has none).
+    args.push(...(build.KIOSK_ARGS ?? [build.SERVER_BUNDLE]))
   } else {
     args.unshift('--import', 'tsx')
     args.push(path.join(opts.root, 'server', 'main.ts'))

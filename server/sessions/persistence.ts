@@ -43,7 +43,9 @@ export class StoreFailure extends Error {}
 
 /**
  * Persistence and compaction: every change of every live session reaches the disk through
- * here. Changes gather for a short window (`writeWindowMs`, or `writeBatchMax` changes), then
+ * here. When the writer is idle a turn's changes go at the end of that turn; while it is busy
+ * they gather for a short window (`writeWindowMs`, or `writeBatchMax` changes, or until the
+ * writer has answered everything before them), then
  * each session's updates are merged into one row and written with the rows its changes
  * brought, in one transaction on the writer thread. When its log is due for compaction the
  * writer merges its recent rows into few (rows of at most LOG_ROW_BYTES, so a load can take
@@ -111,9 +113,20 @@ export class Persistence {
       return
     }
     if (this.timer || this.immediate) return
-    // A window of 0 still gathers what arrived in the same turn of the event loop.
-    if (this.config.writeWindowMs > 0) this.timer = setTimeout(() => this.flush(), this.config.writeWindowMs)
+    // With nothing on its way to the disk there is nothing to gather behind: the batch goes at
+    // the end of this turn of the event loop (still with every change of the turn, and a
+    // change's rows with its updates). While the writer is busy, changes gather for the window
+    // and queue at the writer, whose next transaction takes them all (one fsync).
+    if (this.config.writeWindowMs > 0 && this.store.pendingWrites > 0) this.timer = setTimeout(() => this.flush(), this.config.writeWindowMs)
     else this.immediate = setImmediate(() => this.flush())
+  }
+
+  /** A write was answered: when the writer has nothing left, what waits for the window goes now. */
+  private answered(): void {
+    if (!this.timer || this.store.pendingWrites > 0) return
+    clearTimeout(this.timer)
+    this.timer = undefined
+    this.immediate = setImmediate(() => this.flush())
   }
 
   /** Send every pending change to the writer now. */
@@ -163,6 +176,7 @@ export class Persistence {
         } else if (hadUpdates) log.updatesSinceCompaction++
         this.setError(null)
         for (const w of waiters) w.resolve()
+        this.answered()
       },
       (err: Error) => {
         log.inFlight--
@@ -173,6 +187,7 @@ export class Persistence {
         // Those waiting take their changes back; the console's own edits in the batch stay on
         // the board and reach the disk with the session's whole state in its next batch.
         for (const w of waiters) w.reject(failure)
+        this.answered()
       },
     )
   }

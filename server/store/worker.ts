@@ -17,8 +17,13 @@ export interface WorkerOptions {
 
 /** Quiet time after which the WAL is copied back into the database file. */
 const IDLE_CHECKPOINT_MS = 100
-/** Under a long burst, a checkpoint that waits for nobody after this many commits. */
-const BUSY_CHECKPOINT_COMMITS = 1_000
+/**
+ * Under a burst that never pauses for IDLE_CHECKPOINT_MS, a checkpoint after this many commits
+ * anyway, so the WAL stays bounded (about 25 KB a commit: some 100 MB). Every batch that arrives
+ * meanwhile waits for it (a checkpoint of 1,000 commits took 25–100 ms on a shared disk), so it
+ * is set above what a room's burst commits: 1,000 phones posting within 2 s make 500–1,000.
+ */
+const BUSY_CHECKPOINT_COMMITS = 4_000
 
 const port = parentPort!
 const { file, durability } = workerData as WorkerOptions
@@ -107,6 +112,9 @@ function maintain(full: boolean): void {
   try {
     if (vacuumDue) db.pragma('incremental_vacuum')
     vacuumDue = false
+    // PASSIVE when idle too: TRUNCATE also waits for readers, syncs and cuts the file (about 4×
+    // as long), and a batch that arrives meanwhile waits for it. The WAL starts again from its
+    // beginning at the next commit and journal_size_limit keeps the file small; closing truncates.
     db.pragma(`wal_checkpoint(${full ? 'TRUNCATE' : 'PASSIVE'})`)
   } catch {
     // A checkpoint that cannot run now runs at the next quiet moment.
@@ -137,7 +145,7 @@ function drain(first: ToWriter): void {
   }
   if (commits >= BUSY_CHECKPOINT_COMMITS) maintain(false)
   clearTimeout(idle)
-  if (written) idle = setTimeout(() => maintain(true), IDLE_CHECKPOINT_MS)
+  if (written) idle = setTimeout(() => maintain(false), IDLE_CHECKPOINT_MS)
 }
 
 port.on('message', drain)

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import path from 'node:path'
 import { ROOT } from './kiosk.ts'
-import { buildServer, SERVER_BUNDLE } from '../../scripts/build.mjs'
+import { buildServer, KIOSK_ARGS } from '../../scripts/build.mjs'
 
 export interface KioskProcess {
   child: ChildProcess
@@ -12,7 +12,7 @@ export interface KioskProcess {
 /** Run the built server as its own process, the way `npm start` does, and wait for its URL. */
 export async function spawnKiosk(env: Record<string, string>): Promise<KioskProcess> {
   await buildServer()
-  const child = spawn(process.execPath, [SERVER_BUNDLE], {
+  const child = spawn(process.execPath, KIOSK_ARGS, {
     cwd: ROOT,
     env: { ...process.env, HOST: '127.0.0.1', PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -5,11 +5,11 @@ import { spawn } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
 import { ROOT, tempDir } from '../helpers/kiosk.ts'
 import { exited, spawnKiosk } from '../helpers/process.ts'
-import { buildServer, SERVER_BUNDLE } from '../../scripts/build.mjs'
+import { buildServer, KIOSK_ARGS, KIOSK_NODE_FLAGS } from '../../scripts/build.mjs'
 
 async function runMain(env: Record<string, string>): Promise<{ code: number | null; out: string }> {
   await buildServer()
-  const child = spawn(process.execPath, [SERVER_BUNDLE], {
+  const child = spawn(process.execPath, KIOSK_ARGS, {
     cwd: ROOT,
     env: { ...process.env, HOST: '127.0.0.1', ...env },
   })
@@ -25,6 +25,14 @@ async function runMain(env: Record<string, string>): Promise<{ code: number | nu
 }
 
 describe('starting the kiosk from the terminal', () => {
+  it('npm start gives node the same flags as every tool that spawns the kiosk (4 MB semi-spaces, old generation grown by half)', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
+    const start = pkg.scripts.start!.split(/\s+/)
+    expect(KIOSK_NODE_FLAGS).toEqual(['--max-semi-space-size=4', '--heap-growing-percent=50'])
+    expect(start.slice(0, 1 + KIOSK_NODE_FLAGS.length)).toEqual(['node', ...KIOSK_NODE_FLAGS])
+    expect(start.at(-1)).toBe('scripts/start.mjs')
+  })
+
   it('prints the console URL with its token, a QR code and where data is kept', async () => {
     const dataDir = tempDir()
     const k = await spawnKiosk({ DATA_DIR: dataDir, FACILITATOR_TOKEN: 'printed-token-abcdefghijklmnopqrstuvwxyz012' })
@@ -34,6 +42,20 @@ describe('starting the kiosk from the terminal', () => {
       await expect.poll(() => k.output()).toContain('▄') // the QR code
       expect(k.output()).toMatch(/http:\/\/localhost:\d+\/f\?token=printed-token-abcdefghijklmnopqrstuvwxyz012/)
       expect((await fetch(`${k.url}/healthz`)).status).toBe(200)
+    } finally {
+      k.child.kill('SIGINT')
+    }
+    expect(await exited(k.child)).toBe(0)
+  })
+
+  it('loads no LevelDB: the board library\'s y-leveldb persistence is left out of the server bundle', async () => {
+    const k = await spawnKiosk({ DATA_DIR: tempDir(), FACILITATOR_TOKEN: 'leveldb-token-abcdefghijklmnopqrstuvwxyz0123' })
+    try {
+      // a board connection works without it
+      expect((await fetch(`${k.url}/healthz`)).status).toBe(200)
+      const maps = fs.readFileSync(`/proc/${k.child.pid}/maps`, 'utf8')
+      expect(maps).toContain('better_sqlite3.node')
+      expect(maps).not.toMatch(/leveldown|leveldb/i)
     } finally {
       k.child.kill('SIGINT')
     }
