@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll } from 'vitest'
 import { chromium, type Browser, type BrowserContext } from 'playwright-core'
-import { ROOT } from '../helpers/kiosk.ts'
+import { ROOT, startKiosk, type TestKiosk } from '../helpers/kiosk.ts'
 
 const CANDIDATES = [
   '/usr/bin/chromium',
@@ -90,4 +90,42 @@ export async function personContext(browser: Browser, who: Person, locale = 'ja-
     })
   })
   return ctx
+}
+
+/** Where the screenshots people look at are kept. */
+export const SCREENS = path.join(ARTIFACTS, 'screens')
+
+export type PersonContext = BrowserContext & { errors: string[] }
+
+/**
+ * A room for one describe block: a browser, a kiosk, and the people who open pages in it.
+ * `person(who)` opens a browser context for a phone, the board or the console; every context
+ * and the kiosk are closed after the block (hooks registered after this one run before it, so a
+ * block's own sockets close first).
+ */
+export function useRoom(): { readonly kiosk: TestKiosk; browser: () => Browser; person: (who: Person) => Promise<PersonContext>; contexts: PersonContext[] } {
+  const browser = useBrowser()
+  let kiosk: TestKiosk | undefined
+  const contexts: PersonContext[] = []
+  beforeAll(async () => {
+    kiosk = await startKiosk()
+    fs.mkdirSync(SCREENS, { recursive: true })
+  })
+  afterAll(async () => {
+    for (const ctx of contexts) await ctx.close()
+    await kiosk?.close()
+  })
+  return {
+    get kiosk() {
+      if (!kiosk) throw new Error('kiosk not started')
+      return kiosk
+    },
+    browser,
+    contexts,
+    person: async (who) => {
+      const c = await personContext(browser(), who)
+      contexts.push(c)
+      return c
+    },
+  }
 }

@@ -1,11 +1,10 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { BrowserContext, Locator, Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import type { Locator, Page } from 'playwright-core'
 import { io } from 'socket.io-client'
-import { startKiosk, type TestKiosk } from '../helpers/kiosk.ts'
 import { axeViolations } from './audit.ts'
-import { ARTIFACTS, HAS_BROWSER, personContext, useBrowser } from './browser.ts'
+import { HAS_BROWSER, SCREENS, useRoom } from './browser.ts'
 import { BoardPage, FacilitatorPage, onKiosk, PhonePage } from './pages.ts'
 
 /**
@@ -14,7 +13,6 @@ import { BoardPage, FacilitatorPage, onKiosk, PhonePage } from './pages.ts'
  * marks it answered and closes questions; the board stays legible with 30 questions; the record
  * ranks them. Screenshots in Japanese at the sizes of the room go to .test-artifacts/screens/.
  */
-const SCREENS = path.join(ARTIFACTS, 'screens')
 
 /** A phone's questions panel. */
 class PhoneQuestions {
@@ -98,17 +96,7 @@ class BoardQuestions {
 }
 
 describe.skipIf(!HAS_BROWSER)('questions to the speaker in real browsers', () => {
-  const browser = useBrowser()
-  let kiosk: TestKiosk
-  const contexts: Array<BrowserContext & { errors: string[] }> = []
-  beforeAll(async () => {
-    kiosk = await startKiosk()
-    fs.mkdirSync(SCREENS, { recursive: true })
-  })
-  afterAll(async () => {
-    for (const ctx of contexts) await ctx.close()
-    await kiosk?.close()
-  })
+  const room = useRoom()
 
   const shoot = async (name: string, page: Page, fullPage = false) => {
     await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished.catch(() => undefined))))
@@ -116,26 +104,22 @@ describe.skipIf(!HAS_BROWSER)('questions to the speaker in real browsers', () =>
   }
 
   it('opens questions, phones ask and agree, the top one goes on the screen, is answered, and questions close', { timeout: 180_000 }, async () => {
-    const ctx = async (who: 'phone' | 'board' | 'console') => {
-      const c = await personContext(browser(), who)
-      contexts.push(c)
-      return c
-    }
-    const fac = await FacilitatorPage.open(await ctx('console'), `${kiosk.url}/f?token=${kiosk.token}`)
+    const ctx = room.person
+    const fac = await FacilitatorPage.open(await ctx('console'), `${room.kiosk.url}/f?token=${room.kiosk.token}`)
     await fac.page.setViewportSize({ width: 1366, height: 768 })
     const id = await fac.createSession('DX推進 講演会', '講演への感想をどうぞ')
-    const list = (await (await fetch(`${kiosk.url}/api/sessions`, { headers: { authorization: `Bearer ${kiosk.token}` } })).json()) as Array<{ id: string; boardUrl: string; joinUrl: string }>
+    const list = (await (await fetch(`${room.kiosk.url}/api/sessions`, { headers: { authorization: `Bearer ${room.kiosk.token}` } })).json()) as Array<{ id: string; boardUrl: string; joinUrl: string }>
     const links = list.find((s) => s.id === id)!
     const console_ = new ConsoleQuestions(fac)
     await console_.open()
     await console_.mode('受付中')
     await expect.poll(() => fac.page.getByTestId('console-questions-state').textContent()).toMatch(/すぐに参加者の一覧/)
 
-    const board = new BoardQuestions(await BoardPage.open(await ctx('board'), onKiosk(kiosk.url, links.boardUrl)))
+    const board = new BoardQuestions(await BoardPage.open(await ctx('board'), onKiosk(room.kiosk.url, links.boardUrl)))
     await expect.poll(() => board.state(), { timeout: 10_000 }).toBe('質問受付中')
     const phones: PhoneQuestions[] = []
     for (let i = 0; i < 5; i++) {
-      const p = await PhonePage.open(await ctx('phone'), onKiosk(kiosk.url, links.joinUrl))
+      const p = await PhonePage.open(await ctx('phone'), onKiosk(room.kiosk.url, links.joinUrl))
       await p.connected()
       phones.push(new PhoneQuestions(p))
     }
@@ -201,17 +185,17 @@ describe.skipIf(!HAS_BROWSER)('questions to the speaker in real browsers', () =>
     await shoot('phone-closed-390x844', phones[0]!.page)
 
     // The record ranks them, the answered one marked.
-    const md = await (await fetch(`${kiosk.url}/api/sessions/${id}/export?format=md`, { headers: { authorization: `Bearer ${kiosk.token}` } })).text()
+    const md = await (await fetch(`${room.kiosk.url}/api/sessions/${id}/export?format=md`, { headers: { authorization: `Bearer ${room.kiosk.token}` } })).text()
     expect(md).toContain(`- 1位：${cost}（賛同4） ✓ 回答済み`)
     expect(md).toContain(`- 2位：${elderly}（賛同2）`)
     expect(md).toContain(`- 3位：${staff}（賛同1）`)
-    for (const c of contexts) expect(c.errors).toEqual([])
+    for (const c of room.contexts) expect(c.errors).toEqual([])
   })
 
   it('keeps every question on the board legible with 30 of them, the top ones first', { timeout: 120_000 }, async () => {
-    const res = await fetch(`${kiosk.url}/api/sessions`, { method: 'POST', headers: { authorization: `Bearer ${kiosk.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ title: '30問の講演会' }) })
+    const res = await fetch(`${room.kiosk.url}/api/sessions`, { method: 'POST', headers: { authorization: `Bearer ${room.kiosk.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ title: '30問の講演会' }) })
     const links = (await res.json()) as { id: string; boardUrl: string }
-    const fac = io(kiosk.url, { auth: { session: links.id, token: kiosk.token }, transports: ['websocket'], forceNew: true })
+    const fac = io(room.kiosk.url, { auth: { session: links.id, token: room.kiosk.token }, transports: ['websocket'], forceNew: true })
     try {
       await fac.emitWithAck('session:update', { questions: 'open', questionsOnBoard: true })
       const lengths = [12, 25, 40, 60, 90, 140]
@@ -224,16 +208,15 @@ describe.skipIf(!HAS_BROWSER)('questions to the speaker in real browsers', () =>
         ids.push(ack.questionId)
       }
       // counts from 30 phones (sockets of the test's own), so the ranking is visible
-      const voters = await Promise.all(Array.from({ length: 30 }, (_, i) => io(kiosk.url, { auth: { session: links.id, deviceId: `voter-${i}` }, transports: ['websocket'], forceNew: true })))
+      const voters = await Promise.all(Array.from({ length: 30 }, (_, i) => io(room.kiosk.url, { auth: { session: links.id, deviceId: `voter-${i}` }, transports: ['websocket'], forceNew: true })))
       try {
         await Promise.all(voters.flatMap((v, i) => ids.slice(0, 30 - i).filter((_, j) => j % 3 === i % 3).map((questionId) => v.emitWithAck('question:upvote', { questionId, on: true }))))
       } finally {
         for (const v of voters) v.close()
       }
       await fac.emitWithAck('question:moderate', { questionId: ids[5], action: 'highlight' })
-      const ctx = await personContext(browser(), 'board')
-      contexts.push(ctx)
-      const board = new BoardQuestions(await BoardPage.open(ctx, onKiosk(kiosk.url, links.boardUrl)))
+      const ctx = await room.person('board')
+      const board = new BoardQuestions(await BoardPage.open(ctx, onKiosk(room.kiosk.url, links.boardUrl)))
       await expect.poll(() => board.now(), { timeout: 10_000 }).toContain('質問6')
       await expect.poll(async () => (await board.top()).length, { timeout: 10_000 }).toBeGreaterThan(0)
       // let the fitting settle (it tries a few sizes), then check the floor and the order
@@ -275,13 +258,12 @@ describe.skipIf(!HAS_BROWSER)('questions to the speaker in real browsers', () =>
   })
 
   it('keeps a question asked offline and sends it once when the phone is back', { timeout: 90_000 }, async () => {
-    const links = await kiosk.createSession('電波の弱い会場')
-    const fac = io(kiosk.url, { auth: { session: links.id, token: kiosk.token }, transports: ['websocket'], forceNew: true })
+    const links = await room.kiosk.createSession('電波の弱い会場')
+    const fac = io(room.kiosk.url, { auth: { session: links.id, token: room.kiosk.token }, transports: ['websocket'], forceNew: true })
     try {
       await fac.emitWithAck('session:update', { questions: 'open' })
-      const ctx = await personContext(browser(), 'phone')
-      contexts.push(ctx)
-      const phone = new PhoneQuestions(await PhonePage.open(ctx, onKiosk(kiosk.url, links.joinUrl)))
+      const ctx = await room.person('phone')
+      const phone = new PhoneQuestions(await PhonePage.open(ctx, onKiosk(room.kiosk.url, links.joinUrl)))
       await phone.phone.connected()
       await expect.poll(() => phone.state()).toBe('受付中：質問と賛同ができます')
       await ctx.setOffline(true)
@@ -294,7 +276,7 @@ describe.skipIf(!HAS_BROWSER)('questions to the speaker in real browsers', () =>
       await expect.poll(() => mine.first().getAttribute('data-status'), { timeout: 20_000 }).toBe('visible')
       expect(await mine.first().innerText()).toContain('一覧に掲載中')
       await expect.poll(() => phone.item('電波がないときの質問').count(), { timeout: 10_000 }).toBe(1)
-      const record = (await (await fetch(`${kiosk.url}/api/sessions/${links.id}/export?format=json&includeHidden=true`, { headers: { authorization: `Bearer ${kiosk.token}` } })).json()) as { questions: Array<{ text: string }> }
+      const record = (await (await fetch(`${room.kiosk.url}/api/sessions/${links.id}/export?format=json&includeHidden=true`, { headers: { authorization: `Bearer ${room.kiosk.token}` } })).json()) as { questions: Array<{ text: string }> }
       expect(record.questions.map((q) => q.text)).toEqual(['電波がないときの質問'])
     } finally {
       fac.close()

@@ -1,11 +1,11 @@
 import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { BrowserContext, Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
 import type { Ack } from '../../shared/errors.ts'
-import { emitAck, startKiosk, type ClientSocket, type TestKiosk } from '../helpers/kiosk.ts'
-import { ARTIFACTS, HAS_BROWSER, personContext, useBrowser } from './browser.ts'
+import { emitAck, type ClientSocket } from '../helpers/kiosk.ts'
+import { ARTIFACTS, HAS_BROWSER, SCREENS, useRoom } from './browser.ts'
 import { BoardPage, onKiosk } from './pages.ts'
 
 /**
@@ -14,7 +14,6 @@ import { BoardPage, onKiosk } from './pages.ts'
  * its printed page (every question's chart, the same as the board's; a hidden round in neither).
  * `npx vite build` first: the kiosk serves dist/. Screenshots in .test-artifacts/screens/.
  */
-const SCREENS = path.join(ARTIFACTS, 'screens')
 
 const TEN = ['人材・スキルが不足している', '予算が足りない', '前例踏襲の文化', '縦割りの組織', '紙と押印の手続き', '庁内システムが古い', '住民の理解が得られない', '幹部の関与が薄い', '成功事例を知らない', 'そもそも必要性を感じない']
 const QUESTIONS = [
@@ -74,27 +73,17 @@ function chartTexts(page: Page) {
 }
 
 describe.skipIf(!HAS_BROWSER)('survey charts on the projector, in its picture and on paper', () => {
-  const browser = useBrowser()
-  let kiosk: TestKiosk
-  const contexts: Array<BrowserContext & { errors: string[] }> = []
-  beforeAll(async () => {
-    kiosk = await startKiosk()
-    fs.mkdirSync(SCREENS, { recursive: true })
-  })
-  afterAll(async () => {
-    for (const ctx of contexts) await ctx.close()
-    await kiosk?.close()
-  })
+  const room = useRoom()
 
   /** A session whose board shows a 3-question survey run as 事前 and 事後, both rounds shown. */
   async function comparedSurvey(): Promise<{ board: BoardPage; fac: ClientSocket; surveyId: string; phones: ClientSocket[] }> {
-    const links = await kiosk.createSession('DX推進研修', '')
-    const fac = await kiosk.facilitator(links.id)
+    const links = await room.kiosk.createSession('DX推進研修', '')
+    const fac = await room.kiosk.facilitator(links.id)
     const created = await emitAck<Ack<{ surveyId: string }>>(fac, 'survey:create', { title: '事前・事後アンケート', questions: QUESTIONS })
     if (!created.ok) throw new Error(created.error)
     const { surveyId } = created
     expect(await emitAck(fac, 'agenda:current', { activityId: `survey:${surveyId}` })).toEqual({ ok: true })
-    const phones = await Promise.all(BEFORE.map((_, i) => kiosk.phone(links.id, { deviceId: `room-${i}` })))
+    const phones = await Promise.all(BEFORE.map((_, i) => room.kiosk.phone(links.id, { deviceId: `room-${i}` })))
     for (const [round, label, choices, words] of [
       [1, '事前', BEFORE, WORDS_BEFORE],
       [2, '事後', AFTER, WORDS_AFTER],
@@ -105,9 +94,8 @@ describe.skipIf(!HAS_BROWSER)('survey charts on the projector, in its picture an
       }
       expect(await emitAck(fac, 'survey:close', { surveyId })).toEqual({ ok: true })
     }
-    const ctx = await personContext(browser(), 'board')
-    contexts.push(ctx)
-    const board = await BoardPage.open(ctx, onKiosk(kiosk.url, links.boardUrl))
+    const ctx = await room.person('board')
+    const board = await BoardPage.open(ctx, onKiosk(room.kiosk.url, links.boardUrl))
     // both rounds on the board, the first question (the ten options) on screen
     await expect.poll(() => board.page.locator('[data-testid="board-question"][data-index="0"]').textContent(), { timeout: 15_000 }).toContain('事後')
     await expect.poll(() => board.page.locator('[data-testid="board-question"]').textContent()).toContain(`${AFTER.filter((a) => a === 2).length}人`)
@@ -188,7 +176,7 @@ describe.skipIf(!HAS_BROWSER)('survey charts on the projector, in its picture an
     fs.writeFileSync(path.join(SCREENS, 'survey-board-picture-hidden-ja.png'), hidden.bytes)
     const none = await countColours(board.page, hidden.bytes, LIGHT_BARS)
     expect(none).toMatchObject({ width: 3840, height: 2160, counts: { after: 0, before: 0 } })
-    expect(contexts.at(-1)!.errors).toEqual([])
+    expect(room.contexts.at(-1)!.errors).toEqual([])
   })
 
   it('prints every question’s chart, the same as the board’s, and none of a hidden round', { timeout: 120_000 }, async () => {
@@ -229,6 +217,6 @@ describe.skipIf(!HAS_BROWSER)('survey charts on the projector, in its picture an
     expect(await charts.count()).toBe(0)
     expect(await sheet.locator('svg').count()).toBe(0)
     await board.page.emulateMedia({ media: 'screen' })
-    expect(contexts.at(-1)!.errors).toEqual([])
+    expect(room.contexts.at(-1)!.errors).toEqual([])
   })
 })

@@ -1,10 +1,10 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { BrowserContext, Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
 import type { Ack } from '../../shared/errors.ts'
-import { emitAck, startKiosk, type TestKiosk } from '../helpers/kiosk.ts'
-import { ARTIFACTS, HAS_BROWSER, personContext, useBrowser } from './browser.ts'
+import { emitAck } from '../helpers/kiosk.ts'
+import { HAS_BROWSER, SCREENS, useRoom } from './browser.ts'
 import { BoardPage, FacilitatorPage, onKiosk } from './pages.ts'
 
 /**
@@ -14,38 +14,23 @@ import { BoardPage, FacilitatorPage, onKiosk } from './pages.ts'
  * showing the 事前 → 事後 comparison at 1920×1080, follows: the name and the merged words are gone
  * from what rose and fell. Screens in .test-artifacts/screens/cloud-words-*.
  */
-const SCREENS = path.join(ARTIFACTS, 'screens')
 
 const BEFORE = ['DXの予算が足りない', 'デジタル化とスマホ申請', '田中さん頼みのDX', '紙の申請書が多い', '田中さんに聞けば分かる']
 const AFTER = ['スマートフォンで申請', 'デジタル化を進める', 'DXを学ぶ研修', 'オンライン申請を広げる', 'DXの研修をもっと']
 
 describe.skipIf(!HAS_BROWSER)('hiding and merging words from the console', () => {
-  const browser = useBrowser()
-  let kiosk: TestKiosk
-  const contexts: Array<BrowserContext & { errors: string[] }> = []
-  beforeAll(async () => {
-    kiosk = await startKiosk()
-    fs.mkdirSync(SCREENS, { recursive: true })
-  })
-  afterAll(async () => {
-    for (const ctx of contexts) await ctx.close()
-    await kiosk?.close()
-  })
-  const ctx = async (who: 'board' | 'console') => {
-    const c = await personContext(browser(), who)
-    contexts.push(c)
-    return c
-  }
+  const room = useRoom()
+  const ctx = room.person
   const shoot = (name: string, page: Page) => page.screenshot({ path: path.join(SCREENS, `cloud-words-${name}.png`) })
 
   it('leaves a word out, merges two, undoes one, and the board’s comparison follows', { timeout: 180_000 }, async () => {
-    const links = await kiosk.createSession('DX研修', 'DXが進まないと感じる要因')
-    const fac = await kiosk.facilitator(links.id)
+    const links = await room.kiosk.createSession('DX研修', 'DXが進まないと感じる要因')
+    const fac = await room.kiosk.facilitator(links.id)
     const created = await emitAck<Ack<{ surveyId: string }>>(fac, 'survey:create', { title: '事前・事後アンケート', questions: [{ kind: 'text', text: 'DXについて一言' }] })
     if (!created.ok) throw new Error(created.error)
     const { surveyId } = created
     expect(await emitAck(fac, 'agenda:current', { activityId: `survey:${surveyId}` })).toEqual({ ok: true })
-    const phones = await Promise.all(BEFORE.map((_, i) => kiosk.phone(links.id, { deviceId: `room-${i}` })))
+    const phones = await Promise.all(BEFORE.map((_, i) => room.kiosk.phone(links.id, { deviceId: `room-${i}` })))
     for (const [label, texts] of [
       ['事前', BEFORE],
       ['事後', AFTER],
@@ -56,12 +41,12 @@ describe.skipIf(!HAS_BROWSER)('hiding and merging words from the console', () =>
       expect(await emitAck(fac, 'survey:close', { surveyId })).toEqual({ ok: true })
     }
 
-    const board = await BoardPage.open(await ctx('board'), onKiosk(kiosk.url, links.boardUrl))
+    const board = await BoardPage.open(await ctx('board'), onKiosk(room.kiosk.url, links.boardUrl))
     const change = board.page.getByTestId('board-question')
     await expect.poll(() => change.textContent(), { timeout: 15_000 }).toContain('田中')
     await expect.poll(() => change.textContent()).toContain('スマートフォン')
 
-    const con = await FacilitatorPage.open(await ctx('console'), onKiosk(kiosk.url, links.facilitatorUrl))
+    const con = await FacilitatorPage.open(await ctx('console'), onKiosk(room.kiosk.url, links.facilitatorUrl))
     await con.openTab(/^進行表/)
     const item = con.page.locator(`li[data-activity-id="survey:${surveyId}"]`)
     // the 事後 round's results (the last one): open its details
@@ -129,6 +114,6 @@ describe.skipIf(!HAS_BROWSER)('hiding and merging words from the console', () =>
     await cloud.getByRole('button', { name: '「田中」を雲に戻す' }).click()
     await expect.poll(() => cloud.getByTestId('cloud-hidden').count()).toBe(0)
     await expect.poll(() => change.textContent(), { timeout: 10_000 }).toContain('田中')
-    for (const c of contexts) expect(c.errors).toEqual([])
+    for (const c of room.contexts) expect(c.errors).toEqual([])
   })
 })

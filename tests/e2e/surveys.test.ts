@@ -1,10 +1,9 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { BrowserContext, CDPSession, Page } from 'playwright-core'
+import { afterAll, describe, expect, it } from 'vitest'
+import type { CDPSession, Page } from 'playwright-core'
 import { io, type Socket } from 'socket.io-client'
-import { startKiosk, type TestKiosk } from '../helpers/kiosk.ts'
-import { ARTIFACTS, HAS_BROWSER, personContext, useBrowser } from './browser.ts'
+import { HAS_BROWSER, SCREENS, useRoom } from './browser.ts'
 import { BoardPage, FacilitatorPage, onKiosk, PhonePage } from './pages.ts'
 
 /**
@@ -16,34 +15,21 @@ import { BoardPage, FacilitatorPage, onKiosk, PhonePage } from './pages.ts'
  */
 const compose = (cdp: CDPSession, text: string) => cdp.send('Input.imeSetComposition', { text, selectionStart: text.length, selectionEnd: text.length })
 const commitText = (cdp: CDPSession, text: string) => cdp.send('Input.insertText', { text })
-const SCREENS = path.join(ARTIFACTS, 'screens')
 
 describe.skipIf(!HAS_BROWSER)('a survey in real browsers', () => {
-  const browser = useBrowser()
-  let kiosk: TestKiosk
-  const contexts: Array<BrowserContext & { errors: string[] }> = []
+  const room = useRoom()
   const sockets: Socket[] = []
-  beforeAll(async () => {
-    kiosk = await startKiosk()
-    fs.mkdirSync(SCREENS, { recursive: true })
-  })
-  afterAll(async () => {
+  afterAll(() => {
     for (const s of sockets) s.close()
-    for (const ctx of contexts) await ctx.close()
-    await kiosk?.close()
   })
-  const ctx = async (who: 'phone' | 'board' | 'console') => {
-    const c = await personContext(browser(), who)
-    contexts.push(c)
-    return c
-  }
+  const ctx = room.person
   const shoot = (name: string, page: Page) => page.screenshot({ path: path.join(SCREENS, `surveys-${name}.png`) })
 
   it('prepares a survey in the agenda, runs it before and after, and the board shows what changed', { timeout: 180_000 }, async () => {
-    const fac = await FacilitatorPage.open(await ctx('console'), `${kiosk.url}/f?token=${kiosk.token}`)
+    const fac = await FacilitatorPage.open(await ctx('console'), `${room.kiosk.url}/f?token=${room.kiosk.token}`)
     await fac.page.setViewportSize({ width: 1366, height: 900 })
     const id = await fac.createSession('DX研修', 'DXが進まないと感じる要因')
-    const list = (await (await fetch(`${kiosk.url}/api/sessions`, { headers: { authorization: `Bearer ${kiosk.token}` } })).json()) as Array<{ id: string; boardUrl: string; joinUrl: string }>
+    const list = (await (await fetch(`${room.kiosk.url}/api/sessions`, { headers: { authorization: `Bearer ${room.kiosk.token}` } })).json()) as Array<{ id: string; boardUrl: string; joinUrl: string }>
     const links = list.find((s) => s.id === id)!
 
     await fac.openTab(/^進行表/)
@@ -63,8 +49,8 @@ describe.skipIf(!HAS_BROWSER)('a survey in real browsers', () => {
     await item.getByLabel('結果をすぐ投影する').check()
     await item.getByRole('button', { name: '回答を始める' }).click()
 
-    const board = await BoardPage.open(await ctx('board'), onKiosk(kiosk.url, links.boardUrl))
-    const phone = await PhonePage.open(await ctx('phone'), onKiosk(kiosk.url, links.joinUrl))
+    const board = await BoardPage.open(await ctx('board'), onKiosk(room.kiosk.url, links.boardUrl))
+    const phone = await PhonePage.open(await ctx('phone'), onKiosk(room.kiosk.url, links.joinUrl))
     await phone.connected()
     await expect.poll(() => phone.page.getByTestId('survey').textContent(), { timeout: 10_000 }).toContain('事前・事後アンケート')
     await expect.poll(() => phone.page.getByTestId('survey-state').textContent()).toContain('事前の回答を受け付けています')
@@ -87,7 +73,7 @@ describe.skipIf(!HAS_BROWSER)('a survey in real browsers', () => {
 
     const answerAll = async (label: string, answers: number[]) => {
       for (const [i, a] of answers.entries()) {
-        const s = io(kiosk.url, { auth: { session: id, deviceId: `room-${i}` }, transports: ['websocket'], reconnection: false, forceNew: true })
+        const s = io(room.kiosk.url, { auth: { session: id, deviceId: `room-${i}` }, transports: ['websocket'], reconnection: false, forceNew: true })
         sockets.push(s)
         await new Promise((r) => s.once('connect', () => r(undefined)))
         const round = label === '事前' ? 1 : 2
@@ -135,6 +121,6 @@ describe.skipIf(!HAS_BROWSER)('a survey in real browsers', () => {
     await shoot('board-change-1920x1080', board.page)
     await shoot('console-1366x900', fac.page)
     await shoot('phone-390x844', phone.page)
-    for (const c of contexts) expect(c.errors).toEqual([])
+    for (const c of room.contexts) expect(c.errors).toEqual([])
   })
 })

@@ -1,10 +1,9 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { BrowserContext, Page } from 'playwright-core'
+import { afterAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
 import { io, type Socket } from 'socket.io-client'
-import { startKiosk, type TestKiosk } from '../helpers/kiosk.ts'
-import { ARTIFACTS, HAS_BROWSER, personContext, useBrowser } from './browser.ts'
+import { HAS_BROWSER, SCREENS, useRoom } from './browser.ts'
 import { BoardPage, FacilitatorPage, onKiosk, PhonePage } from './pages.ts'
 
 /**
@@ -15,7 +14,6 @@ import { BoardPage, FacilitatorPage, onKiosk, PhonePage } from './pages.ts'
  * browser answering through its form, four over Socket.io. Every step leaves a screenshot of the
  * three screens (phone 390×844, console 1280×800, board 1920×1080), in Japanese.
  */
-const SCREENS = path.join(ARTIFACTS, 'screens')
 const SURVEY = {
   title: 'DXについてのアンケート',
   questions: [
@@ -28,24 +26,12 @@ const SURVEY = {
 } as const
 
 describe.skipIf(!HAS_BROWSER)('the workshop day: 事前 survey, notes, questions, 事後 survey', () => {
-  const browser = useBrowser()
-  let kiosk: TestKiosk
-  const contexts: Array<BrowserContext & { errors: string[] }> = []
+  const room = useRoom()
   const sockets: Socket[] = []
-  beforeAll(async () => {
-    kiosk = await startKiosk()
-    fs.mkdirSync(SCREENS, { recursive: true })
-  })
-  afterAll(async () => {
+  afterAll(() => {
     for (const s of sockets) s.close()
-    for (const ctx of contexts) await ctx.close()
-    await kiosk?.close()
   })
-  const ctx = async (who: 'phone' | 'board' | 'console') => {
-    const c = await personContext(browser(), who)
-    contexts.push(c)
-    return c
-  }
+  const ctx = room.person
   const shoot = async (step: string, pages: Record<string, Page>) => {
     for (const [who, page] of Object.entries(pages)) {
       await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished.catch(() => undefined))))
@@ -54,9 +40,9 @@ describe.skipIf(!HAS_BROWSER)('the workshop day: 事前 survey, notes, questions
   }
 
   it('runs the agenda and the board shows what changed between 事前 and 事後', { timeout: 300_000 }, async () => {
-    const fac = await FacilitatorPage.open(await ctx('console'), `${kiosk.url}/f?token=${kiosk.token}`)
+    const fac = await FacilitatorPage.open(await ctx('console'), `${room.kiosk.url}/f?token=${room.kiosk.token}`)
     const id = await fac.createSession('DX推進ワークショップ', '窓口業務で困っていること')
-    const list = (await (await fetch(`${kiosk.url}/api/sessions`, { headers: { authorization: `Bearer ${kiosk.token}` } })).json()) as Array<{ id: string; boardUrl: string; joinUrl: string }>
+    const list = (await (await fetch(`${room.kiosk.url}/api/sessions`, { headers: { authorization: `Bearer ${room.kiosk.token}` } })).json()) as Array<{ id: string; boardUrl: string; joinUrl: string }>
     const links = list.find((s) => s.id === id)!
 
     // ---- the agenda, prepared ahead: the survey first, then the note round, then questions
@@ -87,14 +73,14 @@ describe.skipIf(!HAS_BROWSER)('the workshop day: 事前 survey, notes, questions
     // ---- 事前: the survey on every screen, its results hidden until the facilitator shows them
     await survey.getByRole('button', { name: 'これを表示' }).click()
     await survey.getByRole('button', { name: '回答を始める' }).click()
-    const board = await BoardPage.open(await ctx('board'), onKiosk(kiosk.url, links.boardUrl))
-    const phone = await PhonePage.open(await ctx('phone'), onKiosk(kiosk.url, links.joinUrl))
+    const board = await BoardPage.open(await ctx('board'), onKiosk(room.kiosk.url, links.boardUrl))
+    const phone = await PhonePage.open(await ctx('phone'), onKiosk(room.kiosk.url, links.joinUrl))
     await phone.connected()
-    const room: Socket[] = []
+    const crowd: Socket[] = []
     for (let i = 0; i < 4; i++) {
-      const s = io(kiosk.url, { auth: { session: id, deviceId: `day-phone-${i}` }, transports: ['websocket'], reconnection: false, forceNew: true })
+      const s = io(room.kiosk.url, { auth: { session: id, deviceId: `day-phone-${i}` }, transports: ['websocket'], reconnection: false, forceNew: true })
       sockets.push(s)
-      room.push(s)
+      crowd.push(s)
       await new Promise((r) => s.once('connect', () => r(undefined)))
     }
     await expect.poll(() => board.invitation(), { timeout: 10_000 }).toBe('スマホで回答')
@@ -121,7 +107,7 @@ describe.skipIf(!HAS_BROWSER)('the workshop day: 事前 survey, notes, questions
 
     const answer = async (round: number, rows: unknown[][]) => {
       for (const [i, answers] of rows.entries()) {
-        expect(await room[i]!.timeout(5_000).emitWithAck('survey:answer', { surveyId, round, answers })).toEqual({ ok: true })
+        expect(await crowd[i]!.timeout(5_000).emitWithAck('survey:answer', { surveyId, round, answers })).toEqual({ ok: true })
       }
     }
     await answer(1, [
@@ -155,7 +141,7 @@ describe.skipIf(!HAS_BROWSER)('the workshop day: 事前 survey, notes, questions
     await phone.post('紙の申請書が多すぎる')
     const notes = ['押印が残っている手続きを全部洗い出したい', '窓口の待ち時間をスマホで見えるようにしたい', '部署ごとにDXへの温度差がある']
     for (const [i, text] of notes.entries()) {
-      expect(await room[i]!.timeout(5_000).emitWithAck('note:create', { id: `day-note-${i}`, text })).toMatchObject({ ok: true })
+      expect(await crowd[i]!.timeout(5_000).emitWithAck('note:create', { id: `day-note-${i}`, text })).toMatchObject({ ok: true })
     }
     await expect.poll(() => board.notes(), { timeout: 10_000 }).toHaveLength(4)
     await shoot('3-notes', { phone: phone.page, console: fac.page, board: board.page })
@@ -165,7 +151,7 @@ describe.skipIf(!HAS_BROWSER)('the workshop day: 事前 survey, notes, questions
     await expect.poll(() => board.invitation(), { timeout: 10_000 }).toBe('スマホで質問')
     await expect.poll(() => fac.page.getByTestId('activity-state').textContent()).toBe('「講師への質問」：質問受付中')
     expect(await board.page.getByTestId('board-phase').textContent()).toContain('講演者への質問')
-    expect(await room[0]!.timeout(5_000).emitWithAck('question:ask', { id: 'day-q-1', text: '他の自治体の事例を教えてください' })).toMatchObject({ ok: true })
+    expect(await crowd[0]!.timeout(5_000).emitWithAck('question:ask', { id: 'day-q-1', text: '他の自治体の事例を教えてください' })).toMatchObject({ ok: true })
     await expect.poll(() => board.page.getByTestId('question-top').textContent(), { timeout: 10_000 }).toContain('他の自治体の事例を教えてください')
     await shoot('4-questions', { phone: phone.page, console: fac.page, board: board.page })
 
@@ -207,6 +193,6 @@ describe.skipIf(!HAS_BROWSER)('the workshop day: 事前 survey, notes, questions
     expect(text).toContain('事後')
     expect(text).toContain('紙の申請書が多すぎる')
     expect(text).toContain('他の自治体の事例を教えてください')
-    for (const c of contexts) expect(c.errors).toEqual([])
+    for (const c of room.contexts) expect(c.errors).toEqual([])
   })
 })
