@@ -10,6 +10,7 @@
  *   npm run bench -- --only=burst,export   # any of: burst, relay, steady, vote, questions, surveys, export, bundles, stall, words
  *   npm run bench -- --dist=/tmp/client    # where the built client is (default dist/client)
  *   npm run bench -- --ref=HEAD            # bench the server of a commit (git archive to a temp dir)
+ *   npm run bench -- --node-flags=--trace-gc,--x --kiosk-log=FILE   # more node flags for the kiosk; keep its output
  *   npm run bench -- --server-root=DIR     # bench the server of another checkout (e.g. a patched copy)
  *
  * The kiosk runs as its own process (server/main.ts, temp DATA_DIR, 127.0.0.1, port 0); phones
@@ -53,6 +54,8 @@ const QUICK = flag('quick')
 const PROFILE = flag('profile')
 const DURABILITY = option('durability') === 'normal' ? 'normal' : 'full'
 const WRITE_WINDOW = option('write-window')
+const NODE_FLAGS = option('node-flags')?.split(',').filter(Boolean)
+const KIOSK_LOG = option('kiosk-log')
 const ONLY = new Set((option('only') ?? 'burst,relay,steady,vote,questions,surveys,export,bundles,stall,words').split(','))
 const DIST = path.resolve(option('dist') ?? path.join(ROOT, 'dist', 'client'))
 const KEEP = flag('keep')
@@ -874,7 +877,7 @@ async function timedGet(url: string): Promise<{ status: number; ms: number; body
 
 async function runExport(workers: PhoneWorker[]): Promise<ExportResult> {
   const dataDir = tempDataDir()
-  let kiosk = await startKiosk({ root: serverRoot, dataDir, durability: DURABILITY, writeWindowMs: WRITE_WINDOW })
+  let kiosk = await startKiosk({ root: serverRoot, dataDir, durability: DURABILITY, writeWindowMs: WRITE_WINDOW, nodeFlags: NODE_FLAGS, logFile: KIOSK_LOG })
   try {
     const links = await createSession(kiosk.url, 'bench export')
     // Five notes a phone: within a phone's burst of six, as several people in a room would post.
@@ -921,7 +924,7 @@ async function runExport(workers: PhoneWorker[]): Promise<ExportResult> {
     log('export: restarting the kiosk to time a board loading the session from SQLite')
     await kiosk.stop()
     const tRestart = now()
-    kiosk = await startKiosk({ root: serverRoot, dataDir, durability: DURABILITY, writeWindowMs: WRITE_WINDOW })
+    kiosk = await startKiosk({ root: serverRoot, dataDir, durability: DURABILITY, writeWindowMs: WRITE_WINDOW, nodeFlags: NODE_FLAGS, logFile: KIOSK_LOG })
     const restartMs = now() - tRestart
     await sleep(500)
     const serverRssIdle = memory(kiosk.pid)?.rss ?? NaN
@@ -1331,7 +1334,7 @@ async function main(): Promise<void> {
   let relay: ServerProcess | undefined
   try {
     log(`mode ${report.mode}; starting the kiosk (DATA_DIR ${dataDir}), the bare relay and ${WORKERS} phone workers`)
-    ;[kiosk, relay] = await Promise.all([startKiosk({ root: serverRoot, dataDir, durability: DURABILITY, writeWindowMs: WRITE_WINDOW, cpuProfDir: profDir }), startRelay()])
+    ;[kiosk, relay] = await Promise.all([startKiosk({ root: serverRoot, dataDir, durability: DURABILITY, writeWindowMs: WRITE_WINDOW, cpuProfDir: profDir, nodeFlags: NODE_FLAGS, logFile: KIOSK_LOG }), startRelay()])
     otherServers.push(kiosk, relay)
     benchPids = () => [process.pid, ...otherServers.map((x) => x.pid), ...workers.map((w) => w.pid)]
     await Promise.all(workers.map((w) => w.syncClock()))

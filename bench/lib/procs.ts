@@ -32,7 +32,7 @@ process.on('exit', () => {
   for (const c of live) c.kill('SIGKILL')
 })
 
-function startServer(cwd: string, args: string[], env: Record<string, string>, urlPattern: RegExp, what: string): Promise<ServerProcess> {
+function startServer(cwd: string, args: string[], env: Record<string, string>, urlPattern: RegExp, what: string, logFile?: string): Promise<ServerProcess> {
   const child = spawn(process.execPath, args, {
     cwd,
     env: { ...process.env, HOST: '127.0.0.1', PORT: '0', ...env },
@@ -41,7 +41,9 @@ function startServer(cwd: string, args: string[], env: Record<string, string>, u
   live.add(child)
   child.once('exit', () => live.delete(child))
   let out = ''
+  const log = logFile ? fs.createWriteStream(logFile, { flags: 'a' }) : null
   const keep = (d: Buffer) => {
+    log?.write(d)
     out += d.toString()
     if (out.length > 200_000) out = out.slice(-100_000)
   }
@@ -86,6 +88,10 @@ export interface KioskOptions {
   writeWindowMs?: string
   /** write a V8 CPU profile of the kiosk to this folder when it exits */
   cpuProfDir?: string
+  /** more node flags for the kiosk, before the bundle (e.g. --trace-gc) */
+  nodeFlags?: string[]
+  /** copy everything the kiosk writes to this file */
+  logFile?: string
 }
 
 /**
@@ -95,6 +101,7 @@ export interface KioskOptions {
 export async function startKiosk(opts: KioskOptions): Promise<ServerProcess> {
   const args: string[] = []
   if (opts.cpuProfDir) args.push('--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`)
+  args.push(...(opts.nodeFlags ?? []))
   const buildScript = path.join(opts.root, 'scripts', 'build.mjs')
   if (fs.existsSync(buildScript)) {
     const build = (await import(pathToFileURL(buildScript).href)) as typeof import('../../scripts/build.mjs')
@@ -118,6 +125,7 @@ export async function startKiosk(opts: KioskOptions): Promise<ServerProcess> {
     },
     /http:\/\/localhost:(\d+)\/f\?token=/,
     'kiosk',
+    opts.logFile,
   )
 }
 
