@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads'
-import type * as Y from 'yjs'
+import * as Y from 'yjs'
 import type { Logger } from '../log.ts'
 
 /** Messages between the main thread and the mirror thread (mirror-worker.ts). */
@@ -23,17 +23,26 @@ function mirrorScript(): URL {
 const GATHER_MS = 50
 
 /**
+ * A document is copied into the thread once its updates have come to this many bytes (about
+ * 1,000 notes). A smaller one is encoded on the event loop (a few milliseconds) and costs no
+ * copy: the copy takes as much memory as the document (some 4 KB a note for a session's two).
+ * The copy then starts from the document's whole state, encoded once on the loop at this size.
+ */
+export const MIRROR_FROM_BYTES = 256 * 1024
+
+/**
  * Copies of the served documents in a thread of their own, so that answering a client's sync
  * step 1 (encoding a whole board: 25–50 ms at the note cap) never holds the event loop.
  *
- * A document is attached when it is made, still empty; from then on every update it emits is
+ * A document is attached when it is made, still empty. Once its updates come to
+ * MIRROR_FROM_BYTES it is copied, and from then on every update it emits is
  * forwarded, in order, gathered for GATHER_MS. `encode` first sends what is still
  * batched, then asks: the thread answers from a copy holding every update made before the
  * request. Whatever changes after the request reaches the client anyway, since it is in the
  * room by then (y-websocket sends each update to every connection as it happens), so the
  * answer plus those updates is the whole document: the same guarantee as encoding it here.
  *
- * Until the thread has started (it starts with the first session loaded), or if it cannot start
+ * For a smaller document, until the thread has started (with the first document copied), or if it cannot start
  * or stops, `encode` returns undefined and the caller encodes on the event loop as before:
  * slower, never wrong, and no client waits for the thread.
  */
@@ -92,13 +101,22 @@ export class DocMirrors {
     if (!this.failed) this.worker?.postMessage(msg)
   }
 
-  /** Mirror `doc` from now on; it must still be empty (a room's document as it is made). */
-  attach(doc: Y.Doc): void {
-    if (!this.start()) return
+  /**
+   * Mirror `doc` once it has grown to `fromBytes` of updates; it must still be empty (a room's
+   * document as it is made) so that every update is counted.
+   */
+  attach(doc: Y.Doc, fromBytes = MIRROR_FROM_BYTES): void {
     const id = ++this.nextId
-    this.ids.set(doc, id)
+    let seen = 0
     const onUpdate = (update: Uint8Array) => {
       if (this.failed) return
+      if (!this.ids.has(doc)) {
+        seen += update.byteLength
+        if (seen < fromBytes || !this.start()) return
+        this.ids.set(doc, id)
+        // The copy starts from everything so far (this update included: it is applied already).
+        update = Y.encodeStateAsUpdate(doc)
+      }
       const list = this.batched.get(id)
       if (list) list.push(update)
       else this.batched.set(id, [update])

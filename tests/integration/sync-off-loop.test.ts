@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { bigRecord } from '../../bench/stall.ts'
 import { LIMITS } from '../../shared/limits.ts'
+import { MIRROR_FROM_BYTES } from '../../server/yjs/mirror.ts'
 import type { SessionLinks } from '../../shared/protocol.ts'
 import WebSocket from 'ws'
 import { WebsocketProvider } from 'y-websocket'
@@ -57,6 +58,36 @@ describe("a board's first sync is encoded off the event loop", () => {
     expect(mirrors.answered).toBeGreaterThan(before + 1)
     board.provider.destroy()
     console_.provider.destroy()
+  })
+
+  it('copies a session into the thread only once it is large, and serves the same board before and after', { timeout: 120_000 }, async () => {
+    const kiosk = await kioskForTest({ limits: ROOMY_LIMITS, durability: 'normal' })
+    const links = await imported(kiosk, 10)
+    const fac = await kiosk.facilitator(links.id)
+    const session = (await kiosk.kiosk.sessions.load(links.id))!
+    const mirrors = kiosk.kiosk.sessions.mirrors
+    // small: answered on the event loop, no copy made (no thread started for it)
+    const small = await openBoard(kiosk, links)
+    await waitFor(() => expect(content(small.doc)).toBe(content(session.board)), 30_000)
+    expect(mirrors.answered).toBe(0)
+    expect(mirrors.running).toBe(false)
+    // grown past MIRROR_FROM_BYTES by notes posted live: copied from its whole state
+    const text = '大きくなった会議の付箋です。'.repeat(6)
+    for (let i = 0; i < 1_200; i += 100) {
+      const acks = await Promise.all(Array.from({ length: 100 }, (_, k) => ack(fac, 'note:create', { id: `grow-${i + k}`, text: `${text}${i + k}` })))
+      for (const a of acks) expect(a).toMatchObject({ ok: true })
+    }
+    expect(Y.encodeStateAsUpdate(session.doc).byteLength).toBeGreaterThan(MIRROR_FROM_BYTES)
+    await waitFor(() => expect(mirrors.running).toBe(true), 30_000)
+    const large = await openBoard(kiosk, links)
+    expect(mirrors.answered).toBeGreaterThan(0)
+    try {
+      for (const b of [small, large]) await waitFor(() => expect(content(b.doc)).toBe(content(session.board)), 30_000)
+      expect(session.board.getMap('notes').size).toBe(1_210)
+    } finally {
+      small.provider.destroy()
+      large.provider.destroy()
+    }
   })
 
   it('gives boards that open during a burst of changes the same board as the server holds', { timeout: 120_000 }, async () => {
