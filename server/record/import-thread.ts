@@ -79,7 +79,9 @@ export function readRecordBytes(bytes: Uint8Array, limits: Limits, log: Logger, 
         setImmediate(() => settled || worker.postMessage({ kind: 'more' } satisfies ToImport))
       } else if (msg.kind === 'done') {
         finish()
-        resolve(importOf(msg.result.ok ? { ok: true, record: { ...msg.result.record, notes } } : msg.result))
+        // in a turn of its own: what the caller does next (a new board) is not added to this one
+        const result = msg.result
+        setImmediate(() => resolve(importOf(result.ok ? { ok: true, record: { ...result.record, notes } } : result)))
       } else {
         finish()
         reject(new Error(`the record import thread failed: ${msg.error}`))

@@ -322,10 +322,11 @@ async function writeRecord(doc: Y.Doc, c: CheckedRecord): Promise<void> {
     }, SERVER_ORIGIN)
 
   // the chunk's size follows the time the one before took, so a slow machine (or code not yet
-  // compiled: the first import in a process) writes smaller ones
+  // compiled: the first import in a process) writes smaller ones; the first chunk too waits for
+  // a turn of its own (the new board's seed was made in this one)
   let size = 16
   for (let i = 0; i < notes.length; ) {
-    if (i > 0) await nextTurn()
+    await nextTurn()
     const started = performance.now()
     const chunk = notes.slice(i, i + size)
     writeNotes(chunk)

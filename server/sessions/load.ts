@@ -104,8 +104,13 @@ export async function loadSessionDocs(
   mirrors?.attach(board)
   try {
     const stored = await loadBoard(store, id, doc, log, stepMs)
+    // The projection's first step, and then the session's making and its first answers, each in
+    // a turn of their own: at the note cap, each is a few milliseconds on top of the last row's.
+    await nextTurn()
+    if (doc.isDestroyed) throw new Error(`session ${id} was closed while it loaded`)
     // the notes in turns: a session at the note cap does not hold the event loop for its whole board
     projectInTurns(doc, board)
+    await nextTurn()
     return { doc, board, stored }
   } catch (err) {
     doc.destroy()
