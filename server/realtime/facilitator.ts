@@ -1,3 +1,4 @@
+import type { ClientToServerEvents } from '../../shared/protocol.ts'
 import { fail, type Ack } from '../../shared/errors.ts'
 import { newNoteId } from '../../shared/ids.ts'
 import { checkLine, checkNoteText } from '../../shared/text.ts'
@@ -29,7 +30,7 @@ import {
   wordsSetSchema,
   emptySchema,
 } from '../../shared/schemas.ts'
-import { handler, type KioskSocket } from './socket.ts'
+import { onFacilitator, type KioskSocket } from './socket.ts'
 
 /**
  * Facilitator events: parse, authorise (the connection's token), apply, ack. Every one answers
@@ -41,15 +42,8 @@ export function registerFacilitatorHandlers(socket: KioskSocket, session: LiveSe
   /** Apply a board rule through the session's one write path; answers once it is stored. */
   const change = <T>(apply: () => T) => session.commit({ apply })
 
-  /** The handler shape for facilitator events: authorise first, then the event's own steps. */
-  const on = (event: string, fn: (payload: unknown) => Ack<object> | Promise<Ack<object>>) =>
-    socket.on(
-      event as 'session:update',
-      handler(kiosk, (payload) => {
-        if (socket.data.role !== 'facilitator') return fail('unauthorized')
-        return fn(payload)
-      }) as never,
-    )
+  /** Facilitator events: registered on a facilitator's socket only (a phone is answered `unauthorized`). */
+  const on = (event: keyof ClientToServerEvents, fn: (payload: unknown) => Ack<object> | Promise<Ack<object>>) => onFacilitator(socket, kiosk, event, fn)
 
   on('session:update', (payload) => {
     const parsed = sessionUpdateSchema.safeParse(payload)

@@ -9,7 +9,7 @@ import type { Kiosk } from '../context.ts'
 import { questionBook } from '../sessions/question-book.ts'
 import type { Change, LiveSession } from '../sessions/session.ts'
 import { rows } from '../store/rows.ts'
-import { handler, type KioskSocket } from './socket.ts'
+import { handler, onFacilitator, type KioskSocket } from './socket.ts'
 
 /**
  * Questions to the speaker: every handler parses, authorises, applies through the session's one
@@ -119,26 +119,22 @@ export function registerQuestionHandlers(socket: KioskSocket, session: LiveSessi
     }),
   )
 
-  socket.on(
-    'question:moderate',
-    handler(kiosk, async (payload) => {
-      if (socket.data.role !== 'facilitator') return fail('unauthorized')
-      const parsed = questionModerateSchema.safeParse(payload)
-      if (!parsed.success) return fail('invalid')
-      const p = parsed.data
-      let text: string | undefined
-      if (p.action === 'edit') {
-        const checked = checkNoteText(p.text, limits.maxNoteChars)
-        if (!checked.ok) return fail(checked.error)
-        text = checked.text
-      }
-      const result = await session.commit({
-        apply: (doc) => moderateQuestion(doc, p.questionId, p.action, text, Date.now()),
-        rows: (r) => (r === 'done' && p.action === 'delete' ? [rows.dropUpvotes(session.id, p.questionId)] : []),
-      })
-      if (result === 'not_found') return fail('not_found')
-      if (p.action === 'delete') book().forget(p.questionId)
-      return { ok: true as const }
-    }),
-  )
+  onFacilitator(socket, kiosk, 'question:moderate', async (payload) => {
+    const parsed = questionModerateSchema.safeParse(payload)
+    if (!parsed.success) return fail('invalid')
+    const p = parsed.data
+    let text: string | undefined
+    if (p.action === 'edit') {
+      const checked = checkNoteText(p.text, limits.maxNoteChars)
+      if (!checked.ok) return fail(checked.error)
+      text = checked.text
+    }
+    const result = await session.commit({
+      apply: (doc) => moderateQuestion(doc, p.questionId, p.action, text, Date.now()),
+      rows: (r) => (r === 'done' && p.action === 'delete' ? [rows.dropUpvotes(session.id, p.questionId)] : []),
+    })
+    if (result === 'not_found') return fail('not_found')
+    if (p.action === 'delete') book().forget(p.questionId)
+    return { ok: true as const }
+  })
 }

@@ -73,6 +73,31 @@ export function handler<P>(
   }
 }
 
+/** Every event registered with `onFacilitator`, whatever socket was being set up. */
+const facilitatorOnly = new Set<string>()
+
+/**
+ * Listen to a facilitator-only event: only a facilitator's socket gets a listener of its own.
+ * A phone's socket has one listener shared by all phones (`refuseFacilitatorOnly`) that answers
+ * these events `unauthorized`: some 40 listeners per phone were a quarter of the heap with
+ * 1,000 phones (their closures and each socket's table of listeners). The set is filled while
+ * the first socket of any kind is set up, before any of its events can arrive.
+ */
+export function onFacilitator(
+  socket: KioskSocket,
+  kiosk: Kiosk,
+  event: keyof ClientToServerEvents,
+  fn: (payload: unknown) => Promise<Ack<object>> | Ack<object>,
+): void {
+  facilitatorOnly.add(event)
+  if (socket.data.role === 'facilitator') socket.on(event, handler(kiosk, fn) as never)
+}
+
+function refuseFacilitatorOnly(event: string, ...args: unknown[]): void {
+  const ack = args.at(-1)
+  if (facilitatorOnly.has(event) && typeof ack === 'function') ack(fail('unauthorized'))
+}
+
 /**
  * Socket.io, on an Engine.IO that never listens on a port of its own: the kiosk's server hands
  * it the requests and upgrades it owns (see server/upgrades.ts), so none falls between the two.
@@ -182,6 +207,7 @@ export function attachSocketIo(kiosk: Kiosk): KioskServer {
       if (role === 'phone') kiosk.sessions.presence.left(session, socket.data.phoneKey)
     })
     if (role === 'phone') {
+      socket.onAny(refuseFacilitatorOnly)
       kiosk.sessions.presence.joined(session, socket.data.phoneKey)
       void socket.join(phonesRoom(session.row.id))
       if (socket.data.deviceId) void socket.join(deviceRoom(session.row.id, socket.data.deviceId))

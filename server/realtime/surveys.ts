@@ -2,7 +2,7 @@ import { fail, type Ack } from '../../shared/errors.ts'
 import { newNoteId } from '../../shared/ids.ts'
 import { checkLine } from '../../shared/text.ts'
 import { currentActivity, promptsMap, readAgenda, readResults, readSurvey, readSurveys } from '../../shared/board-doc.ts'
-import type { SurveyForPhone } from '../../shared/protocol.ts'
+import type { ClientToServerEvents, SurveyForPhone } from '../../shared/protocol.ts'
 import {
   agendaAddSchema,
   agendaMoveSchema,
@@ -36,7 +36,7 @@ import type { Kiosk } from '../context.ts'
 import type { Change, LiveSession } from '../sessions/session.ts'
 import { parseAnswers } from '../sessions/survey-results.ts'
 import { rows } from '../store/rows.ts'
-import { handler, phonesRoom, type KioskServer, type KioskSocket } from './socket.ts'
+import { handler, onFacilitator, phonesRoom, type KioskServer, type KioskSocket } from './socket.ts'
 
 /**
  * Surveys, polls and the agenda. Phones answer (`survey:answer`); everything else is the
@@ -91,14 +91,7 @@ export function registerSurveyHandlers(socket: KioskSocket, session: LiveSession
   const { limits } = kiosk.config
   const doc = session.doc
   const change = <T>(apply: () => T) => session.commit({ apply })
-  const facilitator = (event: string, fn: (payload: unknown) => Ack<object> | Promise<Ack<object>>) =>
-    socket.on(
-      event as 'survey:create',
-      handler(kiosk, (payload) => {
-        if (socket.data.role !== 'facilitator') return fail('unauthorized')
-        return fn(payload)
-      }) as never,
-    )
+  const facilitator = (event: keyof ClientToServerEvents, fn: (payload: unknown) => Ack<object> | Promise<Ack<object>>) => onFacilitator(socket, kiosk, event, fn)
 
   socket.on(
     'survey:answer',

@@ -2,7 +2,7 @@
  * The writer thread: owns the only SQLite connection that writes, so a commit's fsync never
  * stalls the event loop that serves phones. Batches are run in the order they were sent; those
  * that queued up while the disk was busy are committed together (one fsync for all of them).
- * WAL checkpoints happen here too, when no batch is waiting.
+ * WAL checkpoints and compactions of sessions' logs happen here too, when no batch is waiting.
  */
 import Database from 'better-sqlite3'
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads'
@@ -24,6 +24,13 @@ const IDLE_CHECKPOINT_MS = 100
  * is set above what a room's burst commits: 1,000 phones posting within 2 s make 500–1,000.
  */
 const BUSY_CHECKPOINT_COMMITS = 4_000
+/**
+ * A compaction asked for (`compactUpdates`) waits for a quiet moment too: it reads and merges the
+ * log's recent rows (87 ms for one in a 1,000-phone burst, every batch behind it waiting). Its
+ * updates are appended at once; merging them is only housekeeping. Under a burst that never
+ * pauses, a session's log is compacted anyway after this many more commits.
+ */
+const BUSY_COMPACTION_COMMITS = 2_000
 
 const port = parentPort!
 const { file, durability } = workerData as WorkerOptions
@@ -69,12 +76,35 @@ function compact(sessionId: string, updates: Uint8Array[]): void {
   append(sessionId, [...tail.map((r) => new Uint8Array(r.data.buffer, r.data.byteOffset, r.data.byteLength)), ...updates])
 }
 
+/** Sessions whose log is due for compaction, with the commits since it was asked for. */
+const compactionDue = new Map<string, number>()
+
 function run(rows: Row[]): void {
   holes.check(rows)
   for (const [name, ...params] of rows) {
     if (name === 'appendUpdate' && Array.isArray(params[1])) append(params[0] as string, params[1])
-    else if (name === 'compactUpdates') compact(...(params as [string, Uint8Array[]]))
-    else statement(name).run(...params.map(asBuffer))
+    else if (name === 'compactUpdates') {
+      const [sessionId, updates] = params as [string, Uint8Array[]]
+      append(sessionId, updates)
+      if (!compactionDue.has(sessionId)) compactionDue.set(sessionId, 0)
+    } else statement(name).run(...params.map(asBuffer))
+  }
+}
+
+/** Compacts the logs due (all of them, or those that waited too long), each in a transaction of its own. */
+function compactDue(all: boolean): void {
+  for (const [sessionId, waited] of compactionDue) {
+    if (!all && waited < BUSY_COMPACTION_COMMITS) {
+      compactionDue.set(sessionId, waited + 1)
+      continue
+    }
+    compactionDue.delete(sessionId)
+    try {
+      db.transaction(() => compact(sessionId, []))()
+      vacuumDue = true
+    } catch {
+      // The log is whole as it is, only longer; the next compaction asked for tries again.
+    }
   }
 }
 
@@ -109,6 +139,7 @@ function commitAll(batches: Array<{ seq: number; rows: Row[] }>): void {
 }
 
 function maintain(full: boolean): void {
+  compactDue(true)
   try {
     if (vacuumDue) db.pragma('incremental_vacuum')
     vacuumDue = false
@@ -144,6 +175,7 @@ function drain(first: ToWriter): void {
     return
   }
   if (commits >= BUSY_CHECKPOINT_COMMITS) maintain(false)
+  else if (compactionDue.size > 0 && batches.length > 0) compactDue(false)
   clearTimeout(idle)
   if (written) idle = setTimeout(() => maintain(false), IDLE_CHECKPOINT_MS)
 }

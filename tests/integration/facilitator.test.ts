@@ -1,7 +1,14 @@
 import { describe, expect, it, vi } from 'vitest'
 import { readMeta, readNotes } from '../../shared/board-doc.ts'
 import { newClientId } from '../../shared/ids.ts'
-import { emitAck, lastState, useKiosk } from '../helpers/kiosk.ts'
+import { emitAck, kioskForTest, lastState, useKiosk } from '../helpers/kiosk.ts'
+
+/** Every event of docs/PROTOCOL.md a phone may not send. */
+const FACILITATOR_ONLY = [
+  'survey:create', 'survey:edit', 'survey:delete', 'survey:open', 'survey:close', 'survey:reveal', 'survey:words',
+  'agenda:add', 'agenda:move', 'agenda:remove', 'agenda:current', 'question:moderate', 'session:update',
+  'note:moderate', 'note:edit', 'prompt:add', 'vote:open', 'vote:close', 'timer:start', 'timer:stop', 'words:get', 'words:set',
+] as const
 import { waitFor } from '../helpers/wait.ts'
 
 describe('facilitator events over Socket.io', () => {
@@ -16,6 +23,23 @@ describe('facilitator events over Socket.io', () => {
     const { doc } = await kiosk().board(links)
     expect(readMeta(doc)).toMatchObject({ title: 'そのまま', locked: false })
     expect(readNotes(doc)).toHaveLength(1)
+  })
+
+  it('answers each facilitator-only event from a phone with unauthorized, the first phone of a kiosk too', async () => {
+    // A phone's socket has no listeners of its own for these (server/realtime/socket.ts onFacilitator).
+    const fresh = await kioskForTest()
+    try {
+      const links = await fresh.createSession('そのまま')
+      const phone = await fresh.phone(links.id)
+      for (const event of FACILITATOR_ONLY) expect(await emitAck(phone, event, {}), event).toEqual({ ok: false, error: 'unauthorized' })
+      // and the phone's own events still answer
+      expect(await emitAck(phone, 'note:create', { id: newClientId(), text: '残る' })).toMatchObject({ ok: true })
+      expect(await emitAck(phone, 'survey:answer', {})).toEqual({ ok: false, error: 'invalid' })
+      const fac = await fresh.facilitator(links.id)
+      expect(await emitAck(fac, 'words:get', {})).toMatchObject({ ok: true })
+    } finally {
+      await fresh.close()
+    }
   })
 
   it('refuses a connection that presents a wrong token', async () => {
