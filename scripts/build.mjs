@@ -54,6 +54,9 @@ export const WRITER_BUNDLE = at('dist', 'server', 'store-worker.js')
 /** The thread that mirrors the served documents (server/yjs/mirror.ts), likewise. */
 export const MIRROR_BUNDLE = at('dist', 'server', 'yjs-mirror-worker.js')
 
+/** The thread that reads an imported record (server/record/import-thread.ts), likewise. */
+export const IMPORT_BUNDLE = at('dist', 'server', 'record-import-worker.js')
+
 /** PostgreSQL's thread (`DATABASE_URL`), likewise. */
 export const PG_WORKER_BUNDLE = at('dist', 'server', 'store-pg-worker.js')
 
@@ -77,13 +80,14 @@ const withoutLeveldb = {
 
 export async function buildServer({ force = false } = {}) {
   const sources = [at('server'), at('shared'), at('package-lock.json')]
-  if (!force && !stale(SERVER_BUNDLE, ...sources) && !stale(WRITER_BUNDLE, ...sources) && !stale(PG_WORKER_BUNDLE, ...sources) && !stale(MIRROR_BUNDLE, ...sources)) return
+  if (!force && !stale(SERVER_BUNDLE, ...sources) && !stale(WRITER_BUNDLE, ...sources) && !stale(PG_WORKER_BUNDLE, ...sources) && !stale(MIRROR_BUNDLE, ...sources) && !stale(IMPORT_BUNDLE, ...sources)) return
   const { build } = await import('esbuild')
   const options = { bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', sourcemap: true, logLevel: 'warning' }
   await build({ ...options, entryPoints: [at('server', 'main.ts')], outfile: SERVER_BUNDLE, plugins: [withoutLeveldb] })
   await build({ ...options, entryPoints: [at('server', 'store', 'worker.ts')], outfile: WRITER_BUNDLE })
   await build({ ...options, entryPoints: [at('server', 'store', 'pg-worker.ts')], outfile: PG_WORKER_BUNDLE })
   await build({ ...options, entryPoints: [at('server', 'yjs', 'mirror-worker.ts')], outfile: MIRROR_BUNDLE })
+  await build({ ...options, entryPoints: [at('server', 'record', 'import-worker.ts')], outfile: IMPORT_BUNDLE })
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

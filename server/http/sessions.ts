@@ -10,6 +10,7 @@ import { questionsCsv } from '../record/questions.ts'
 import { csvSteps } from '../record/csv.ts'
 import { recordFilesOf, writeRecordFiles } from '../record/files.ts'
 import { readRecord } from '../record/import.ts'
+import { readRecordBytes } from '../record/import-thread.ts'
 import { RECORD_LANGS, type RecordLang } from '../record/labels.ts'
 import { markdownSteps } from '../record/markdown.ts'
 import { recordJsonSteps, runInTurns, utf8Steps } from '../record/in-turns.ts'
@@ -145,8 +146,16 @@ export function sessionRoutes(kiosk: Kiosk): Router {
     else res.type('text/csv; charset=utf-8').send(questionsCsv(record, lang))
   })
 
-  router.post('/api/sessions/import', auth, express.json({ limit: limits.maxImportBytes, strict: true }), async (req, res) => {
-    const result = await readRecord(req.body, limits)
+  // Taken as bytes (same type, size limit and answers as express.json) and parsed off the event
+  // loop: a record at the note cap is megabytes of JSON (record/import-thread.ts).
+  const importBody = express.raw({ type: 'application/json', limit: limits.maxImportBytes })
+  router.post('/api/sessions/import', auth, importBody, async (req, res) => {
+    const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(req.get('content-type') ?? '')?.[1]?.toLowerCase()
+    if (!Buffer.isBuffer(req.body) || (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8')) {
+      res.status(400).json({ error: 'invalid' })
+      return
+    }
+    const result = await readRecordBytes(req.body, limits, kiosk.log)
     if (!result.ok) {
       res.status(400).json({ error: result.error })
       return

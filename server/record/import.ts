@@ -12,6 +12,7 @@ import { SERVER_ORIGIN } from '../board/rules.ts'
 import { QUESTION_STATUSES } from '../../shared/questions.ts'
 import { questionsMap } from '../../shared/questions-doc.ts'
 import { RECORD_VERSION } from './record.ts'
+import { runInTurns } from './in-turns.ts'
 
 /**
  * Reading a JSON record back into a new board. Everything in it is untrusted: ids, texts and
@@ -128,35 +129,48 @@ function readEdits(
   return { ok: true, edits: out }
 }
 
-/** Notes read, cleaned or written per event-loop turn at most, so that an import at the cap never holds the loop for long… */
+/** Notes written per event-loop turn at most, so that an import at the cap never holds the loop for long… */
 export const IMPORT_CHUNK = 250
-/** …and for at most about this long: a turn ends at whichever comes first. */
+/** …and for at most about this long: a turn ends at whichever comes first (reading a record, too). */
 export const IMPORT_TURN_MS = 3
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve))
 
-/** Counts notes and time since the last turn began; `due()` says when to give the loop back. */
-function turnClock() {
-  let started = performance.now()
-  let count = 0
-  return {
-    due: () => ++count >= IMPORT_CHUNK || (count % 16 === 0 && performance.now() - started >= IMPORT_TURN_MS),
-    reset: () => {
-      started = performance.now()
-      count = 0
-    },
-  }
+type RecordNote = z.infer<typeof noteSchema>
+type RecordGroup = { id: string; name: string; parentId: string | null; createdAt: string; order?: number }
+type ImportedSurvey = { id: string; title: string; questions: SurveyQuestion[]; wordEdits: Map<number, WordEdits>; rounds: Array<SurveyRoundInfo & { responses: number; results: QuestionResult[] }> }
+
+/**
+ * A record checked and cleaned, ready to be written into a board: plain data only (Maps, arrays,
+ * strings, numbers), since it is made in the import thread (import-thread.ts) and sent over.
+ */
+export interface CheckedRecord {
+  title: string
+  /** the record's own date, epoch ms */
+  createdAt: number
+  settings: { locked: boolean; moderation: (typeof MODERATION_MODES)[number]; faceDown: boolean; showAllPrompts: boolean }
+  currentPromptId: string
+  prompts: Array<{ id: string; text: string; order: number; createdAt: number }>
+  groups: RecordGroup[]
+  notes: RecordNote[]
+  phases: Array<{ phase: (typeof PHASES)[number]; at: string }>
+  surveys: ImportedSurvey[]
+  agenda: Array<{ id: string; title: string }>
+  activityId: string
+  questions: Array<z.infer<typeof questionSchema>>
 }
+
+export type CheckResult = { ok: true; record: CheckedRecord } | { ok: false; error: 'invalid' | 'empty' | 'too_long' | 'full' }
 
 export type ImportResult =
   | { ok: true; title: string; prompt: string; apply: (doc: Y.Doc) => Promise<void>; /** the record's own date, epoch ms */ createdAt: number }
   | { ok: false; error: 'invalid' | 'empty' | 'too_long' | 'full' }
 
 /**
- * Check and clean a record, a chunk of notes per event-loop turn; `apply` then writes it into a
- * new board (a document no one sees yet) the same way.
+ * Check and clean a record, pausing (`yield`) after each note and question: run in turns on the
+ * event loop (`readRecord`), or at once in the import thread.
  */
-export async function readRecord(input: unknown, limits: Limits): Promise<ImportResult> {
+export function* checkRecordSteps(input: unknown, limits: Limits): Generator<void, CheckResult> {
   // Counted before anything else is read: a record over the cap costs nothing more.
   const many = (input as { notes?: unknown } | null)?.notes
   if (Array.isArray(many) && many.length > limits.maxNotesPerSession) return { ok: false, error: 'full' }
@@ -165,7 +179,7 @@ export async function readRecord(input: unknown, limits: Limits): Promise<Import
   const r = parsed.data
   const title = checkLine(r.session.title, limits.maxTitleChars, false)
   if (!title.ok) return title
-  const prompts: Array<{ id: string; text: string; order: number; createdAt: number }> = []
+  const prompts: CheckedRecord['prompts'] = []
   for (const p of r.prompts ?? []) {
     const t = checkLine(p.text, limits.maxPromptChars, true)
     if (!t.ok) return t
@@ -178,23 +192,18 @@ export async function readRecord(input: unknown, limits: Limits): Promise<Import
   }
   const promptIds = new Set(prompts.map((p) => p.id))
   const groupIds = new Set((r.groups ?? []).map((g) => g.id))
-  type RecordGroup = NonNullable<typeof r.groups>[number]
-  type RecordNote = z.infer<typeof noteSchema>
   const groups: RecordGroup[] = []
   for (const g of r.groups ?? []) {
     if (g.parentId !== null && !groupIds.has(g.parentId)) return { ok: false, error: 'invalid' }
     const name = checkLine(g.name, limits.maxGroupNameChars, true)
     if (!name.ok) return name
-    groups.push({ ...g, name: name.text })
+    groups.push({ id: g.id, name: name.text, parentId: g.parentId, createdAt: g.createdAt, ...(g.order !== undefined ? { order: g.order } : {}) })
   }
+  const currentPromptId = r.session.currentPromptId && promptIds.has(r.session.currentPromptId) ? r.session.currentPromptId : prompts[0]!.id
   const noteIds = new Set<string>()
   const notes: RecordNote[] = []
-  const clock = turnClock()
   for (const raw of r.notes) {
-    if (clock.due()) {
-      await nextTurn()
-      clock.reset()
-    }
+    yield
     const note = noteSchema.safeParse(raw)
     if (!note.success) return { ok: false, error: 'invalid' }
     const n = note.data
@@ -203,13 +212,14 @@ export async function readRecord(input: unknown, limits: Limits): Promise<Import
     if (n.groupId && !groupIds.has(n.groupId)) return { ok: false, error: 'invalid' }
     const text = checkNoteText(n.text, limits.maxNoteChars)
     if (!text.ok) return text
-    notes.push({ ...n, text: text.text })
+    // a prompt the record does not have: the note goes under the current one
+    notes.push({ ...n, text: text.text, promptId: n.promptId && promptIds.has(n.promptId) ? n.promptId : currentPromptId })
   }
   // Surveys come back with their rounds closed and their counts as recorded (the answers stay in the kiosk they were given in).
-  type ImportedSurvey = { id: string; title: string; questions: SurveyQuestion[]; wordEdits: Map<number, WordEdits>; rounds: Array<SurveyRoundInfo & { responses: number; results: QuestionResult[] }> }
   const surveys: ImportedSurvey[] = []
   if ((r.surveys?.length ?? 0) > limits.maxSurveys) return { ok: false, error: 'full' }
   for (const rs of r.surveys ?? []) {
+    yield
     const checked = checkSurvey({ title: rs.title, questions: rs.questions }, limits)
     if (!checked.ok) return { ok: false, error: checked.error === 'empty' || checked.error === 'too_long' ? checked.error : 'invalid' }
     if (surveys.some((x) => x.id === rs.id) || rs.rounds.length > limits.maxRoundsPerSurvey) return { ok: false, error: 'invalid' }
@@ -220,6 +230,7 @@ export async function readRecord(input: unknown, limits: Limits): Promise<Import
       if (round.results.length !== checked.questions.length || rounds.some((x) => x.round === round.round)) return { ok: false, error: 'invalid' }
       const results: QuestionResult[] = []
       for (const [i, q] of checked.questions.entries()) {
+        yield
         const result = readResult(q, round.results[i], limits.maxNoteChars)
         if (!result) return { ok: false, error: 'invalid' }
         results.push(result)
@@ -246,25 +257,63 @@ export async function readRecord(input: unknown, limits: Limits): Promise<Import
   // questions start closed (the facilitator opens them again if the session goes on).
   if ((r.questions?.length ?? 0) > limits.maxQuestionsPerSession) return { ok: false, error: 'full' }
   const questionIds = new Set<string>()
-  const questions: Array<z.infer<typeof questionSchema>> = []
+  const questions: CheckedRecord['questions'] = []
   for (const q of r.questions ?? []) {
+    yield
     if (questionIds.has(q.id)) return { ok: false, error: 'invalid' }
     questionIds.add(q.id)
     const text = checkNoteText(q.text, limits.maxNoteChars)
     if (!text.ok) return text
     questions.push({ ...q, text: text.text })
   }
-  const currentPromptId = r.session.currentPromptId && promptIds.has(r.session.currentPromptId) ? r.session.currentPromptId : prompts[0]!.id
-  const current = prompts.find((p) => p.id === currentPromptId)!
+  const settings = r.session.settings
+  return {
+    ok: true,
+    record: {
+      title: title.text,
+      createdAt: Date.parse(r.session.createdAt),
+      settings: { locked: settings.locked, moderation: settings.moderation, faceDown: settings.faceDown === true, showAllPrompts: settings.showAllPrompts === true },
+      currentPromptId,
+      prompts,
+      groups,
+      notes,
+      phases: r.phases ?? [],
+      surveys,
+      agenda,
+      activityId: agenda.some((a) => a.id === r.currentActivityId) ? r.currentActivityId! : '',
+      questions,
+    },
+  }
+}
 
-  const writeNotes = (doc: Y.Doc, chunk: RecordNote[]) =>
+/**
+ * Check and clean a record in turns of the event loop (about `IMPORT_TURN_MS` each); `apply`
+ * then writes it into a new board (a document no one sees yet) the same way.
+ */
+export async function readRecord(input: unknown, limits: Limits): Promise<ImportResult> {
+  return importOf(await runInTurns(checkRecordSteps(input, limits), IMPORT_TURN_MS))
+}
+
+/** What the import route needs from a checked record: its title and prompt, and how to write it into a board. */
+export function importOf(checked: CheckResult): ImportResult {
+  if (!checked.ok) return checked
+  const c = checked.record
+  const current = c.prompts.find((p) => p.id === c.currentPromptId)!
+  return { ok: true, title: c.title, prompt: current.text, apply: (doc) => writeRecord(doc, c), createdAt: c.createdAt }
+}
+
+/** Write a checked record into a new board, a chunk of notes per event-loop turn. */
+async function writeRecord(doc: Y.Doc, c: CheckedRecord): Promise<void> {
+  const { notes, prompts, groups, surveys, agenda, questions, currentPromptId } = c
+  const current = c.prompts.find((p) => p.id === currentPromptId)!
+  const writeNotes = (chunk: RecordNote[]) =>
     doc.transact(() => {
       for (const n of chunk) {
         const e = new Y.Map<unknown>()
         e.set('text', n.text)
         e.set('createdAt', Date.parse(n.createdAt))
         e.set('status', n.status)
-        e.set('promptId', n.promptId && promptIds.has(n.promptId) ? n.promptId : currentPromptId)
+        e.set('promptId', n.promptId!)
         e.set('groupId', n.groupId ?? null)
         if (n.order !== undefined) e.set('order', n.order)
         notesMap(doc).set(n.id, e)
@@ -272,77 +321,77 @@ export async function readRecord(input: unknown, limits: Limits): Promise<Import
       }
     }, SERVER_ORIGIN)
 
-  const apply = async (doc: Y.Doc) => {
-    // the chunk's size follows the time the one before took, so a slow machine writes smaller ones
-    let size = 64
-    for (let i = 0; i < notes.length; ) {
-      if (i > 0) await nextTurn()
-      const started = performance.now()
-      const chunk = notes.slice(i, i + size)
-      writeNotes(doc, chunk)
-      i += chunk.length
-      const took = performance.now() - started
-      size = Math.max(16, Math.min(IMPORT_CHUNK, Math.floor((chunk.length * IMPORT_TURN_MS) / Math.max(took, 0.1))))
-    }
-    doc.transact(() => {
-      const m = metaMap(doc)
-      m.set('locked', r.session.settings.locked)
-      m.set('moderation', r.session.settings.moderation)
-      m.set('faceDown', r.session.settings.faceDown === true)
-      m.set('showAllPrompts', r.session.settings.showAllPrompts === true)
-      m.set('currentPromptId', currentPromptId)
-      m.set('prompt', current.text)
-      m.set('createdAt', Date.parse(r.session.createdAt))
-      const pm = promptsMap(doc)
-      for (const key of [...pm.keys()]) pm.delete(key)
-      for (const p of prompts) {
-        const e = new Y.Map<unknown>()
-        e.set('text', p.text)
-        e.set('createdAt', p.createdAt)
-        e.set('order', p.order)
-        pm.set(p.id, e)
-      }
-      for (const g of groups) {
-        const e = new Y.Map<unknown>()
-        e.set('name', g.name)
-        e.set('parentId', g.parentId)
-        e.set('createdAt', Date.parse(g.createdAt))
-        if (g.order !== undefined) e.set('order', g.order)
-        groupsMap(doc).set(g.id, e)
-      }
-      if (r.phases && r.phases.length > 0) {
-        const h = historyArray(doc)
-        h.delete(0, h.length)
-        h.push(r.phases.map((p) => ({ phase: p.phase, at: Date.parse(p.at) })))
-        m.set('phase', r.phases[r.phases.length - 1]!.phase)
-      }
-      for (const sv of surveys) {
-        const e = new Y.Map<unknown>()
-        e.set('title', sv.title)
-        e.set('questions', sv.questions)
-        e.set('createdAt', sv.rounds[0]?.openedAt ?? Date.parse(r.session.createdAt))
-        e.set('rounds', sv.rounds.map(({ responses: _r, results: _x, ...info }) => info))
-        for (const [i, edits] of sv.wordEdits) e.set(wordEditsKey(i), edits)
-        surveysMap(doc).set(sv.id, e)
-        for (const round of sv.rounds) surveyResultsMap(doc).set(resultsKey(sv.id, round.round), { responses: round.responses, results: round.results })
-      }
-      agenda.forEach((a, order) => agendaMap(doc).set(a.id, a.id.startsWith('questions:') ? { order, title: a.title } : { order }))
-      m.set('activityId', agenda.some((a) => a.id === r.currentActivityId) ? r.currentActivityId! : '')
-      for (const q of questions) {
-        const e = new Y.Map<unknown>()
-        e.set('text', q.text)
-        e.set('createdAt', Date.parse(q.askedAt))
-        e.set('status', q.status)
-        e.set('answered', q.answered)
-        e.set('votes', q.votes)
-        if (q.answeredAt !== undefined) e.set('answeredAt', Date.parse(q.answeredAt))
-        questionsMap(doc).set(q.id, e)
-      }
-      // A vote cannot be resumed without its ballots: an imported one is shown as closed.
-      const voted = notes.some((n) => (n.votes ?? 0) > 0)
-      m.set('vote', voted ? { id: 'imported', open: false, perPhone: 1, maxPerNote: 1, showLive: false } : null)
-    }, SERVER_ORIGIN)
+  // the chunk's size follows the time the one before took, so a slow machine (or code not yet
+  // compiled: the first import in a process) writes smaller ones; the first chunk too waits for
+  // a turn of its own (the new board's seed was made in this one)
+  let size = 16
+  for (let i = 0; i < notes.length; ) {
+    await nextTurn()
+    const started = performance.now()
+    const chunk = notes.slice(i, i + size)
+    writeNotes(chunk)
+    i += chunk.length
+    const took = performance.now() - started
+    size = Math.max(16, Math.min(IMPORT_CHUNK, Math.floor((chunk.length * IMPORT_TURN_MS) / Math.max(took, 0.1))))
   }
-
-  return { ok: true, title: title.text, prompt: current.text, apply, createdAt: Date.parse(r.session.createdAt) }
+  // The rest in a turn of its own: after the last notes' chunk, not on top of it.
+  await nextTurn()
+  doc.transact(() => {
+    const m = metaMap(doc)
+    m.set('locked', c.settings.locked)
+    m.set('moderation', c.settings.moderation)
+    m.set('faceDown', c.settings.faceDown)
+    m.set('showAllPrompts', c.settings.showAllPrompts)
+    m.set('currentPromptId', currentPromptId)
+    m.set('prompt', current.text)
+    m.set('createdAt', c.createdAt)
+    const pm = promptsMap(doc)
+    for (const key of [...pm.keys()]) pm.delete(key)
+    for (const p of prompts) {
+      const e = new Y.Map<unknown>()
+      e.set('text', p.text)
+      e.set('createdAt', p.createdAt)
+      e.set('order', p.order)
+      pm.set(p.id, e)
+    }
+    for (const g of groups) {
+      const e = new Y.Map<unknown>()
+      e.set('name', g.name)
+      e.set('parentId', g.parentId)
+      e.set('createdAt', Date.parse(g.createdAt))
+      if (g.order !== undefined) e.set('order', g.order)
+      groupsMap(doc).set(g.id, e)
+    }
+    if (c.phases.length > 0) {
+      const h = historyArray(doc)
+      h.delete(0, h.length)
+      h.push(c.phases.map((p) => ({ phase: p.phase, at: Date.parse(p.at) })))
+      m.set('phase', c.phases[c.phases.length - 1]!.phase)
+    }
+    for (const sv of surveys) {
+      const e = new Y.Map<unknown>()
+      e.set('title', sv.title)
+      e.set('questions', sv.questions)
+      e.set('createdAt', sv.rounds[0]?.openedAt ?? c.createdAt)
+      e.set('rounds', sv.rounds.map(({ responses: _r, results: _x, ...info }) => info))
+      for (const [i, edits] of sv.wordEdits) e.set(wordEditsKey(i), edits)
+      surveysMap(doc).set(sv.id, e)
+      for (const round of sv.rounds) surveyResultsMap(doc).set(resultsKey(sv.id, round.round), { responses: round.responses, results: round.results })
+    }
+    agenda.forEach((a, order) => agendaMap(doc).set(a.id, a.id.startsWith('questions:') ? { order, title: a.title } : { order }))
+    m.set('activityId', c.activityId)
+    for (const q of questions) {
+      const e = new Y.Map<unknown>()
+      e.set('text', q.text)
+      e.set('createdAt', Date.parse(q.askedAt))
+      e.set('status', q.status)
+      e.set('answered', q.answered)
+      e.set('votes', q.votes)
+      if (q.answeredAt !== undefined) e.set('answeredAt', Date.parse(q.answeredAt))
+      questionsMap(doc).set(q.id, e)
+    }
+    // A vote cannot be resumed without its ballots: an imported one is shown as closed.
+    const voted = notes.some((n) => (n.votes ?? 0) > 0)
+    m.set('vote', voted ? { id: 'imported', open: false, perPhone: 1, maxPerNote: 1, showLive: false } : null)
+  }, SERVER_ORIGIN)
 }

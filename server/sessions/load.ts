@@ -2,6 +2,7 @@ import * as Y from 'yjs'
 import type { SessionDamage } from '../../shared/protocol.ts'
 import { projectInTurns } from '../board/projection.ts'
 import type { Logger } from '../log.ts'
+import { LOAD_PAGE_ROWS } from '../store/sql.ts'
 import type { Store } from '../store/store.ts'
 import { newRoomDoc, type RoomDoc } from '../yjs/rooms.ts'
 import type { DocMirrors } from '../yjs/mirror.ts'
@@ -29,36 +30,41 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve))
  */
 export async function loadBoard(store: Store, sessionId: string, doc: Y.Doc, log: Logger, stepMs: number): Promise<number> {
   let stepStart = performance.now()
-  const rows = store.loadUpdateRows(sessionId)
   const unreadable: Array<{ seq: number; error: string; bytes: number }> = []
-  for (const row of rows) {
-    // Reading the rows counts towards the first step: at the cap it is a few milliseconds itself.
-    if (performance.now() - stepStart >= stepMs) {
-      await nextTurn()
-      if (doc.isDestroyed) throw new Error(`session ${sessionId} was closed while it loaded`)
-      stepStart = performance.now()
-    }
-    const unread = (err: unknown) => unreadable.push({ seq: row.seq, error: String((err as Error)?.message ?? err).slice(0, 500), bytes: row.data.byteLength })
-    try {
-      Y.decodeUpdate(row.data)
-    } catch (err) {
-      unread(err)
-      continue
-    }
-    // Checking a row and applying it are each about half of a compacted board's cost: at the cap
-    // they go in two turns, not one.
-    if (performance.now() - stepStart >= stepMs) {
-      await nextTurn()
-      if (doc.isDestroyed) throw new Error(`session ${sessionId} was closed while it loaded`)
-      stepStart = performance.now()
-    }
-    try {
-      Y.applyUpdate(doc, row.data)
-    } catch (err) {
-      unread(err)
+  const step = async () => {
+    await nextTurn()
+    if (doc.isDestroyed) throw new Error(`session ${sessionId} was closed while it loaded`)
+    stepStart = performance.now()
+  }
+  let rows = 0
+  // A page of rows at a time (LOAD_PAGE_ROWS): reading is synchronous, and reading the rows
+  // counts towards the step (at the cap the whole log is over a megabyte).
+  for (let after = 0, page = LOAD_PAGE_ROWS; page === LOAD_PAGE_ROWS; ) {
+    if (rows > 0 && performance.now() - stepStart >= stepMs) await step()
+    const read = store.loadUpdateRowsPage(sessionId, after, LOAD_PAGE_ROWS)
+    page = read.length
+    rows += page
+    for (const row of read) {
+      after = row.seq
+      if (performance.now() - stepStart >= stepMs) await step()
+      const unread = (err: unknown) => unreadable.push({ seq: row.seq, error: String((err as Error)?.message ?? err).slice(0, 500), bytes: row.data.byteLength })
+      try {
+        Y.decodeUpdate(row.data)
+      } catch (err) {
+        unread(err)
+        continue
+      }
+      // Checking a row and applying it are each about half of a compacted board's cost: at the cap
+      // they go in two turns, not one.
+      if (performance.now() - stepStart >= stepMs) await step()
+      try {
+        Y.applyUpdate(doc, row.data)
+      } catch (err) {
+        unread(err)
+      }
     }
   }
-  if (unreadable.length === 0) return rows.length
+  if (unreadable.length === 0) return rows
   const bytes = unreadable.reduce((n, r) => n + r.bytes, 0)
   log.error(
     `session ${sessionId}: ${unreadable.length} stored change(s) (${bytes} bytes) could not be read; ` +
@@ -68,7 +74,7 @@ export async function loadBoard(store: Store, sessionId: string, doc: Y.Doc, log
     // They stay in the log, to be set aside at the next load; the readable board is served now.
     log.error(`session ${sessionId}: ${unreadable.length} unreadable change(s) could not be set aside:`, err)
   })
-  return rows.length - unreadable.length
+  return rows - unreadable.length
 }
 
 /** What the facilitator is told of a session's set-aside changes; null when there are none. */
@@ -98,8 +104,13 @@ export async function loadSessionDocs(
   mirrors?.attach(board)
   try {
     const stored = await loadBoard(store, id, doc, log, stepMs)
+    // The projection's first step, and then the session's making and its first answers, each in
+    // a turn of their own: at the note cap, each is a few milliseconds on top of the last row's.
+    await nextTurn()
+    if (doc.isDestroyed) throw new Error(`session ${id} was closed while it loaded`)
     // the notes in turns: a session at the note cap does not hold the event loop for its whole board
     projectInTurns(doc, board)
+    await nextTurn()
     return { doc, board, stored }
   } catch (err) {
     doc.destroy()

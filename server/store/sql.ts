@@ -236,6 +236,7 @@ export const READS = {
     pg: `SELECT ${SESSION_COLUMNS} FROM sessions ORDER BY created_at DESC, ord DESC`,
   },
   loadUpdates: portable('SELECT seq, data FROM updates WHERE session_id = ? ORDER BY seq'),
+  loadUpdatesPage: portable('SELECT seq, data FROM updates WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT ?'),
   quarantined: portable('SELECT seq, length(data) AS bytes, error, quarantined_at AS at FROM quarantined_updates WHERE session_id = ? ORDER BY seq'),
   countUpdates: portable('SELECT count(*) AS n FROM updates WHERE session_id = ?'),
   noteIds: portable('SELECT client_id AS "clientId", note_id AS "noteId", device_id AS "deviceId" FROM note_ids WHERE session_id = ?'),
@@ -274,3 +275,10 @@ export type Row = readonly [WriteName, ...Array<Param | Uint8Array[]>]
  * event loop (64 KB: a few hundred notes, about 10 ms on a quiet 2-core machine).
  */
 export const LOG_ROW_BYTES = 64 * 1024
+
+/**
+ * Rows of a session's log read at once when it is loaded (at most 8 × LOG_ROW_BYTES = 512 KB):
+ * the read is synchronous (and with PostgreSQL a wait for its thread), so a board at the note
+ * cap is read a page per turn, not all of it in the first.
+ */
+export const LOAD_PAGE_ROWS = 8

@@ -152,6 +152,11 @@ export class Store {
     return this.all<{ seq: number; data: Uint8Array }>('loadUpdates', sessionId).map((r) => ({ seq: r.seq, data: new Uint8Array(r.data) }))
   }
 
+  /** At most `limit` rows of a session's log after the row `afterSeq` (0: from the start), in order. */
+  loadUpdateRowsPage(sessionId: string, afterSeq: number, limit: number): Array<{ seq: number; data: Uint8Array }> {
+    return this.all<{ seq: number; data: Uint8Array }>('loadUpdatesPage', sessionId, afterSeq, limit).map((r) => ({ seq: r.seq, data: new Uint8Array(r.data) }))
+  }
+
   /**
    * Move update rows Yjs cannot read out of the log into `quarantined_updates`, with why and
    * when: kept byte for byte (for a later rescue), but no longer in the way of loading. Written

@@ -127,10 +127,10 @@ describe('a session whose stored board cannot be read at all', () => {
     const fine = await kiosk.createSession('読める会')
     // The disk gives a read error for this one session's log, the way SQLite reports one.
     const store = kiosk.store
-    const real = store.loadUpdateRows.bind(store)
-    store.loadUpdateRows = (id) => {
+    const real = store.loadUpdateRowsPage.bind(store)
+    store.loadUpdateRowsPage = (id, after, limit) => {
       if (id === broken.id) throw Object.assign(new Error('disk I/O error'), { code: 'SQLITE_IOERR_READ' })
-      return real(id)
+      return real(id, after, limit)
     }
     await expect(kiosk.phone(broken.id)).rejects.toMatchObject({ data: { code: 'unavailable' } })
     const key = new URL(broken.boardUrl).searchParams.get('key') ?? ''
@@ -140,7 +140,7 @@ describe('a session whose stored board cannot be read at all', () => {
     const phone = await kiosk.phone(fine.id)
     expect(await emitAck(phone, 'note:create', { id: 'c1', text: '無事です' })).toMatchObject({ ok: true })
     // Once the disk reads again, so does the session.
-    store.loadUpdateRows = real
+    store.loadUpdateRowsPage = real
     expect(await emitAck(await kiosk.phone(broken.id), 'note:create', { id: 'c2', text: '戻りました' })).toMatchObject({ ok: true })
   })
 })

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest'
 import { readNotes } from '../../shared/board-doc.ts'
 import { newClientId } from '../../shared/ids.ts'
 import type { SessionLinks } from '../../shared/protocol.ts'
-import { LOG_ROW_BYTES } from '../../server/store/sql.ts'
+import { LOAD_PAGE_ROWS, LOG_ROW_BYTES } from '../../server/store/sql.ts'
+import type { Engine } from '../../server/store/store.ts'
 import { bigRecord } from '../../bench/stall.ts'
 import { emitAck, kioskForTest, lastState, ROOMY_LIMITS, withDatabase, type TestKiosk } from '../helpers/kiosk.ts'
 import { waitFor } from '../helpers/wait.ts'
@@ -10,12 +11,12 @@ import { waitFor } from '../helpers/wait.ts'
 const NOTES = 1_500
 
 /** A kiosk holding a session of NOTES notes (imported), then started again so that nothing of it is in memory. */
-async function storedBigSession(): Promise<{ kiosk: TestKiosk; links: SessionLinks }> {
+async function storedBigSession(notes = NOTES): Promise<{ kiosk: TestKiosk; links: SessionLinks }> {
   const first = await kioskForTest({ limits: ROOMY_LIMITS })
   const res = await fetch(`${first.url}/api/sessions/import`, {
     method: 'POST',
     headers: { authorization: `Bearer ${first.token}`, 'content-type': 'application/json' },
-    body: JSON.stringify(bigRecord(NOTES)),
+    body: JSON.stringify(bigRecord(notes)),
   })
   expect(res.status).toBe(201)
   const links = (await res.json()) as SessionLinks
@@ -78,6 +79,37 @@ describe('loading a large session', () => {
     const again = await kioskForTest({ dataDir: kiosk.dataDir, facilitatorToken: kiosk.token, limits: ROOMY_LIMITS })
     const reloaded = await again.kiosk.sessions.load(links.id)
     expect(readNotes(reloaded!.doc)).toHaveLength(NOTES + phones.length)
+  })
+
+  it('reads the stored log a page of rows per turn, not all of it at once', async () => {
+    const { kiosk, links } = await storedBigSession(4_000)
+    const rows = rowSizes(kiosk, links.id).length
+    expect(rows).toBeGreaterThan(2 * LOAD_PAGE_ROWS)
+    // Every read of the session's log the store's engine answers, and the turn it came in.
+    let turn = 0
+    let counting = true
+    const tick = () => {
+      if (!counting) return
+      turn++
+      setImmediate(tick)
+    }
+    setImmediate(tick)
+    const engine = (kiosk.store as unknown as { engine: Engine }).engine
+    const all = engine.all.bind(engine)
+    const reads: Array<{ rows: number; turn: number }> = []
+    engine.all = <T>(name: Parameters<Engine['all']>[0], params: Parameters<Engine['all']>[1]): T[] => {
+      const out = all<T>(name, params)
+      if (name.startsWith('loadUpdates') && params[0] === links.id) reads.push({ rows: out.length, turn })
+      return out
+    }
+    const session = await kiosk.kiosk.sessions.load(links.id)
+    counting = false
+    engine.all = all
+    expect(readNotes(session!.doc)).toHaveLength(4_000)
+    expect(reads.reduce((n, r) => n + r.rows, 0)).toBe(rows)
+    expect(Math.max(...reads.map((r) => r.rows))).toBeLessThanOrEqual(LOAD_PAGE_ROWS)
+    // each page in a turn of its own
+    for (let i = 1; i < reads.length; i++) expect(reads[i]!.turn).toBeGreaterThan(reads[i - 1]!.turn)
   })
 
   it('does not bring back a session deleted while it loaded', async () => {

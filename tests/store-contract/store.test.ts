@@ -124,6 +124,25 @@ for (const engine of [sqlite, postgres]) {
       expect(texts(store.loadUpdates('u1')).sort()).toEqual(['first', 'x', 'y'])
     })
 
+    it('reads a log a page at a time, in order, after a given row', async () => {
+      await store.write(rows.newSession(session('p1'), update('p0')))
+      for (let i = 1; i <= 4; i++) await store.write([rows.append('p1', [update(`p${i}`)])])
+      await store.write(rows.newSession(session('p2'), update('other')))
+      const all = store.loadUpdateRows('p1')
+      expect(all).toHaveLength(5)
+      const pages: Array<Array<{ seq: number; data: Uint8Array }>> = []
+      for (let after = 0; ; ) {
+        const page = store.loadUpdateRowsPage('p1', after, 2)
+        pages.push(page)
+        if (page.length < 2) break
+        after = page[page.length - 1]!.seq
+      }
+      expect(pages.map((p) => p.length)).toEqual([2, 2, 1])
+      expect(pages.flat()).toEqual(all)
+      expect(texts(pages.flat().map((r) => r.data)).sort()).toEqual(['p0', 'p1', 'p2', 'p3', 'p4'])
+      expect(store.loadUpdateRowsPage('p1', all[4]!.seq, 2)).toEqual([])
+    })
+
     it('compacts a log into few rows in order, keeping everything it held', async () => {
       await store.write(rows.newSession(session('k1'), update('seed')))
       await store.write([rows.append('k1', [update('a'), update('b')])])
