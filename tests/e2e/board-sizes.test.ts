@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import type { Ack } from '../../shared/errors.ts'
 import { newClientId } from '../../shared/ids.ts'
+import { legibleFloor } from '../../client/src/board/card.ts'
 import { emitAck, type ClientSocket } from '../helpers/kiosk.ts'
 import { settle } from './audit.ts'
 import { HAS_BROWSER, SCREENS, useRoom } from './browser.ts'
@@ -25,8 +26,8 @@ const SIZES = [
   [1024, 768],
 ] as const
 
-/** The board's text floor: 20 px at 1080p, scaled with the screen's height down to 13 px at 720p. */
-const textFloor = (h: number) => Math.max(13, (20 * h) / 1080) - 0.01
+/** The board's text floor, the notes' own: 20 px at 1080p, scaled with the screen (13 px at 720p). */
+const textFloor = (h: number) => legibleFloor(h) - 0.01
 /** A QR code a phone reads from the back rows: a quarter of the screen's height (180 px at 720p). */
 const qrMin = (h: number) => Math.floor(h / 4)
 
@@ -95,6 +96,15 @@ describe.skipIf(!HAS_BROWSER)('the join column on a projector of any common size
     const found: string[] = []
     for (const [w, h] of SIZES) {
       await board.page.setViewportSize({ width: w, height: h })
+      // the wall is laid out again for the new size (a moment after it, see NoteGrid), its cards inside it
+      await expect
+        .poll(() =>
+          board.page.evaluate(() => {
+            const wall = document.querySelector('main.wall')!.getBoundingClientRect()
+            return [...document.querySelectorAll('li[data-note-id]')].filter((li) => li.getBoundingClientRect().right > wall.right + 0.5).length
+          }),
+        )
+        .toBe(0)
       await settle(board.page)
       // the QR code's image has loaded (its box does not depend on it, the picture does)
       if (qrShown) await expect.poll(() => board.page.locator('img.qr').evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBeGreaterThan(0)
