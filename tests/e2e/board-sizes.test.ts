@@ -12,11 +12,11 @@ import { BoardPage, onKiosk } from './pages.ts'
 /**
  * The board's join column on the projectors of municipal meeting rooms: 1920×1080, 1366×768,
  * 1280×720 and 1024×768. In every state the column shows (a note round inviting with its QR
- * code, with a countdown over it, a survey being answered, the questions, posting locked without a QR code) each of its
+ * code, with a countdown over it, small once the room has joined, a survey being answered, the questions, posting locked without a QR code) each of its
  * parts (the invitation, the QR code, the URL, the counts, every button) is whole on the screen,
  * clear of the wall and of each other, the QR code large enough to scan from the back of the
  * room and the words above the board's legible floor. Screenshots:
- * .test-artifacts/screens/board-join-<w>x<h>-ja.png (and -<state> for the other states: timer, locked, questions, survey).
+ * .test-artifacts/screens/board-join-<w>x<h>-ja.png (and -<state> for the other states: timer, joined, locked, questions, survey).
  */
 
 const SIZES = [
@@ -28,8 +28,11 @@ const SIZES = [
 
 /** The board's text floor, the notes' own: 20 px at 1080p, scaled with the screen (13 px at 720p). */
 const textFloor = (h: number) => legibleFloor(h) - 0.01
-/** A QR code a phone reads from the back rows: a quarter of the screen's height (180 px at 720p). */
-const qrMin = (h: number) => Math.floor(h / 4)
+/**
+ * A QR code a phone reads from the back rows: a quarter of the screen's height (180 px at 720p);
+ * once the room has joined (the column small), one for the front rows: 170 px.
+ */
+const qrMin = (h: number, compact: boolean) => (compact ? 170 : Math.floor(h / 4))
 
 interface Part {
   name: string
@@ -71,6 +74,7 @@ const overlap = (a: Omit<Part, 'name' | 'kind' | 'px'>, b: Omit<Part, 'name' | '
 /** What is wrong with the join column at this size, one line per problem (empty when nothing is). */
 async function problems(page: Page, w: number, h: number, qrShown: boolean): Promise<string[]> {
   const { parts, wall } = await measure(page)
+  const compact = (await page.getByTestId('join-panel').getAttribute('data-compact')) === 'true'
   const out: string[] = []
   const at = (p: Part) => `${p.name} at ${Math.round(p.left)},${Math.round(p.top)}–${Math.round(p.right)},${Math.round(p.bottom)}`
   for (const p of parts) {
@@ -78,7 +82,7 @@ async function problems(page: Page, w: number, h: number, qrShown: boolean): Pro
     if (overlap(p, wall)) out.push(`${at(p)}: over the wall`)
     if (p.kind === 'text' && p.px < textFloor(h)) out.push(`${p.name}: ${p.px.toFixed(1)} px text, under the floor`)
     if (p.kind === 'button' && (p.px < 13 || p.bottom - p.top < 24)) out.push(`${p.name}: ${p.px.toFixed(1)} px text, ${Math.round(p.bottom - p.top)} px high`)
-    if (p.kind === 'qr' && Math.min(p.right - p.left, p.bottom - p.top) < qrMin(h)) out.push(`QR code ${Math.round(p.right - p.left)} px, under ${qrMin(h)}`)
+    if (p.kind === 'qr' && Math.min(p.right - p.left, p.bottom - p.top) < qrMin(h, compact)) out.push(`QR code ${Math.round(p.right - p.left)} px, under ${qrMin(h, compact)}`)
   }
   for (const [i, a] of parts.entries()) for (const b of parts.slice(i + 1)) if (overlap(a, b)) out.push(`${at(a)} overlaps ${at(b)}`)
   const names = parts.map((p) => p.name)
@@ -135,6 +139,11 @@ describe.skipIf(!HAS_BROWSER)('the join column on a projector of any common size
     await expect.poll(() => board.page.getByTestId('join-panel').locator('[role="timer"], .timer').count()).toBeGreaterThan(0)
     found.push(...(await everySize(board, 'timer', true)))
     expect(await emitAck(fac, 'timer:stop', {})).toEqual({ ok: true })
+
+    // The room has joined: the column small, its QR code still there for latecomers in the front rows.
+    expect(await emitAck(fac, 'session:update', { showJoin: false })).toEqual({ ok: true })
+    await expect.poll(() => board.page.getByTestId('join-panel').getAttribute('data-compact')).toBe('true')
+    found.push(...(await everySize(board, 'joined', true)))
 
     // Posting locked: no QR code, the column says why.
     expect(await emitAck(fac, 'session:update', { locked: true })).toEqual({ ok: true })
