@@ -1,6 +1,6 @@
 import { SessionElsewhere } from '../sessions/registry.ts'
 import * as Y from 'yjs'
-import { readMeta } from '../../shared/board-doc.ts'
+import { metaMap } from '../../shared/board-doc.ts'
 import express, { type Request, type Response, type Router } from 'express'
 import QRCode from 'qrcode'
 import { isSessionId } from '../../shared/ids.ts'
@@ -188,11 +188,12 @@ export function sessionRoutes(kiosk: Kiosk): Router {
   // secretariat's copy in DATA_DIR/records is never older than the board.
   const rewrites = new Map<string, NodeJS.Timeout>()
   kiosk.sessions.events.changed.on((s) => {
-    if (rewrites.has(s.id) || !readMeta(s.doc).closed || recordFilesOf(kiosk.config.dataDir, s.id).length === 0) return
+    // After every change of every session: the cheap checks first (a note burst passes here).
+    if (metaMap(s.doc).get('closed') !== true || rewrites.has(s.id) || recordFilesOf(kiosk.config.dataDir, s.id).length === 0) return
     const t = setTimeout(() => {
       rewrites.delete(s.id)
       const last = written.get(s)
-      if (kiosk.sessions.get(s.id) !== s || !readMeta(s.doc).closed) return
+      if (kiosk.sessions.get(s.id) !== s || metaMap(s.doc).get('closed') !== true) return
       if (last && Buffer.from(last).equals(Buffer.from(Y.encodeStateVector(s.doc)))) return
       writeFiles(s).catch((err: unknown) => kiosk.log.error(`could not write the record files of session ${s.id} again:`, err))
     }, limits.recordRewriteMs)
