@@ -135,6 +135,8 @@ export const LIMITS = {
   socketConnectTimeoutMs: 20_000,
   /** An upgrade request nobody has answered within this long is closed (a safety net). */
   upgradeAnswerMs: 10_000,
+  /** A closed session changed afterwards: its record files are written again this long after the first change. */
+  recordRewriteMs: 2_000,
 
   /** Yjs: a connection's sync step 1 is answered at most once per this long (extra ones wait, coalesced). */
   yjsSyncAnswerIntervalMs: 2_000,

@@ -1,4 +1,6 @@
 import { SessionElsewhere } from '../sessions/registry.ts'
+import * as Y from 'yjs'
+import { metaMap } from '../../shared/board-doc.ts'
 import express, { type Request, type Response, type Router } from 'express'
 import QRCode from 'qrcode'
 import { isSessionId } from '../../shared/ids.ts'
@@ -166,13 +168,46 @@ export function sessionRoutes(kiosk: Kiosk): Router {
     res.status(201).json(sessionLinks(kiosk, row))
   })
 
+  /** The board each session's record files were last written from (its state vector). */
+  const written = new WeakMap<LiveSession, Uint8Array>()
+  /** One session's writes one after another: two at once would share their temporary files. */
+  const writing = new WeakMap<LiveSession, Promise<unknown>>()
+  const writeFiles = (s: LiveSession): Promise<string[]> => {
+    const write = async () => {
+      const from = Y.encodeStateVector(s.doc)
+      const files = await writeRecordFiles(kiosk.config.dataDir, await recordOf(s, false))
+      written.set(s, from)
+      return files
+    }
+    const next = (writing.get(s) ?? Promise.resolve()).then(write, write)
+    writing.set(s, next)
+    return next
+  }
+  // A closed session changed afterwards (a note hidden, the title corrected, a word left out of a
+  // cloud): its record files are written again within a moment (recordRewriteMs), so the
+  // secretariat's copy in DATA_DIR/records is never older than the board.
+  const rewrites = new Map<string, NodeJS.Timeout>()
+  kiosk.sessions.events.changed.on((s) => {
+    // After every change of every session: the cheap checks first (a note burst passes here).
+    if (metaMap(s.doc).get('closed') !== true || rewrites.has(s.id) || recordFilesOf(kiosk.config.dataDir, s.id).length === 0) return
+    const t = setTimeout(() => {
+      rewrites.delete(s.id)
+      const last = written.get(s)
+      if (kiosk.sessions.get(s.id) !== s || metaMap(s.doc).get('closed') !== true) return
+      if (last && Buffer.from(last).equals(Buffer.from(Y.encodeStateVector(s.doc)))) return
+      writeFiles(s).catch((err: unknown) => kiosk.log.error(`could not write the record files of session ${s.id} again:`, err))
+    }, limits.recordRewriteMs)
+    t.unref()
+    rewrites.set(s.id, t)
+  })
+
   router.post('/api/sessions/:id/close', auth, async (req, res) => {
     const session = await sessionOf(req, res)
     if (!session) return
     await session.commit({ apply: (doc) => setClosed(doc, true) })
     let files: string[] = []
     try {
-      files = await writeRecordFiles(kiosk.config.dataDir, await recordOf(session, false))
+      files = await writeFiles(session)
     } catch (err) {
       kiosk.log.error('could not write the record files:', err)
       res.status(500).json({ error: 'unavailable' })

@@ -31,6 +31,8 @@ export async function writeRecordFiles(dataDir: string, record: SessionRecord): 
   await fs.promises.writeFile(`${files[0]}.tmp`, await runInTurns(utf8Steps([...(await runInTurns(recordJsonSteps(record))), '\n'])))
   await fs.promises.rename(`${files[1]}.tmp`, files[1]!)
   await fs.promises.rename(`${files[0]}.tmp`, files[0]!)
+  // A title corrected after the close names the files anew: the old names would be a stale copy.
+  for (const old of recordFilesOf(dataDir, record.session.id)) if (!files.includes(old)) await fs.promises.rm(old, { force: true })
   return files
 }
 

@@ -66,6 +66,8 @@ export class SessionRegistry {
     votes: new Listeners<[session: LiveSession]>(),
     /** a survey or the agenda changed */
     surveys: new Listeners<[session: LiveSession]>(),
+    /** anything in the session's document changed (after each transaction) */
+    changed: new Listeners<[session: LiveSession]>(),
     /** once for each session as it is loaded into memory */
     loaded: new Listeners<[session: LiveSession]>(),
     unloaded: new Listeners<[id: string]>(),
@@ -202,7 +204,10 @@ export class SessionRegistry {
       votes: (s) => this.events.votes.emit(s),
       surveys: (s) => this.events.surveys.emit(s),
       texts: (s) => this.persistence.writeQuietly([rows.texts(s.id, s.row.title, s.row.prompt)], 'session texts'),
-      changed: (s) => this.scheduleSummary(s),
+      changed: (s) => {
+        this.scheduleSummary(s)
+        this.events.changed.emit(s)
+      },
     }, this.store.noteIds(id))
     openRooms(id, doc, board)
     this.live.set(id, session)

@@ -7,7 +7,7 @@ import { readGroups, readNotes, readVotes } from '../../shared/board-doc.ts'
 import { createGroup, moveNote } from '../../shared/grouping.ts'
 import { newClientId } from '../../shared/ids.ts'
 import type { SessionLinks, SessionSummary } from '../../shared/protocol.ts'
-import { emitAck, lastState, ROOMY_LIMITS, useKiosk } from '../helpers/kiosk.ts'
+import { emitAck, kioskForTest, lastState, ROOMY_LIMITS, useKiosk } from '../helpers/kiosk.ts'
 import { waitFor } from '../helpers/wait.ts'
 
 /** Notes that try every way of breaking a record. */
@@ -195,6 +195,36 @@ describe('the session record', () => {
     expect((await api(`/api/sessions/${links.id}/reopen`, { method: 'POST' })).status).toBe(200)
     await waitFor(() => expect(lastState(phone)).toMatchObject({ closed: false, locked: false }))
     expect((await emitAck<{ ok: boolean }>(phone, 'note:create', { id: newClientId(), text: 'again' })).ok).toBe(true)
+  })
+
+  it('writes the record files again when a closed session is changed afterwards: a hidden note, a corrected title', async () => {
+    const k = await kioskForTest({ limits: { ...ROOMY_LIMITS, recordRewriteMs: 50 } })
+    try {
+      const links = await k.createSession('閉じる前の題')
+      const phone = await k.phone(links.id)
+      const fac = await k.facilitator(links.id)
+      await emitAck(phone, 'note:create', { id: newClientId(), text: '残す付箋' })
+      const hidden = (await emitAck(phone, 'note:create', { id: newClientId(), text: '後で隠す付箋' })) as { noteId: string }
+      const closed = await fetch(`${k.url}/api/sessions/${links.id}/close`, { method: 'POST', headers: { authorization: `Bearer ${k.token}` } })
+      const { files } = (await closed.json()) as { files: string[] }
+      expect(fs.readFileSync(files[1]!, 'utf8')).toContain('後で隠す付箋')
+      expect(await emitAck(fac, 'note:moderate', { noteId: hidden.noteId, action: 'hide' })).toEqual({ ok: true })
+      expect(await emitAck(fac, 'session:update', { title: '訂正した題' })).toEqual({ ok: true })
+      const records = path.join(k.dataDir, 'records')
+      const mine = () => fs.readdirSync(records).filter((n) => n.includes(links.id)).sort()
+      await waitFor(() => {
+        expect(mine()).toHaveLength(2)
+        const md = fs.readFileSync(path.join(records, mine().find((n) => n.endsWith('.md'))!), 'utf8')
+        expect(md).toContain('# 訂正した題')
+        expect(md).not.toContain('後で隠す付箋')
+        expect(md).toContain('残す付箋')
+      }, 10_000)
+      expect(mine().every((n) => n.includes('訂正した題'))).toBe(true)
+      const json = JSON.parse(fs.readFileSync(path.join(records, mine().find((n) => n.endsWith('.json'))!), 'utf8'))
+      expect(json.notes.map((n: { text: string }) => n.text)).toEqual(['残す付箋'])
+    } finally {
+      await k.close()
+    }
   })
 
   it('duplicates a session as a template: same prompts and settings, no notes', async () => {
